@@ -1,0 +1,107 @@
+/**
+ * Typed errors shared by every vendor client. Vendor code maps wire errors onto these;
+ * the VS Code glue maps these onto vscode.FileSystemError / user messages in exactly one place each.
+ *
+ * Messages must never contain secrets, signatures, tokens or download-URL query strings.
+ */
+export type DocErrorKind =
+  | 'NotFound'
+  | 'Conflict'
+  | 'AlreadyExists'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'Locked'
+  | 'RateLimited'
+  | 'QuotaExceeded'
+  | 'Unsupported'
+  | 'Network'
+  | 'Timeout'
+  | 'Cancelled'
+  | 'Server'
+  | 'BadResponse'
+  | 'InvalidInput';
+
+export interface DocErrorOptions {
+  /** Vendor error code (e.g. Gokuai error_code 401041), for display and logs. */
+  vendorCode?: string | number;
+  /** HTTP status, when the error came from an HTTP response. */
+  status?: number;
+  /** Original error, kept for logs (already redacted by the producer). */
+  cause?: unknown;
+}
+
+export class DocError extends Error {
+  readonly vendorCode?: string | number;
+  readonly status?: number;
+  constructor(readonly kind: DocErrorKind, message: string, opts: DocErrorOptions = {}) {
+    super(message);
+    this.name = kind + 'Error';
+    this.vendorCode = opts.vendorCode;
+    this.status = opts.status;
+    if (opts.cause !== undefined) (this as { cause?: unknown }).cause = opts.cause;
+  }
+}
+
+export class NotFoundError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('NotFound', message, opts); }
+}
+/** The remote changed since it was read (optimistic concurrency failed). */
+export class ConflictError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions & { remoteVersion?: string }) {
+    super('Conflict', message, opts);
+    this.remoteVersion = opts?.remoteVersion;
+  }
+  readonly remoteVersion?: string;
+}
+export class AlreadyExistsError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('AlreadyExists', message, opts); }
+}
+/** Credentials are wrong, expired or the signature was rejected. */
+export class UnauthorizedError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('Unauthorized', message, opts); }
+}
+export class ForbiddenError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('Forbidden', message, opts); }
+}
+/** The file is locked by someone and rejects writes. */
+export class LockedError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('Locked', message, opts); }
+}
+export class RateLimitedError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions & { retryAfterMs?: number }) {
+    super('RateLimited', message, opts);
+    this.retryAfterMs = opts?.retryAfterMs;
+  }
+  readonly retryAfterMs?: number;
+}
+export class QuotaExceededError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('QuotaExceeded', message, opts); }
+}
+export class UnsupportedError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('Unsupported', message, opts); }
+}
+/** Connection refused/reset/dropped, DNS failure, proxy failure. */
+export class NetworkError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('Network', message, opts); }
+}
+export class TimeoutError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('Timeout', message, opts); }
+}
+export class CancelledError extends DocError {
+  constructor(message = 'Cancelled', opts?: DocErrorOptions) { super('Cancelled', message, opts); }
+}
+/** 5xx after retries were exhausted. */
+export class ServerError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('Server', message, opts); }
+}
+/** The server answered with something we cannot parse or that lacks required fields. */
+export class BadResponseError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('BadResponse', message, opts); }
+}
+export class InvalidInputError extends DocError {
+  constructor(message: string, opts?: DocErrorOptions) { super('InvalidInput', message, opts); }
+}
+
+export function isDocError(e: unknown, kind?: DocErrorKind): e is DocError {
+  return e instanceof DocError && (kind === undefined || e.kind === kind);
+}

@@ -1,0 +1,44 @@
+import type { CallOptions, Entry, Page, ProgressFn } from './model';
+
+/**
+ * What the VS Code glue (FileSystemProvider, tree) needs from one mounted vendor store.
+ * Paths are '/'-separated, no leading slash, '' = root. Implementations live in src/vendors/<vendor>/ and never
+ * import vscode. All methods throw core DocError subclasses.
+ */
+export interface RemoteFs {
+  /** Entry for a path; throws NotFoundError. '' returns the root folder. */
+  stat(path: string, opts?: CallOptions): Promise<Entry>;
+  /** One page of a folder's children. `cursor` comes from the previous page's `next`. */
+  list(path: string, cursor?: string, opts?: CallOptions & { pageSize?: number }): Promise<Page<Entry>>;
+  /** Every child of a folder (follows pages). */
+  listAll(path: string, opts?: CallOptions): Promise<Entry[]>;
+  /** Whole content plus the version that was read. Refreshes expired download URLs by itself. */
+  read(path: string, opts?: CallOptions): Promise<{ data: Uint8Array; entry: Entry }>;
+  /**
+   * Create or replace a file.
+   * - `create: false` and the file does not exist -> NotFoundError.
+   * - `overwrite: false` and it exists -> AlreadyExistsError.
+   * - `expectedVersion` set and the remote version differs -> ConflictError (nothing is uploaded).
+   * - a locked file -> LockedError.
+   * Returns the new entry (new version).
+   */
+  write(
+    path: string,
+    data: Uint8Array,
+    opts: CallOptions & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
+  ): Promise<Entry>;
+  /** Upload from a local file path, streaming (memory stays flat). */
+  upload(
+    localPath: string,
+    path: string,
+    opts: CallOptions & { overwrite: boolean; onProgress?: ProgressFn },
+  ): Promise<Entry>;
+  /** Stream a remote file to a local path. */
+  download(path: string, localPath: string, opts?: CallOptions & { onProgress?: ProgressFn }): Promise<void>;
+  mkdir(path: string, opts?: CallOptions): Promise<Entry>;
+  /** `permanent: false` moves to the recycle bin where the vendor has one. */
+  delete(path: string, opts: CallOptions & { permanent: boolean }): Promise<void>;
+  rename(from: string, to: string, opts: CallOptions & { overwrite: boolean }): Promise<void>;
+  /** Copies, waiting for asynchronous copy queues to finish. */
+  copy(from: string, to: string, opts: CallOptions & { overwrite: boolean }): Promise<void>;
+}

@@ -1,0 +1,73 @@
+/**
+ * Public surface of the local vendor emulators. Tests, `npm start` and the extension's embedded default use this.
+ * The sandbox never imports src/vendors (it is an independent twin of the real services).
+ */
+
+export interface Misbehaviour {
+  /** HTTP status to answer with (500, 502, 503 or 429). */
+  status: number;
+  /** Retry-After header value in seconds (for 429/503). */
+  retryAfterSec?: number;
+  /** Only requests whose path contains this substring are affected (default: all API requests). */
+  pathIncludes?: string;
+}
+
+export interface GokuaiSandboxControl {
+  /** Fail the next `count` matching requests with the given status (error body in the vendor's envelope). */
+  failNext(count: number, how: Misbehaviour): void;
+  /** Destroy the socket in the middle of the next `count` upload_part bodies (after part of the bytes arrived). */
+  dropNextParts(count: number): void;
+  /** Drop the connection (no response) for the next `count` matching API requests. */
+  dropNextRequests(count: number, pathIncludes?: string): void;
+  /** Answer the next `count` matching requests with malformed JSON. */
+  malformNext(count: number, pathIncludes?: string): void;
+  /** Delay every response by `ms` (0 turns it off). */
+  setLatency(ms: number): void;
+  /** Lifetime of temporary download URLs (default 600 000 ms = 10 minutes). */
+  setDownloadUrlTtl(ms: number): void;
+  /** Accepted clock skew for `dateline` in seconds (default 300). */
+  setDatelineWindow(sec: number): void;
+  /** Clear all misbehaviour. State (files) stays. */
+  resetMisbehaviour(): void;
+
+  // --- direct state access: simulates other users and lets tests assert on what the server holds ---
+  readFile(fullpath: string): Buffer | undefined;
+  /** Create or replace content as another member would (new version, new filehash, last_dateline = now). */
+  writeFile(fullpath: string, data: Buffer | string, memberName?: string): void;
+  exists(fullpath: string): boolean;
+  isInRecycleBin(fullpath: string): boolean;
+  lockFile(fullpath: string, memberName?: string): void;
+  unlockFile(fullpath: string): void;
+  /** Number of versions kept for a file (history length). */
+  versionCount(fullpath: string): number;
+  /** Bytes received by upload_part since start (lets tests prove that instant upload sent nothing). */
+  readonly uploadedBytes: number;
+  /** Requests seen: method and path only (never query or body). */
+  readonly requests: ReadonlyArray<{ method: string; path: string; status: number }>;
+}
+
+export interface GokuaiSandbox {
+  /** API host, e.g. http://127.0.0.1:PORT (use as the client `host`). */
+  readonly host: string;
+  /** Upload server base returned in create_file `server` and upload_servers `m-upload`. */
+  readonly uploadServer: string;
+  readonly credentials: { orgClientId: string; orgClientSecret: string };
+  /** Library name returned by stat (org_name). */
+  readonly libraryName: string;
+  readonly control: GokuaiSandboxControl;
+  close(): Promise<void>;
+}
+
+export interface GokuaiSandboxOptions {
+  /** Port for the API server (0 = any free port). The upload server may share it. */
+  port?: number;
+  /** Seed the demo content (default true). */
+  seed?: boolean;
+  /** Override credentials (defaults: the documented sandbox ones). */
+  orgClientId?: string;
+  orgClientSecret?: string;
+}
+
+/** Default sandbox credentials (public, documented in README: they only open the local emulator). */
+export const SANDBOX_GOKUAI_CLIENT_ID = 'sandbox-org-client-id';
+export const SANDBOX_GOKUAI_CLIENT_SECRET = 'sandbox-org-client-secret';
