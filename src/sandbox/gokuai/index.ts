@@ -1,0 +1,123 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  SANDBOX_GOKUAI_CLIENT_ID, SANDBOX_GOKUAI_CLIENT_SECRET,
+  type GokuaiSandbox, type GokuaiSandboxControl, type GokuaiSandboxOptions,
+} from '../types';
+import { createApi } from './api';
+import { bufferBlob, readAll } from './blob';
+import { Faults } from './misbehaviour';
+import { seedDemo } from './seed';
+import { createHandler, UPLOAD_PREFIX } from './server';
+import { Library } from './store';
+import { Uploads } from './upload';
+import { TemporaryUrls } from './urls';
+
+/** Emulator of the Gokuai library file API on 127.0.0.1 (API and upload server share one port). */
+
+export const SANDBOX_LIBRARY_NAME = '演示资料库 Demo Library';
+export const SANDBOX_CAPACITY = 10 * 1024 * 1024 * 1024;
+/** Member name used by control.writeFile / lockFile and the PUT control route when none is given. */
+export const OTHER_MEMBER = '同事 Colleague';
+
+export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promise<GokuaiSandbox> {
+  const credentials = {
+    orgClientId: opts.orgClientId ?? SANDBOX_GOKUAI_CLIENT_ID,
+    orgClientSecret: opts.orgClientSecret ?? SANDBOX_GOKUAI_CLIENT_SECRET,
+  };
+  const requests: Array<{ method: string; path: string; status: number }> = [];
+  let uploadedBytes = 0;
+  let datelineWindowSec = 300;
+
+  // The handler needs host-dependent parts that exist only after listen(); it is installed right after.
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const uploadServer = `${host}${UPLOAD_PREFIX.replace(/\/$/, '')}`;
+
+  const lib = new Library(SANDBOX_LIBRARY_NAME, SANDBOX_CAPACITY);
+  const urls = new TemporaryUrls(host);
+  const uploads = new Uploads(lib, credentials.orgClientId);
+  const api = createApi({ lib, urls, uploads, host, uploadServer });
+  const faults = new Faults();
+  if (opts.seed !== false) seedDemo(lib);
+
+  const writeFile = (fullpath: string, data: Buffer | string, memberName = OTHER_MEMBER): void => {
+    lib.putContent(fullpath, bufferBlob(Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8')), memberName, { overwrite: true });
+  };
+
+  const control: GokuaiSandboxControl = {
+    failNext: (count, how) => faults.failNext(count, how),
+    dropNextParts: (count) => {
+      faults.dropParts += count;
+    },
+    dropNextRequests: (count, pathIncludes) => faults.dropNext(count, pathIncludes),
+    malformNext: (count, pathIncludes) => faults.malformNext(count, pathIncludes),
+    setLatency: (ms) => {
+      faults.latencyMs = Math.max(0, ms);
+    },
+    setDownloadUrlTtl: (ms) => {
+      urls.downloadTtlMs = ms;
+    },
+    setDatelineWindow: (sec) => {
+      datelineWindowSec = sec;
+    },
+    resetMisbehaviour: () => faults.reset(),
+    readFile: (fullpath) => {
+      const n = lib.get(fullpath);
+      return n && !n.dir ? readAll(lib.blobOf(n)) : undefined;
+    },
+    writeFile,
+    exists: (fullpath) => lib.get(fullpath) !== undefined,
+    isInRecycleBin: (fullpath) => lib.isInBin(fullpath),
+    lockFile: (fullpath, memberName = OTHER_MEMBER) => lib.setLock(lib.require(fullpath), memberName),
+    unlockFile: (fullpath) => lib.setLock(lib.require(fullpath), undefined),
+    versionCount: (fullpath) => lib.get(fullpath)?.history.length ?? 0,
+    get uploadedBytes() {
+      return uploadedBytes;
+    },
+    get requests() {
+      return requests;
+    },
+  };
+
+  server.on('request', createHandler({
+    lib, api, uploads, urls, faults, credentials,
+    datelineWindowSec: () => datelineWindowSec,
+    writeAsMember: (fullpath, data, member) => writeFile(fullpath, data, member || OTHER_MEMBER),
+    record: (entry) => requests.push(entry),
+    addUploadedBytes: (n) => {
+      uploadedBytes += n;
+    },
+    summary: () => {
+      const nodes = [...lib.nodes.values()];
+      const s = lib.stat();
+      return {
+        libraryName: lib.name, host, uploadServer,
+        files: s.countFile, folders: nodes.filter((n) => n.dir).length, size: s.size,
+        recycleBin: lib.bin.map((b) => b.top.fullpath),
+        locked: nodes.filter((n) => n.lockedBy !== undefined).map((n) => ({ fullpath: n.fullpath, by: n.lockedBy })),
+        uploadedBytes, requestCount: requests.length,
+        entries: nodes.map((n) => ({ fullpath: n.fullpath, dir: n.dir ? 1 : 0, filesize: n.filesize, filehash: n.filehash, versions: n.history.length, tags: n.tags })),
+      };
+    },
+  }));
+
+  return {
+    host,
+    uploadServer,
+    credentials,
+    libraryName: lib.name,
+    control,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}

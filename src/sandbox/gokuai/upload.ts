@@ -1,0 +1,183 @@
+import * as crypto from 'node:crypto';
+import { bufferBlob, sha1Hex } from './blob';
+import { crc32 } from './crc32';
+import { err } from './errors';
+import { decodeFormComponent, multipartBoundary, parseMultipart, type Params } from './form';
+import { operatorName, type Library, type Node } from './store';
+
+/**
+ * Upload side of the sandbox: pending create_file announcements, the chunked-upload server protocol of
+ * vendor-facts.md (upload_init / upload_part / upload_req / upload_finish / upload_abort) and /2/web_upload.
+ *
+ * Status codes (vendor-facts.md): upload_init 200 {session} | 202 already complete; upload_part 200 ok | 202 complete
+ * | 409 {"expect":"<offset>"} | 400 crc mismatch | 401 bad session; upload_finish 200 done.
+ */
+
+export interface PendingUpload {
+  hash: string;
+  fullpath: string;
+  filehash: string;
+  filesize: number;
+  overwrite: boolean;
+  member: string;
+}
+
+interface Session {
+  pending: PendingUpload;
+  parts: Buffer[];
+  received: number;
+  /** Set once finished, so a retried upload_finish (lost response) answers the same. */
+  result?: UploadResult;
+}
+
+export interface UploadResult { hash: string; fullpath: string; filehash: string; filesize: number }
+
+export interface UploadReply { status: number; json: unknown }
+
+export class Uploads {
+  private readonly pending = new Map<string, PendingUpload>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly webKeys = new Map<string, number>();
+
+  constructor(private readonly lib: Library, private readonly clientId: string) {}
+
+  announce(p: PendingUpload): void {
+    this.pending.set(p.hash, p);
+  }
+
+  /** Key for /2/web_upload, valid `timeoutSec`. */
+  newWebKey(timeoutSec: number): string {
+    const key = crypto.randomBytes(16).toString('hex');
+    this.webKeys.set(key, Date.now() + timeoutSec * 1000);
+    return key;
+  }
+
+  /** Stores the content under the announced path (auto-renaming again if the name was taken meanwhile). */
+  private commit(p: PendingUpload, data: Buffer | undefined): UploadResult {
+    const blob = data ? bufferBlob(data) : this.lib.blobs.get(p.filehash);
+    if (!blob) throw err.content('content not available');
+    const node = this.lib.putContent(p.fullpath, blob, p.member, { overwrite: p.overwrite, hash: p.hash });
+    this.pending.delete(p.hash);
+    return result(node);
+  }
+
+  /** create_file step when the server already has the content: store now (instant upload). */
+  commitKnown(p: PendingUpload): UploadResult {
+    return this.commit(p, undefined);
+  }
+
+  /** Dispatches `${uploadServer}/<name>`. */
+  handle(name: string, method: string, headers: Record<string, string | string[] | undefined>, query: Params, body: Buffer): UploadReply {
+    const header = (k: string): string => {
+      const v = headers[k];
+      return (Array.isArray(v) ? v[0] : v) ?? '';
+    };
+    switch (name) {
+      case 'upload_init': return this.init(query, header);
+      case 'upload_part': return this.part(this.session(header('x-gk-upload-session') || query.session), header, body);
+      case 'upload_req': {
+        const s = this.session(header('x-gk-upload-session') || query.session);
+        return { status: 200, json: { received: s.received } };
+      }
+      case 'upload_finish': return this.finish(this.session(header('x-gk-upload-session') || query.session));
+      case 'upload_abort': {
+        const id = header('x-gk-upload-session') || query.session;
+        if (!this.sessions.delete(id)) throw err.session();
+        return { status: 200, json: {} };
+      }
+      case '2/web_upload': return this.webUpload(header('content-type'), body);
+      default: throw err.notFound('no such upload api');
+    }
+  }
+
+  private session(id: string): Session {
+    const s = id ? this.sessions.get(id) : undefined;
+    if (!s) throw err.session();
+    return s;
+  }
+
+  private init(query: Params, header: (k: string) => string): UploadReply {
+    if (query.org_client_id !== this.clientId) throw err.client();
+    const pending = this.pending.get(header('x-gk-upload-pathhash'));
+    if (!pending) throw err.noSuchId('upload (pathhash)');
+    let filename: string;
+    try {
+      filename = decodeFormComponent(header('x-gk-upload-filename'));
+    } catch {
+      throw err.param('x-gk-upload-filename is not valid percent-encoding');
+    }
+    if (!filename) throw err.param('x-gk-upload-filename is required');
+    if (header('x-gk-upload-filehash').toLowerCase() !== pending.filehash || Number(header('x-gk-upload-filesize')) !== pending.filesize) {
+      throw err.param('x-gk-upload-filehash/filesize differ from create_file');
+    }
+    if (this.lib.blobs.has(pending.filehash)) return { status: 202, json: this.commit(pending, undefined) };
+    const id = crypto.randomBytes(16).toString('hex');
+    this.sessions.set(id, { pending, parts: [], received: 0 });
+    return { status: 200, json: { session: id } };
+  }
+
+  private part(s: Session, header: (k: string) => string, body: Buffer): UploadReply {
+    if (s.result) return { status: 202, json: { received: s.received } };
+    const m = /^(\d+)-(\d+)$/.exec(header('x-gk-upload-range').trim());
+    if (!m) throw err.param('x-gk-upload-range must be start-end');
+    const start = Number(m[1]);
+    const end = Number(m[2]);
+    if (start !== s.received) throw err.expect(s.received);
+    if (end < start || end >= s.pending.filesize) throw err.param('range outside the file');
+    if (body.length !== end - start + 1) throw err.param('body length does not match the range');
+    const crcHeader = header('x-gk-upload-crc');
+    if (!/^\d+$/.test(crcHeader)) throw err.param('x-gk-upload-crc must be an unsigned decimal CRC32');
+    if (Number(crcHeader) !== crc32(body)) throw err.crc();
+    s.parts.push(Buffer.from(body));
+    s.received += body.length;
+    return { status: s.received === s.pending.filesize ? 202 : 200, json: { received: s.received } };
+  }
+
+  private finish(s: Session): UploadReply {
+    if (!s.result) {
+      if (s.received < s.pending.filesize) throw err.expect(s.received);
+      const data = Buffer.concat(s.parts);
+      if (sha1Hex(data) !== s.pending.filehash) {
+        this.dropSession(s);
+        throw err.content('uploaded content does not match filehash');
+      }
+      s.result = this.commit(s.pending, data);
+      s.parts = [];
+    }
+    return { status: 200, json: s.result };
+  }
+
+  private dropSession(s: Session): void {
+    for (const [id, v] of this.sessions) if (v === s) this.sessions.delete(id);
+  }
+
+  private webUpload(contentType: string, body: Buffer): UploadReply {
+    const boundary = multipartBoundary(contentType);
+    if (!boundary) throw err.param('multipart/form-data expected');
+    let form;
+    try {
+      form = parseMultipart(body, boundary);
+    } catch {
+      throw err.param('malformed multipart body');
+    }
+    const f = form.fields;
+    if (f.org_client_id !== undefined && f.org_client_id !== this.clientId) throw err.client();
+    const expires = this.webKeys.get(f.key ?? '');
+    if (expires === undefined) throw err.noSuchId('upload key');
+    if (Date.now() > expires) throw err.expired();
+    const file = form.files.find((x) => x.field === (f.filefield || 'file'));
+    if (!file) throw err.param('file is required');
+    const name = f.name || file.filename;
+    if (!name || name.includes('/')) throw err.param('name is required');
+    const dir = f.path ?? '';
+    if (!this.lib.isFolder(dir.replace(/^\/+|\/+$/g, '')) && this.lib.get(dir)) throw err.param('path is not a folder');
+    const node = this.lib.putContent(dir ? `${dir}/${name}` : name, bufferBlob(file.data), operatorName(f), {
+      overwrite: f.overwrite === '1',
+    });
+    return { status: 200, json: { fullpath: node.fullpath, filesize: node.filesize, hash: node.hash } };
+  }
+}
+
+function result(node: Node): UploadResult {
+  return { hash: node.hash, fullpath: node.fullpath, filehash: node.filehash, filesize: node.filesize };
+}

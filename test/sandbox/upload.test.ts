@@ -1,0 +1,129 @@
+import * as assert from 'node:assert/strict';
+import * as zlib from 'node:zlib';
+import { startGokuaiSandbox, type GokuaiSandbox } from '../../src/sandbox';
+import { call, ok, request, rfc3986, sha1 } from './helpers';
+
+/** CRC-32 for the test side; node:zlib's, which the sandbox may or may not use. */
+const crc = (b: Buffer): string => String((zlib as unknown as { crc32(d: Buffer): number }).crc32(b) >>> 0);
+
+describe('gokuai sandbox: chunked upload protocol and web upload', () => {
+  let sb: GokuaiSandbox;
+  beforeEach(async () => {
+    sb = await startGokuaiSandbox();
+  });
+  afterEach(async () => {
+    await sb.close();
+  });
+
+  async function init(fullpath: string, data: Buffer, overwrite = 0): Promise<{ server: string; session: string; hash: string }> {
+    const created = await ok(sb, 'create_file', { fullpath, filehash: sha1(data), filesize: data.length, overwrite });
+    assert.equal(created.state, 0);
+    assert.equal(created.server, sb.uploadServer);
+    const r = await request(`${created.server}/upload_init?org_client_id=${rfc3986(sb.credentials.orgClientId)}`, {
+      method: 'POST',
+      headers: {
+        'x-gk-upload-filename': rfc3986(fullpath.split('/').pop()!),
+        'x-gk-upload-pathhash': created.hash,
+        'x-gk-upload-filehash': sha1(data),
+        'x-gk-upload-filesize': String(data.length),
+      },
+    });
+    assert.equal(r.status, 200, r.body.toString());
+    return { server: created.server, session: r.json().session, hash: created.hash };
+  }
+
+  function part(server: string, session: string, data: Buffer, start: number, crcValue = crc(data)) {
+    return request(`${server}/upload_part`, {
+      method: 'PUT',
+      headers: { 'x-gk-upload-session': session, 'x-gk-upload-range': `${start}-${start + data.length - 1}`, 'x-gk-upload-crc': crcValue },
+      body: data,
+    });
+  }
+
+  it('uploads in parts: 200, 409 expect, 400 crc, 401 session, 202 complete, finish stores the file', async () => {
+    const data = Buffer.from('0123456789'.repeat(1000) + ' 新内容 ✓');
+    const { server, session, hash } = await init('上传/新 文件.txt', data);
+    const a = data.subarray(0, 4000);
+    const b = data.subarray(4000);
+
+    assert.equal((await part(server, session, a, 0)).status, 200);
+    const wrongOffset = await part(server, session, b, 4100);
+    assert.equal(wrongOffset.status, 409);
+    assert.equal(wrongOffset.json().expect, '4000');
+    const badCrc = await part(server, session, b, 4000, '12345');
+    assert.equal(badCrc.status, 400);
+    assert.equal((await part(server, 'no-such-session', b, 4000)).status, 401);
+
+    const req = await request(`${server}/upload_req`, { headers: { 'x-gk-upload-session': session } });
+    assert.equal(req.json().received, 4000);
+    assert.equal((await part(server, session, b, 4000)).status, 202);
+
+    const done = await request(`${server}/upload_finish`, { method: 'POST', headers: { 'x-gk-upload-session': session } });
+    assert.equal(done.status, 200);
+    assert.equal(done.json().hash, hash);
+    assert.deepEqual(sb.control.readFile('上传/新 文件.txt'), data);
+    assert.equal(sb.control.uploadedBytes, data.length + b.length * 3);
+  });
+
+  it('instant upload: known content is stored by create_file alone (state 1, nothing sent)', async () => {
+    const existing = sb.control.readFile('README.md')!;
+    const r = await ok(sb, 'create_file', { fullpath: '副本/README.md', filehash: sha1(existing), filesize: existing.length });
+    assert.equal(r.state, 1);
+    assert.deepEqual(sb.control.readFile('副本/README.md'), existing);
+    assert.equal(sb.control.uploadedBytes, 0);
+  });
+
+  it('create_file overwrite=0 on an existing name auto-renames; overwrite=1 adds a version', async () => {
+    const data = Buffer.from('v2 of settings');
+    const renamed = await ok(sb, 'create_file', { fullpath: '配置/settings.json', filehash: sha1(data), filesize: data.length });
+    assert.equal(renamed.fullpath, '配置/settings (1).json');
+
+    const before = sb.control.versionCount('配置/settings.json');
+    const { server, session } = await init('配置/settings.json', data, 1);
+    assert.equal((await part(server, session, data, 0)).status, 202);
+    assert.equal((await request(`${server}/upload_finish`, { method: 'POST', headers: { 'x-gk-upload-session': session } })).status, 200);
+    assert.equal(sb.control.versionCount('配置/settings.json'), before + 1);
+    assert.equal(sb.control.readFile('配置/settings.json')!.toString(), 'v2 of settings');
+  });
+
+  it('a dropped part leaves the session resumable from upload_req', async () => {
+    const data = Buffer.alloc(256 * 1024, 3);
+    const { server, session } = await init('drop.bin', data);
+    sb.control.dropNextParts(1);
+    await assert.rejects(part(server, session, data, 0));
+    assert.equal((await request(`${server}/upload_req`, { headers: { 'x-gk-upload-session': session } })).json().received, 0);
+    assert.equal((await part(server, session, data, 0)).status, 202);
+  });
+
+  it('upload_abort ends the session', async () => {
+    const data = Buffer.from('abc');
+    const { server, session } = await init('abort.txt', data);
+    assert.equal((await request(`${server}/upload_abort`, { method: 'POST', headers: { 'x-gk-upload-session': session } })).status, 200);
+    assert.equal((await part(server, session, data, 0)).status, 401);
+    assert.equal(sb.control.exists('abort.txt'), false);
+  });
+
+  it('web_upload stores a multipart file with the key from upload_servers', async () => {
+    const { 'm-upload': servers, key } = await ok(sb, 'upload_servers', { fullpath: '网页/上传.txt', timeout: 300, rand: 'r1' });
+    const boundary = 'sandboxBoundary42';
+    const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const body = Buffer.concat([
+      Buffer.from(field('org_client_id', sb.credentials.orgClientId) + field('key', key) + field('path', '网页') + field('name', '上传.txt') + field('filefield', 'file')),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="upload.txt"\r\nContent-Type: text/plain\r\n\r\n`),
+      Buffer.from('网页上传的内容'),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const r = await request(`${servers[0]}/2/web_upload`, { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` }, body });
+    assert.equal(r.status, 200, r.body.toString());
+    assert.equal(r.json().fullpath, '网页/上传.txt');
+    assert.equal(sb.control.readFile('网页/上传.txt')!.toString(), '网页上传的内容');
+    const badKey = await request(`${servers[0]}/2/web_upload`, { method: 'POST', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` }, body: body.toString('latin1').replace(key, 'x'.repeat(key.length)) });
+    assert.equal(badKey.status, 404);
+  });
+
+  it('quota: a create_file beyond capacity is refused with 403 / 40302', async () => {
+    const r = await call(sb, 'create_file', { fullpath: 'huge.bin', filehash: sha1('huge'), filesize: 11 * 1024 ** 3 });
+    assert.equal(r.status, 403);
+    assert.equal(r.json().error_code, 40302);
+  });
+});
