@@ -91,4 +91,13 @@ export interface GkErrorBody { error_code: number; error_msg: string }
 /** Known error codes (sandbox and client agree through this list, which comes from the docs, not from code). */
 export const GK_ERR = {
   BAD_SIGN: 401041,
+  // The codes below are not documented by the vendor; they are the local sandbox's choice (see
+  // src/sandbox/gokuai/errors.ts). The client maps errors by HTTP status first, so the real service works too.
+  BAD_DATELINE: 401042,
+  BAD_CLIENT_ID: 401043,
+  BAD_UPLOAD_SESSION: 40402,
+  QUOTA: 40302,
+  LINK_EXPIRED: 40303,
+  UNEXPECTED_RANGE: 40903,
+  LOCKED: 40902,
 } as const;

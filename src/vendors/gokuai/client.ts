@@ -1,0 +1,548 @@
+/**
+ * Gokuai library file API client: one method per endpoint of endpoints.tsv (35), the chunked-upload server
+ * protocol of vendor-facts.md, and composites (uploadFile, downloads, waitQueue). Plain Node, no vscode.
+ */
+import { createWriteStream, promises as fsp } from 'fs';
+import { Transform } from 'stream';
+import { pipeline } from 'stream/promises';
+import { CancelledError, DocError, NetworkError, BadResponseError, ServerError } from '../../core/errors';
+import { HttpClient, type HttpResponse, type RetryPolicy } from '../../core/http';
+import { type Logger, nullLogger } from '../../core/log';
+import type { CallOptions, ProgressFn } from '../../core/model';
+import { RateLimiter, type RateLimit } from '../../core/ratelimit';
+import { registerSecret } from '../../core/redact';
+import { pollTask } from '../../core/tasks';
+import type { GkOp, GkRef, GokuaiApi, GokuaiCredentials } from './api';
+import { gokuaiError, parseGkError } from './errors';
+import { formEncode, type GkParams, rfc3986, signParams } from './signer';
+import { runUpload, DEFAULT_PART_SIZE } from './upload';
+import type {
+  GkCopyResult, GkCreateFileResult, GkHistory, GkInfo, GkLink, GkLinkListItem, GkList, GkPermission, GkPermissions,
+  GkQueueStatus, GkStat, GkUpdates, GkUploadServers, GkWebUploadResult,
+} from './wire';
+
+interface EndpointSpec {
+  path: string;
+  /** Safe to repeat after it may have reached the server (reads, and writes that set a state). */
+  idempotent: boolean;
+}
+
+/** Client method -> endpoint (endpoints.tsv, vendor gokuai). A unit test checks it against the TSV. */
+export const GOKUAI_ENDPOINTS = {
+  ls: { path: '/m-open/1/file/ls', idempotent: true },
+  updates: { path: '/m-open/1/file/updates', idempotent: true },
+  updatesCount: { path: '/m-open/1/file/updates_count', idempotent: true },
+  downloadUrl: { path: '/m-open/1/file/download_url', idempotent: true },
+  previewUrl: { path: '/m-open/1/file/preview_url', idempotent: true },
+  ceditUrl: { path: '/m-open/1/file/cedit_url', idempotent: true },
+  info: { path: '/m-open/1/file/info', idempotent: true },
+  search: { path: '/m-open/1/file/search', idempotent: true },
+  createFolder: { path: '/m-open/1/file/create_folder', idempotent: false },
+  createFile: { path: '/m-open/1/file/create_file', idempotent: false },
+  uploadServers: { path: '/m-open/1/file/upload_servers', idempotent: true },
+  webUpload: { path: '/2/web_upload', idempotent: false },
+  copy: { path: '/m-open/1/file/copy', idempotent: false },
+  mcopy: { path: '/m-open/1/file/mcopy', idempotent: false },
+  move: { path: '/m-open/1/file/move', idempotent: false },
+  del: { path: '/m-open/1/file/del', idempotent: false },
+  delCompletely: { path: '/m-open/1/file/del_completely', idempotent: false },
+  recycle: { path: '/m-open/1/file/recycle', idempotent: true },
+  recover: { path: '/m-open/1/file/recover', idempotent: false },
+  history: { path: '/m-open/1/file/history', idempotent: true },
+  link: { path: '/m-open/1/file/link', idempotent: false },
+  linkClose: { path: '/m-open/1/file/link_close', idempotent: false },
+  links: { path: '/m-open/1/file/links', idempotent: true },
+  lock: { path: '/m-open/1/file/lock', idempotent: true },
+  setPermissionInherit: { path: '/m-open/1/file/set_permission_inherit', idempotent: true },
+  getAllPermission: { path: '/m-open/1/file/get_all_permission', idempotent: true },
+  filePermission: { path: '/m-open/1/file/file_permission', idempotent: true },
+  resetPermission: { path: '/m-open/1/file/reset_permission', idempotent: true },
+  getPermission: { path: '/m-open/1/file/get_permission', idempotent: true },
+  addTag: { path: '/m-open/1/file/add_tag', idempotent: true },
+  delTag: { path: '/m-open/1/file/del_tag', idempotent: true },
+  setMetadata: { path: '/m-open/1/file/set_metadata', idempotent: true },
+  delMetadata: { path: '/m-open/1/file/del_metadata', idempotent: true },
+  stat: { path: '/m-open/1/file/stat', idempotent: true },
+  queueStatus: { path: '/m-open/1/file/queue_status', idempotent: true },
+} as const satisfies Record<string, EndpointSpec>;
+
+export type GokuaiEndpoint = keyof typeof GOKUAI_ENDPOINTS;
+
+/** Paths on the upload server (vendor-facts.md, chunked upload); unsigned. */
+export const GOKUAI_UPLOAD_PATHS = {
+  uploadInit: '/upload_init',
+  uploadPart: '/upload_part',
+  uploadReq: '/upload_req',
+  uploadFinish: '/upload_finish',
+  uploadAbort: '/upload_abort',
+} as const;
+
+export interface GokuaiClientOptions {
+  logger?: Logger;
+  /** Shared HTTP layer; by default the client makes its own with `retry`, `timeoutMs` and `rateLimit`. */
+  http?: HttpClient;
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+  /** Cap on API calls to the host (default 10/s, burst 20, 6 in flight). */
+  rateLimit?: RateLimit;
+  /** Clock for `dateline` (ms). */
+  now?: () => number;
+  /** Chunked upload part size (default 4 MiB; the vendor wants 4-10 MiB, tests may go lower). */
+  uploadPartSize?: number;
+  /** How long downloads may stall before a timeout while waiting for headers (default 60 s). */
+  downloadTimeoutMs?: number;
+  /** Polling of queue_status / upload_finish (tests shorten it). */
+  poll?: { intervalMs?: number; maxIntervalMs?: number; timeoutMs?: number };
+}
+
+const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 10, burst: 20, maxConcurrent: 6 };
+
+export class GokuaiClient implements GokuaiApi {
+  readonly host: string;
+  readonly http: HttpClient;
+  readonly log: Logger;
+  private readonly now: () => number;
+  private readonly limitKey: string;
+
+  constructor(private readonly creds: GokuaiCredentials, private readonly opts: GokuaiClientOptions = {}) {
+    this.host = creds.host.replace(/\/+$/, '');
+    this.log = opts.logger ?? nullLogger;
+    this.now = opts.now ?? Date.now;
+    this.limitKey = `gokuai:${this.host}`;
+    registerSecret(creds.orgClientSecret);
+    this.http = opts.http ?? new HttpClient({
+      logger: this.log,
+      retry: opts.retry,
+      timeoutMs: opts.timeoutMs,
+      limiter: new RateLimiter(),
+      errorDetail: (_s, body) => {
+        const e = parseGkError(body);
+        return { message: e.message, vendorCode: e.code };
+      },
+    });
+    this.http.limiter.configure(this.limitKey, opts.rateLimit ?? DEFAULT_RATE_LIMIT);
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** Signed form POST to an API endpoint; non-2xx -> typed error. */
+  private async post(name: GokuaiEndpoint, input: object, o: CallOptions | undefined, what?: string): Promise<HttpResponse> {
+    const ep: EndpointSpec = GOKUAI_ENDPOINTS[name];
+    const params = input as GkParams;
+    const res = await this.http.request({
+      method: 'POST',
+      url: this.host + ep.path,
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      // Re-signed on every attempt so that a retry after a long Retry-After still has a fresh dateline.
+      body: () => formEncode(signParams(params, this.creds, this.now())),
+      idempotent: ep.idempotent,
+      signal: o?.signal,
+      limitKey: this.limitKey,
+    });
+    if (res.status < 200 || res.status >= 300) throw gokuaiError(res.status, res.body, describe(name, params, what), res.headers);
+    return res;
+  }
+
+  private async postJson<T>(name: GokuaiEndpoint, params: object, o: CallOptions | undefined, check?: (v: T) => boolean): Promise<T> {
+    const res = await this.post(name, params, o);
+    const v = res.json<T>();
+    if (v === null || v === undefined || (check && !check(v))) {
+      throw new BadResponseError(`${describe(name, params as GkParams)}: unexpected answer from Gokuai`, { status: res.status });
+    }
+    return v;
+  }
+
+  private async postVoid(name: GokuaiEndpoint, params: object, o: CallOptions | undefined): Promise<void> {
+    await this.post(name, params, o);
+  }
+
+  // ---------------------------------------------------------------- library endpoints
+
+  ls(p: { fullpath: string; tag?: string; start?: number; size?: number; hashs?: string[] }, o?: CallOptions): Promise<GkList> {
+    // fullpath '' (root) is a real value here, but empty parameters are never sent: the server reads absence as root.
+    return this.postJson<GkList>('ls', { ...p, hashs: p.hashs?.join(',') }, o, isList);
+  }
+
+  updates(p: { fetch_dateline: number; mode?: 'compare'; dir?: 0 | 1 }, o?: CallOptions): Promise<GkUpdates> {
+    return this.postJson<GkUpdates>('updates', p, o, (v) => Array.isArray(v.list));
+  }
+
+  updatesCount(p: { begin_dateline: number; end_dateline: number; showdel?: 0 | 1 }, o?: CallOptions): Promise<{ count: number }> {
+    return this.postJson<{ count: number }>('updatesCount', p, o, (v) => typeof v.count === 'number');
+  }
+
+  downloadUrl(p: GkRef & GkOp & { filehash?: string; open?: 0 | 1; filename?: string; net?: 'in' }, o?: CallOptions): Promise<{ urls: string[] }> {
+    return this.postJson<{ urls: string[] }>('downloadUrl', p, o, (v) => Array.isArray(v.urls) && v.urls.length > 0);
+  }
+
+  previewUrl(p: Parameters<GokuaiApi['previewUrl']>[0], o?: CallOptions): Promise<{ url: string; thumbnail?: string }> {
+    return this.postJson<{ url: string; thumbnail?: string }>('previewUrl', p, o, (v) => typeof v.url === 'string');
+  }
+
+  ceditUrl(p: Parameters<GokuaiApi['ceditUrl']>[0], o?: CallOptions): Promise<{ url: string }> {
+    return this.postJson<{ url: string }>('ceditUrl', p, o, (v) => typeof v.url === 'string');
+  }
+
+  info(p: GkRef & { net?: 'in'; attribute?: 0 | 1 | 10; hid?: string; nop?: 0 | 1; ignores?: string[] }, o?: CallOptions): Promise<GkInfo> {
+    return this.postJson<GkInfo>('info', { ...p, ignores: p.ignores?.join(',') }, o, isFile);
+  }
+
+  search(p: { keywords: string; path?: string; scope?: Array<'filename' | 'tag' | 'content'>; start?: number; size?: number }, o?: CallOptions): Promise<GkList> {
+    return this.postJson<GkList>('search', { ...p, scope: p.scope && JSON.stringify(p.scope) }, o, isList);
+  }
+
+  createFolder(p: { fullpath: string } & GkOp, o?: CallOptions): Promise<{ hash: string; fullpath: string }> {
+    return this.postJson<{ hash: string; fullpath: string }>('createFolder', p, o, (v) => typeof v.hash === 'string');
+  }
+
+  createFile(p: { fullpath: string; filehash: string; filesize: number; overwrite?: 0 | 1 } & GkOp, o?: CallOptions): Promise<GkCreateFileResult> {
+    return this.postJson<GkCreateFileResult>('createFile', p, o, (v) => typeof v.hash === 'string' && (Number(v.state) === 1 || typeof v.server === 'string'))
+      .then((v) => ({ ...v, state: Number(v.state) === 1 ? 1 : 0 }));
+  }
+
+  uploadServers(p: { fullpath: string; timeout: number; rand?: string }, o?: CallOptions): Promise<GkUploadServers> {
+    const rand = p.rand ?? Math.random().toString(36).slice(2);
+    return this.postJson<GkUploadServers>('uploadServers', { ...p, rand }, o, (v) => Array.isArray(v['m-upload']) && typeof v.key === 'string')
+      .then((v) => {
+        registerSecret(v.key);
+        return v;
+      });
+  }
+
+  async webUpload(
+    server: string, p: { key: string; path: string; name: string; overwrite?: 0 | 1; data: Uint8Array } & GkOp, o?: CallOptions,
+  ): Promise<GkWebUploadResult> {
+    const { data, ...fields } = p;
+    const form = multipart({ org_client_id: this.creds.orgClientId, ...fields, filefield: 'file' }, { field: 'file', filename: p.name, data });
+    const what = `web_upload "${joinPath(p.path, p.name)}"`;
+    const res = await this.http.request({
+      method: 'POST',
+      url: trimSlash(server) + GOKUAI_ENDPOINTS.webUpload.path,
+      headers: { 'content-type': `multipart/form-data; boundary=${form.boundary}`, 'content-length': String(form.body.length) },
+      body: form.body,
+      idempotent: false,
+      signal: o?.signal,
+    });
+    if (res.status < 200 || res.status >= 300) throw gokuaiError(res.status, res.body, what, res.headers);
+    const v = res.json<GkWebUploadResult>();
+    if (!v || typeof v.fullpath !== 'string') throw new BadResponseError(`${what}: unexpected answer from Gokuai`);
+    return v;
+  }
+
+  copy(p: { from_fullpath: string; fullpath: string; overwrite?: 0 | 1 } & GkOp, o?: CallOptions): Promise<GkCopyResult> {
+    return this.postJson<GkCopyResult>('copy', p, o, (v) => typeof v === 'object');
+  }
+
+  mcopy(p: { from_fullpaths: string[]; paths: string[]; copy_all?: 0 | 1; sp?: string } & GkOp, o?: CallOptions): Promise<GkCopyResult[]> {
+    return this.postJson<GkCopyResult[]>('mcopy', { ...p, from_fullpaths: p.from_fullpaths.join('|'), paths: p.paths.join('|') }, o, Array.isArray);
+  }
+
+  move(p: { fullpath: string; dest_fullpath: string } & GkOp, o?: CallOptions): Promise<void> {
+    return this.postVoid('move', p, o);
+  }
+
+  del(p: ({ fullpath: string } | { tag: string[]; path?: string }) & GkOp & { destroy?: 0 | 1 }, o?: CallOptions): Promise<void> {
+    return this.postVoid('del', 'tag' in p ? { ...p, tag: p.tag.join(';') } : p, o);
+  }
+
+  delCompletely(p: ({ fullpaths: string[] } | { tag: string[] }) & GkOp, o?: CallOptions): Promise<void> {
+    return this.postVoid('delCompletely', 'tag' in p ? { ...p, tag: p.tag.join(';') } : { ...p, fullpaths: p.fullpaths.join('|') }, o);
+  }
+
+  recycle(p: { start?: number; size?: number; order?: string; keyword?: string }, o?: CallOptions): Promise<GkList> {
+    return this.postJson<GkList>('recycle', p, o, isList);
+  }
+
+  recover(p: { fullpaths: string[] } & GkOp, o?: CallOptions): Promise<void> {
+    return this.postVoid('recover', { ...p, fullpaths: p.fullpaths.join('|') }, o);
+  }
+
+  history(p: { fullpath: string; start?: number; size?: number }, o?: CallOptions): Promise<GkHistory> {
+    return this.postJson<GkHistory>('history', p, o, (v) => Array.isArray(v.list));
+  }
+
+  link(p: Parameters<GokuaiApi['link']>[0], o?: CallOptions): Promise<GkLink> {
+    if (p.password) registerSecret(p.password);
+    return this.postJson<GkLink>('link', p, o, (v) => typeof v.link === 'string');
+  }
+
+  linkClose(p: ({ code: string } | { fullpath: string }) & GkOp, o?: CallOptions): Promise<void> {
+    return this.postVoid('linkClose', p, o);
+  }
+
+  links(p: { file?: 0 | 1 }, o?: CallOptions): Promise<GkLinkListItem[]> {
+    return this.postJson<GkLinkListItem[]>('links', p, o, Array.isArray);
+  }
+
+  lock(p: { fullpath: string; lock: 'lock' | 'unlock' } & GkOp, o?: CallOptions): Promise<void> {
+    return this.postVoid('lock', p, o);
+  }
+
+  setPermissionInherit(p: { fullpath: string; inherit: 0 | 1 }, o?: CallOptions): Promise<void> {
+    return this.postVoid('setPermissionInherit', p, o);
+  }
+
+  getAllPermission(p: { fullpath: string }, o?: CallOptions): Promise<GkPermissions> {
+    return this.postJson<GkPermissions>('getAllPermission', p, o, isObject);
+  }
+
+  filePermission(p: { fullpath: string; permissions: Record<string, GkPermission[]>; is_group?: 0 | 1; is_out?: 0 | 1 }, o?: CallOptions): Promise<void> {
+    return this.postVoid('filePermission', { ...p, permissions: JSON.stringify(p.permissions) }, o);
+  }
+
+  resetPermission(p: { fullpath: string; members?: string[]; groups?: string[]; clear?: 0 | 1 }, o?: CallOptions): Promise<void> {
+    return this.postVoid('resetPermission', { ...p, members: p.members?.join(','), groups: p.groups?.join(',') }, o);
+  }
+
+  getPermission(p: { fullpath: string; member_id?: number; out_id?: string; account?: string }, o?: CallOptions): Promise<GkPermission[] | GkPermissions> {
+    return this.postJson<GkPermission[] | GkPermissions>('getPermission', p, o, (v) => typeof v === 'object');
+  }
+
+  addTag(p: { fullpath: string; tag: string[] } & GkOp, o?: CallOptions): Promise<void> {
+    return this.postVoid('addTag', { ...p, tag: p.tag.join(';') }, o);
+  }
+
+  delTag(p: { fullpath: string; tag: string[] } & GkOp, o?: CallOptions): Promise<void> {
+    return this.postVoid('delTag', { ...p, tag: p.tag.join(';') }, o);
+  }
+
+  setMetadata(p: GkRef & { key: string; metadata: Record<string, unknown>; display?: string[] }, o?: CallOptions): Promise<void> {
+    return this.postVoid('setMetadata', { ...p, metadata: JSON.stringify(p.metadata), display: p.display?.join(',') }, o);
+  }
+
+  delMetadata(p: GkRef & { key: string }, o?: CallOptions): Promise<void> {
+    return this.postVoid('delMetadata', p, o);
+  }
+
+  stat(o?: CallOptions): Promise<GkStat> {
+    return this.postJson<GkStat>('stat', {}, o, isObject);
+  }
+
+  queueStatus(p: { queue_id: string }, o?: CallOptions): Promise<GkQueueStatus> {
+    return this.postJson<GkQueueStatus>('queueStatus', p, o, (v) => v.status !== undefined)
+      .then((v) => ({ ...v, status: Number(v.status) as GkQueueStatus['status'] }));
+  }
+
+  // ---------------------------------------------------------------- chunked upload server (unsigned)
+
+  async uploadInit(
+    server: string, p: { filename: string; pathhash: string; filehash: string; filesize: number }, o?: CallOptions,
+  ): Promise<{ session?: string; complete: boolean }> {
+    const res = await this.uploadRequest('uploadInit', server, 'POST', {
+      'x-gk-upload-filename': rfc3986(p.filename),
+      'x-gk-upload-pathhash': p.pathhash,
+      'x-gk-upload-filehash': p.filehash,
+      'x-gk-upload-filesize': String(p.filesize),
+    }, o, `upload_init "${p.filename}"`, { query: `?org_client_id=${rfc3986(this.creds.orgClientId)}` });
+    if (res.status === 202) return { complete: true };
+    const v = parseJsonObject(res.body);
+    const session = v?.session;
+    if (typeof session !== 'string' || !session) throw new BadResponseError('upload_init: no upload session in the answer');
+    return { session, complete: false };
+  }
+
+  async uploadPart(
+    server: string, p: { session: string; start: number; end: number; crc: number; data: Uint8Array }, o?: CallOptions,
+  ): Promise<{ complete: boolean; expect?: number }> {
+    const res = await this.uploadRequest('uploadPart', server, 'PUT', {
+      'x-gk-upload-session': p.session,
+      'x-gk-upload-range': `${p.start}-${p.end}`,
+      'x-gk-upload-crc': String(p.crc >>> 0),
+      'content-type': 'application/octet-stream',
+      'content-length': String(p.data.byteLength),
+    }, o, `upload_part ${p.start}-${p.end}`, { body: p.data, noRetry: true, accept409: true });
+    if (res.status === 409) {
+      const expect = Number(parseJsonObject(res.body)?.expect);
+      if (!Number.isFinite(expect)) throw gokuaiError(409, res.body, `upload_part ${p.start}-${p.end}`);
+      return { complete: false, expect };
+    }
+    return { complete: res.status === 202 };
+  }
+
+  async uploadReq(server: string, p: { session: string }, o?: CallOptions): Promise<{ received: number }> {
+    const res = await this.uploadRequest('uploadReq', server, 'GET', { 'x-gk-upload-session': p.session }, o, 'upload_req');
+    const received = parseReceived(res.body);
+    if (received === undefined) throw new BadResponseError('upload_req: cannot read the received byte count');
+    return { received };
+  }
+
+  async uploadFinish(server: string, p: { session: string }, o?: CallOptions): Promise<{ done: boolean }> {
+    const res = await this.uploadRequest('uploadFinish', server, 'POST', { 'x-gk-upload-session': p.session }, o, 'upload_finish');
+    return { done: res.status !== 202 };
+  }
+
+  async uploadAbort(server: string, p: { session: string }, o?: CallOptions): Promise<void> {
+    await this.uploadRequest('uploadAbort', server, 'POST', { 'x-gk-upload-session': p.session }, o, 'upload_abort');
+  }
+
+  private async uploadRequest(
+    name: keyof typeof GOKUAI_UPLOAD_PATHS, server: string, method: string, headers: Record<string, string>,
+    o: CallOptions | undefined, what: string,
+    extra: { query?: string; body?: Uint8Array; noRetry?: boolean; accept409?: boolean } = {},
+  ): Promise<HttpResponse> {
+    const res = await this.http.request({
+      method,
+      url: trimSlash(server) + GOKUAI_UPLOAD_PATHS[name] + (extra.query ?? ''),
+      headers,
+      body: extra.body,
+      // upload_part is not repeated blindly: the upload flow asks upload_req where to resume instead.
+      retry: extra.noRetry ? false : undefined,
+      idempotent: true,
+      signal: o?.signal,
+      timeoutMs: extra.body ? Math.max(60_000, this.opts.timeoutMs ?? 0) : undefined,
+    });
+    if (res.status >= 200 && res.status < 300) return res;
+    if (res.status === 409 && extra.accept409) return res;
+    throw gokuaiError(res.status, res.body, what, res.headers);
+  }
+
+  // ---------------------------------------------------------------- composites
+
+  uploadFile(
+    p: { fullpath: string; source: { path: string } | { data: Uint8Array }; overwrite: boolean } & GkOp,
+    o?: CallOptions & { onProgress?: ProgressFn },
+  ): Promise<{ hash: string; fullpath: string; filehash: string; filesize: number; instant: boolean }> {
+    return runUpload(this, p, o ?? {}, {
+      partSize: this.opts.uploadPartSize ?? DEFAULT_PART_SIZE,
+      logger: this.log,
+      poll: this.opts.poll,
+    });
+  }
+
+  async downloadBytes(ref: GkRef & { filehash?: string }, o?: CallOptions): Promise<Uint8Array> {
+    const res = await this.getDownload(ref, o, 'buffer');
+    return new Uint8Array(res.body.buffer, res.body.byteOffset, res.body.byteLength);
+  }
+
+  async downloadToFile(
+    ref: GkRef & { filehash?: string }, localPath: string, o?: CallOptions & { onProgress?: ProgressFn },
+  ): Promise<void> {
+    const res = await this.getDownload(ref, o, 'stream');
+    const total = Number(res.headers.get('content-length') ?? NaN);
+    const tmp = `${localPath}.gkdownload-${process.pid}-${Date.now()}`;
+    let done = 0;
+    const progress = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        done += chunk.length;
+        o?.onProgress?.(done, Number.isFinite(total) ? total : done);
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(res.stream as NodeJS.ReadableStream, progress, createWriteStream(tmp), { signal: o?.signal });
+      if (Number.isFinite(total) && done !== total) {
+        throw new NetworkError(`download of "${refName(ref)}" ended after ${done} of ${total} bytes`);
+      }
+      await fsp.rename(tmp, localPath);
+    } catch (e) {
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      if (o?.signal?.aborted) throw new CancelledError();
+      if (e instanceof DocError) throw e;
+      throw new NetworkError(`download of "${refName(ref)}" failed: ${(e as { code?: string }).code ?? 'stream error'}`);
+    }
+  }
+
+  /**
+   * GET on a temporary download URL. Such URLs expire (10 minutes); 403/404/410 on the GET are read as "expired":
+   * a fresh URL is fetched once and tried. The URL's query (its credential) never reaches logs or errors.
+   */
+  private async getDownload(ref: GkRef & { filehash?: string }, o: CallOptions | undefined, responseType: 'buffer' | 'stream'): Promise<HttpResponse> {
+    const what = `download "${refName(ref)}"`;
+    for (let round = 1; ; round++) {
+      const { urls } = await this.downloadUrl(ref, o);
+      const res = await this.http.request({
+        method: 'GET',
+        url: urls[0],
+        hideQuery: true,
+        responseType,
+        signal: o?.signal,
+        timeoutMs: this.opts.downloadTimeoutMs ?? 60_000,
+      });
+      if (res.status >= 200 && res.status < 300) return res;
+      if (round === 1 && (res.status === 403 || res.status === 404 || res.status === 410)) {
+        this.log.debug(`${what}: download URL rejected with HTTP ${res.status} (expired?), fetching a fresh one`);
+        continue;
+      }
+      throw gokuaiError(res.status, res.body, what, res.headers);
+    }
+  }
+
+  waitQueue(queueId: string, o?: CallOptions): Promise<GkQueueStatus> {
+    return pollTask<GkQueueStatus>(async () => {
+      const s = await this.queueStatus({ queue_id: queueId }, o);
+      if (s.status === 3) throw new ServerError(`Gokuai queue task failed${s.fullpath ? ` for "${s.fullpath}"` : ''}`);
+      return s.status === 2 ? { done: true, value: s } : { done: false };
+    }, { intervalMs: 300, maxIntervalMs: 3_000, timeoutMs: 10 * 60_000, ...this.opts.poll, signal: o?.signal, what: 'Gokuai copy queue' });
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+function isObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null;
+}
+function isList(v: GkList): boolean {
+  return isObject(v) && Array.isArray(v.list);
+}
+function isFile(v: GkInfo): boolean {
+  return isObject(v) && typeof v.fullpath === 'string';
+}
+
+function trimSlash(s: string): string {
+  return s.replace(/\/+$/, '');
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir ? `${dir}/${name}` : name;
+}
+
+function refName(ref: GkRef): string {
+  return ref.fullpath ?? `hash ${ref.hash}`;
+}
+
+/** `ls "a/b"`: operation plus target, for error messages (no secrets: params are user paths). */
+function describe(name: GokuaiEndpoint, params: GkParams, what?: string): string {
+  if (what) return what;
+  const op = GOKUAI_ENDPOINTS[name].path.split('/').pop();
+  const target = params.fullpath ?? params.from_fullpath ?? params.hash ?? params.queue_id;
+  return target !== undefined && target !== null ? `${op} "${target}"` : String(op);
+}
+
+function parseJsonObject(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(body.toString('utf8')) as unknown;
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** upload_req answers "bytes received so far": accept a bare number or an object naming it. */
+export function parseReceived(body: Buffer): number | undefined {
+  const text = body.toString('utf8').trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const o = parseJsonObject(body);
+  if (!o) return undefined;
+  for (const k of ['received', 'expect', 'offset', 'size', 'uploaded', 'bytes']) {
+    const n = Number(o[k]);
+    if (o[k] !== undefined && o[k] !== null && Number.isFinite(n)) return n;
+  }
+  return undefined;
+}
+
+/** A multipart/form-data body with text fields and one file. */
+function multipart(fields: Record<string, string | number | undefined>, file: { field: string; filename: string; data: Uint8Array }) {
+  const boundary = `----gkform${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined || v === '') continue;
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`, 'utf8'));
+  }
+  const quoted = file.filename.replace(/["\\\r\n]/g, '_');
+  parts.push(Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${quoted}"; filename*=UTF-8''${rfc3986(file.filename)}\r\n` +
+    'Content-Type: application/octet-stream\r\n\r\n', 'utf8'));
+  parts.push(Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength));
+  parts.push(Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'));
+  return { boundary, body: Buffer.concat(parts) };
+}

@@ -1,0 +1,3 @@
+export { GokuaiClient, GOKUAI_ENDPOINTS, GOKUAI_UPLOAD_PATHS, type GokuaiClientOptions } from './client';
+export { GokuaiRemoteFs, toEntry } from './remotefs';
+export type { GokuaiApi, GokuaiCredentials } from './api';

@@ -1,0 +1,179 @@
+/**
+ * RemoteFs (src/core/remote.ts) over the Gokuai client. Paths are Gokuai fullpaths: '/'-separated, no leading
+ * slash, '' = library root.
+ */
+import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError, isDocError } from '../../core/errors';
+import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
+import { collectPages, offsetPager, parseCursor } from '../../core/paging';
+import type { RemoteFs } from '../../core/remote';
+import type { GokuaiApi } from './api';
+import type { GkFile, GkInfo } from './wire';
+
+export const DEFAULT_PAGE_SIZE = 100;
+
+/** Entry of the library root (Gokuai has no object for it). */
+export const ROOT_ENTRY: Entry = { name: '', path: '', type: 'folder', size: 0, mtime: 0, ctime: 0, version: '' };
+
+/** Gokuai file/folder -> vendor-neutral Entry. */
+export function toEntry(f: GkFile | GkInfo): Entry {
+  const folder = Number(f.dir) === 1;
+  const tagText = f.property?.tag ?? (f as GkInfo).tag ?? '';
+  const tags = tagText.split(';').map((t) => t.trim()).filter(Boolean);
+  const locked = Number((f as GkInfo).lock ?? f.property?.lock ?? 0) === 1;
+  const path = stripSlashes(f.fullpath);
+  return {
+    name: f.filename || path.split('/').pop() || '',
+    path,
+    type: folder ? 'folder' : 'file',
+    size: folder ? 0 : Number(f.filesize) || 0,
+    mtime: (Number(f.last_dateline) || 0) * 1000,
+    ctime: (Number(f.create_dateline) || 0) * 1000,
+    id: f.hash,
+    version: folder ? '' : f.filehash ?? '',
+    modifiedBy: f.last_member_name,
+    tags: tags.length ? tags : undefined,
+    locked: locked || undefined,
+  };
+}
+
+function stripSlashes(p: string): string {
+  return p.replace(/^\/+|\/+$/g, '');
+}
+
+function isNotFound(e: unknown): boolean {
+  return isDocError(e, 'NotFound');
+}
+
+export class GokuaiRemoteFs implements RemoteFs {
+  constructor(private readonly api: GokuaiApi) {}
+
+  async stat(path: string, opts?: CallOptions): Promise<Entry> {
+    const fullpath = stripSlashes(path);
+    if (fullpath === '') return { ...ROOT_ENTRY };
+    const info = await this.api.info({ fullpath }, opts);
+    const entry = toEntry(info);
+    if (entry.type === 'file' && !entry.version) {
+      // The default info answer may omit filehash; the basic one (attribute=10) always has it.
+      const basic = await this.api.info({ fullpath, attribute: 10 }, opts);
+      entry.version = basic.filehash ?? '';
+    }
+    return entry;
+  }
+
+  /** Undefined when nothing is at `path`. */
+  private async tryStat(path: string, opts?: CallOptions): Promise<Entry | undefined> {
+    try {
+      return await this.stat(path, opts);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async list(path: string, cursor?: string, opts?: CallOptions & { pageSize?: number }): Promise<Page<Entry>> {
+    const fullpath = stripSlashes(path);
+    const size = opts?.pageSize ?? DEFAULT_PAGE_SIZE;
+    const fetch = offsetPager<Entry>(async (start, n) => {
+      const r = await this.api.ls({ fullpath, start, size: n }, opts);
+      return { items: r.list.map(toEntry), total: typeof r.count === 'number' ? r.count : undefined };
+    }, size);
+    return fetch(cursor === undefined ? undefined : String(parseCursor(cursor)));
+  }
+
+  listAll(path: string, opts?: CallOptions): Promise<Entry[]> {
+    return collectPages((cursor) => this.list(path, cursor, opts), opts);
+  }
+
+  async read(path: string, opts?: CallOptions): Promise<{ data: Uint8Array; entry: Entry }> {
+    const entry = await this.stat(path, opts);
+    if (entry.type !== 'file') throw new InvalidInputError(`"${path}" is a folder`);
+    // Ask for exactly the content version that stat saw, so data and entry.version always agree.
+    const data = await this.api.downloadBytes(
+      { fullpath: entry.path, filehash: entry.version || undefined }, opts,
+    );
+    return { data, entry: { ...entry, size: data.byteLength } };
+  }
+
+  async write(
+    path: string,
+    data: Uint8Array,
+    opts: CallOptions & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
+  ): Promise<Entry> {
+    const fullpath = stripSlashes(path);
+    if (fullpath === '') throw new InvalidInputError('cannot write the library root');
+    const current = await this.tryStat(fullpath, opts);
+    this.checkTarget(fullpath, current, opts);
+    if (opts.expectedVersion !== undefined && opts.expectedVersion !== '' && current?.version !== opts.expectedVersion) {
+      throw new ConflictError(
+        current ? `"${fullpath}" was changed by someone else` : `"${fullpath}" was deleted by someone else`,
+        { remoteVersion: current?.version },
+      );
+    }
+    // overwrite=1 on the wire: the checks above decided; overwrite=0 would make Gokuai store "name (1)" instead.
+    const r = await this.api.uploadFile({ fullpath, source: { data }, overwrite: true }, opts);
+    return this.stat(r.fullpath, opts);
+  }
+
+  async upload(localPath: string, path: string, opts: CallOptions & { overwrite: boolean; onProgress?: ProgressFn }): Promise<Entry> {
+    const fullpath = stripSlashes(path);
+    const current = await this.tryStat(fullpath, opts);
+    this.checkTarget(fullpath, current, { create: true, overwrite: opts.overwrite });
+    const r = await this.api.uploadFile({ fullpath, source: { path: localPath }, overwrite: true }, opts);
+    return this.stat(r.fullpath, opts);
+  }
+
+  /** create/overwrite/lock rules of RemoteFs.write against what is at the target now. */
+  private checkTarget(fullpath: string, current: Entry | undefined, opts: { create: boolean; overwrite: boolean }): void {
+    if (!current) {
+      if (!opts.create) throw new NotFoundError(`"${fullpath}" does not exist`);
+      return;
+    }
+    if (current.type === 'folder') throw new InvalidInputError(`"${fullpath}" is a folder`);
+    if (!opts.overwrite) throw new AlreadyExistsError(`"${fullpath}" already exists`);
+    // A lock is not checked here: whether it blocks us depends on who holds it, which the server knows
+    // (create_file answers 423 -> LockedError before any byte is sent).
+  }
+
+  async download(path: string, localPath: string, opts?: CallOptions & { onProgress?: ProgressFn }): Promise<void> {
+    const entry = await this.stat(path, opts);
+    if (entry.type !== 'file') throw new InvalidInputError(`"${path}" is a folder`);
+    await this.api.downloadToFile({ fullpath: entry.path }, localPath, opts);
+  }
+
+  async mkdir(path: string, opts?: CallOptions): Promise<Entry> {
+    const fullpath = stripSlashes(path);
+    if (await this.tryStat(fullpath, opts)) throw new AlreadyExistsError(`"${fullpath}" already exists`);
+    const r = await this.api.createFolder({ fullpath }, opts);
+    return this.stat(r.fullpath || fullpath, opts);
+  }
+
+  async delete(path: string, opts: CallOptions & { permanent: boolean }): Promise<void> {
+    const fullpath = stripSlashes(path);
+    if (fullpath === '') throw new InvalidInputError('cannot delete the library root');
+    await this.api.del({ fullpath, destroy: opts.permanent ? 1 : 0 }, opts);
+  }
+
+  async rename(from: string, to: string, opts: CallOptions & { overwrite: boolean }): Promise<void> {
+    const src = stripSlashes(from);
+    const dest = stripSlashes(to);
+    await this.clearDestination(dest, opts);
+    await this.api.move({ fullpath: src, dest_fullpath: dest }, opts);
+  }
+
+  async copy(from: string, to: string, opts: CallOptions & { overwrite: boolean }): Promise<void> {
+    const src = stripSlashes(from);
+    const dest = stripSlashes(to);
+    const target = await this.tryStat(dest, opts);
+    if (target && !opts.overwrite) throw new AlreadyExistsError(`"${dest}" already exists`);
+    const r = await this.api.copy({ from_fullpath: src, fullpath: dest, overwrite: opts.overwrite ? 1 : 0 }, opts);
+    if (r.queue_id) await this.api.waitQueue(r.queue_id, opts);
+  }
+
+  /** Before a move: an existing destination is an error, or goes to the recycle bin when overwriting. */
+  private async clearDestination(dest: string, opts: CallOptions & { overwrite: boolean }): Promise<void> {
+    const target = await this.tryStat(dest, opts);
+    if (!target) return;
+    if (!opts.overwrite) throw new AlreadyExistsError(`"${dest}" already exists`);
+    await this.api.del({ fullpath: dest, destroy: 0 }, opts);
+  }
+}

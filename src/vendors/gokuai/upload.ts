@@ -1,0 +1,182 @@
+/**
+ * Chunked upload flow (vendor-facts.md): sha1 -> create_file (state 1 = instant upload, nothing sent) ->
+ * upload_init (202 = already complete) -> upload_part in order (409 {expect} = continue there; dropped
+ * connection = ask upload_req and resume) -> upload_finish until it stops answering 202. upload_abort on failure.
+ * Files are read part by part from disk, so memory stays around one part whatever the file size.
+ */
+import { createReadStream, promises as fsp } from 'fs';
+import { CancelledError, InvalidInputError, NetworkError, ServerError, TimeoutError } from '../../core/errors';
+import { throwIfCancelled } from '../../core/async';
+import { crc32, sha1File, sha1Hex } from '../../core/hash';
+import { type Logger } from '../../core/log';
+import type { CallOptions, ProgressFn } from '../../core/model';
+import { pollTask } from '../../core/tasks';
+import type { GkOp, GokuaiApi } from './api';
+
+export const MIB = 1024 * 1024;
+/** The vendor asks for parts of 4-10 MiB. */
+export const DEFAULT_PART_SIZE = 4 * MIB;
+/** Consecutive interrupted parts tolerated before giving up. */
+const MAX_RESUMES = 5;
+
+export interface Part {
+  start: number;
+  /** Inclusive, as in `x-gk-upload-range: start-end`. */
+  end: number;
+}
+
+/** The part that starts at `start` (the last part of a file is shorter). */
+export function partAt(start: number, size: number, partSize: number): Part {
+  checkPartSize(partSize);
+  return { start, end: Math.min(start + partSize, size) - 1 };
+}
+
+/** Parts covering [from, size) of at most `partSize` bytes each. Empty for size 0. */
+export function planParts(size: number, partSize: number, from = 0): Part[] {
+  checkPartSize(partSize);
+  const parts: Part[] = [];
+  for (let start = Math.max(0, from); start < size; start += partSize) parts.push(partAt(start, size, partSize));
+  return parts;
+}
+
+function checkPartSize(partSize: number): void {
+  if (!(partSize > 0)) throw new InvalidInputError(`part size must be positive, got ${partSize}`);
+}
+
+/** Where upload bytes come from: a local file (read per part) or memory. */
+interface Source {
+  size: number;
+  sha1(signal?: AbortSignal): Promise<string>;
+  /** Bytes [start, end] (inclusive). */
+  read(start: number, end: number): Promise<Uint8Array>;
+}
+
+async function openSource(source: { path: string } | { data: Uint8Array }): Promise<Source> {
+  if ('data' in source) {
+    const data = source.data;
+    return {
+      size: data.byteLength,
+      sha1: async () => sha1Hex(data),
+      read: async (start, end) => data.subarray(start, end + 1),
+    };
+  }
+  const path = source.path;
+  const st = await fsp.stat(path);
+  if (!st.isFile()) throw new InvalidInputError(`not a file: ${path}`);
+  return { size: st.size, sha1: (signal) => sha1File(path, signal), read: (start, end) => readRange(path, start, end) };
+}
+
+/** Reads [start, end] of a file into one buffer of exactly that size, streaming from disk. */
+function readRange(path: string, start: number, end: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const out = Buffer.allocUnsafe(end - start + 1);
+    let at = 0;
+    createReadStream(path, { start, end })
+      .on('data', (chunk) => {
+        (chunk as Buffer).copy(out, at);
+        at += chunk.length;
+      })
+      .on('error', reject)
+      .on('end', () => (at === out.length ? resolve(out) : reject(new InvalidInputError(`file shrank while uploading: ${path}`))));
+  });
+}
+
+export type UploadApi = Pick<GokuaiApi, 'createFile' | 'uploadInit' | 'uploadPart' | 'uploadReq' | 'uploadFinish' | 'uploadAbort'>;
+
+export interface UploadParams extends GkOp {
+  fullpath: string;
+  source: { path: string } | { data: Uint8Array };
+  overwrite: boolean;
+}
+
+export interface UploadResult { hash: string; fullpath: string; filehash: string; filesize: number; instant: boolean }
+
+export interface UploadFlowOptions {
+  partSize: number;
+  logger: Logger;
+  poll?: { intervalMs?: number; maxIntervalMs?: number; timeoutMs?: number };
+}
+
+export async function runUpload(
+  api: UploadApi, p: UploadParams, o: CallOptions & { onProgress?: ProgressFn }, opts: UploadFlowOptions,
+): Promise<UploadResult> {
+  const signal = o.signal;
+  const src = await openSource(p.source);
+  const size = src.size;
+  const filehash = await src.sha1(signal);
+  throwIfCancelled(signal);
+  const cf = await api.createFile(
+    { fullpath: p.fullpath, filehash, filesize: size, overwrite: p.overwrite ? 1 : 0, op_id: p.op_id, op_name: p.op_name },
+    { signal },
+  );
+  const result = { hash: cf.hash, fullpath: cf.fullpath ?? p.fullpath, filehash, filesize: size };
+  if (cf.state === 1) {
+    opts.logger.debug(`upload "${p.fullpath}": instant upload (content already stored)`);
+    o.onProgress?.(size, size);
+    return { ...result, instant: true };
+  }
+
+  const server = cf.server;
+  const filename = result.fullpath.split('/').pop() ?? result.fullpath;
+  const init = await api.uploadInit(server, { filename, pathhash: cf.hash, filehash, filesize: size }, { signal });
+  if (!init.complete && init.session) {
+    const session = init.session;
+    try {
+      await sendParts(api, server, session, src, opts, o);
+      await pollTask(async () => ((await api.uploadFinish(server, { session }, { signal })).done ? { done: true, value: true } : { done: false }), {
+        intervalMs: 200, maxIntervalMs: 2_000, timeoutMs: 5 * 60_000, ...opts.poll, signal, what: 'Gokuai upload_finish',
+      });
+    } catch (e) {
+      // Best effort, without the (maybe aborted) signal: the server can drop the partial upload.
+      await api.uploadAbort(server, { session }).catch(() => undefined);
+      if (signal?.aborted) throw new CancelledError();
+      throw e;
+    }
+  }
+  o.onProgress?.(size, size);
+  return { ...result, instant: false };
+}
+
+function isInterruption(e: unknown): boolean {
+  return e instanceof NetworkError || e instanceof TimeoutError || e instanceof ServerError;
+}
+
+async function sendParts(
+  api: UploadApi, server: string, session: string, src: Source, opts: UploadFlowOptions,
+  o: CallOptions & { onProgress?: ProgressFn },
+): Promise<void> {
+  const { signal } = o;
+  const size = src.size;
+  let offset = 0;
+  let failures = 0;
+  while (offset < size) {
+    throwIfCancelled(signal);
+    const { end } = partAt(offset, size, opts.partSize);
+    const data = await src.read(offset, end);
+    let r: { complete: boolean; expect?: number };
+    try {
+      r = await api.uploadPart(server, { session, start: offset, end, crc: crc32(data), data }, { signal });
+    } catch (e) {
+      if (signal?.aborted || !isInterruption(e) || ++failures > MAX_RESUMES) throw e;
+      const { received } = await api.uploadReq(server, { session }, { signal });
+      opts.logger.debug(`upload part ${offset}-${end} interrupted (${(e as Error).message}); server has ${received} bytes, resuming`);
+      offset = clampOffset(received, size);
+      o.onProgress?.(offset, size);
+      continue;
+    }
+    if (r.complete) return;
+    if (r.expect !== undefined) {
+      // The server wants another offset (e.g. it kept part of a dropped request): continue from there.
+      if (++failures > MAX_RESUMES) throw new ServerError(`upload keeps asking for offset ${r.expect}; giving up`);
+      offset = clampOffset(r.expect, size);
+      continue;
+    }
+    failures = 0;
+    offset = end + 1;
+    o.onProgress?.(offset, size);
+  }
+}
+
+function clampOffset(n: number, size: number): number {
+  return Math.min(Math.max(0, Math.floor(n)), size);
+}

@@ -1,0 +1,31 @@
+import * as assert from 'assert';
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { GOKUAI_ENDPOINTS, GokuaiClient } from '../../src/vendors/gokuai/client';
+
+/** Tests may read the shared API docs (product code never does). */
+const TSV = path.resolve(__dirname, '../../../../shared/api-docs/endpoints.tsv');
+
+describe('gokuai endpoint coverage', () => {
+  const rows = readFileSync(TSV, 'utf8').split('\n').slice(1)
+    .map((l) => l.split('\t'))
+    .filter((c) => c[0] === 'gokuai');
+
+  it('the TSV lists the 35 gokuai endpoints', () => {
+    assert.strictEqual(rows.length, 35);
+  });
+
+  it('every gokuai path of endpoints.tsv has a client method', () => {
+    const mapped = new Set<string>(Object.values(GOKUAI_ENDPOINTS).map((e) => e.path));
+    const missing = rows.map((r) => r[3]).filter((p) => !mapped.has(p));
+    assert.deepStrictEqual(missing, []);
+    assert.strictEqual(Object.keys(GOKUAI_ENDPOINTS).length, rows.length);
+  });
+
+  it('every table entry names a real client method', () => {
+    const client = new GokuaiClient({ host: 'http://127.0.0.1:9', orgClientId: 'id', orgClientSecret: 'secret-for-test' });
+    for (const name of Object.keys(GOKUAI_ENDPOINTS)) {
+      assert.strictEqual(typeof (client as unknown as Record<string, unknown>)[name], 'function', name);
+    }
+  });
+});
