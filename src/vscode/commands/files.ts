@@ -1,0 +1,159 @@
+import * as vscode from 'vscode';
+import { InvalidInputError } from '../../core/errors';
+import type { Services } from '../services';
+import { downloadRemote, moveInto, uploadLocal } from '../transfer';
+import { baseName, joinPath, parentPath, type RemoteRef, toUri } from '../uri';
+import { folderOf, isOptions, targetOf, targetsOf } from './targets';
+import { runCommand, withCancellableProgress } from './wrap';
+
+/** Options accepted instead of UI (tests, automation). Every Uri is a gokuai:// URI unless noted. */
+export interface UploadArgs { target: vscode.Uri; /** file:// URIs */ sources: vscode.Uri[]; overwrite?: boolean }
+export interface DownloadArgs { targets: vscode.Uri[]; /** file:// URI: a folder, or the file itself for one file */ destination: vscode.Uri }
+export interface NewItemArgs { target: vscode.Uri; name: string }
+export interface RenameArgs { target: vscode.Uri; name: string }
+export interface DeleteArgs { targets: vscode.Uri[]; confirm?: boolean }
+export interface CopyMoveArgs { targets: vscode.Uri[]; /** destination folder */ destination: vscode.Uri }
+
+function validateName(name: string): string | undefined {
+  if (!name.trim()) return vscode.l10n.t('Enter a name.');
+  if (/[\\/]/.test(name)) return vscode.l10n.t('A name cannot contain / or \\.');
+  return undefined;
+}
+
+async function askName(prompt: string, value = ''): Promise<string | undefined> {
+  const dot = value.lastIndexOf('.');
+  return vscode.window.showInputBox({ prompt, value, valueSelection: [0, dot > 0 ? dot : value.length], validateInput: validateName });
+}
+
+export function registerFileCommands(s: Services): vscode.Disposable[] {
+  const reg = (id: string, fn: (...args: any[]) => unknown) => runCommand(id, fn, s.log, () => s.showLog()); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  const upload = (folders: boolean) => async (arg?: unknown) => {
+    const o = isOptions<UploadArgs>(arg, 'sources') ? arg : undefined;
+    const folder = await folderOf(s, targetOf(s, o ? o.target : arg));
+    const sources = o?.sources ?? await vscode.window.showOpenDialog({
+      canSelectMany: true, canSelectFiles: !folders, canSelectFolders: folders,
+      openLabel: vscode.l10n.t('Upload'),
+    });
+    if (!sources?.length) return [];
+    return withCancellableProgress(vscode.l10n.t('Uploading to {0}', folder.path || '/'), (signal, report) =>
+      uploadLocal(s, sources, folder, { signal, report, overwrite: o?.overwrite }));
+  };
+
+  return [
+    reg('docWorkspaces.upload', upload(false)),
+    reg('docWorkspaces.uploadFolder', upload(true)),
+
+    reg('docWorkspaces.download', async (arg?: unknown, multi?: unknown) => {
+      const o = isOptions<DownloadArgs>(arg, 'destination') ? arg : undefined;
+      const refs = o ? targetsOf(s, undefined, o.targets) : targetsOf(s, arg, multi);
+      let destination = o?.destination;
+      let intoFolder = true;
+      if (o) {
+        intoFolder = refs.length > 1 || (await vscode.workspace.fs.stat(o.destination).then((st) => st.type === vscode.FileType.Directory, () => false));
+      } else if (refs.length === 1 && refs[0].type !== 'folder') {
+        destination = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(baseName(refs[0].path)), saveLabel: vscode.l10n.t('Download') });
+        intoFolder = false;
+      } else {
+        destination = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: vscode.l10n.t('Download here') }))?.[0];
+      }
+      if (!destination) return;
+      const dest = destination;
+      await withCancellableProgress(vscode.l10n.t('Downloading'), (signal, report) => downloadRemote(s, refs, dest, intoFolder, { signal, report }));
+    }),
+
+    reg('docWorkspaces.newFile', async (arg?: unknown) => {
+      const o = isOptions<NewItemArgs>(arg, 'name') ? arg : undefined;
+      const folder = await folderOf(s, targetOf(s, o ? o.target : arg));
+      const name = o?.name ?? await askName(vscode.l10n.t('Name of the new file'));
+      if (!name) return;
+      const err = validateName(name);
+      if (err) throw new InvalidInputError(err);
+      const ref = { accountId: folder.accountId, path: joinPath(folder.path, name) };
+      const fs = await s.fsp.remoteFs(ref.accountId);
+      await fs.write(ref.path, new Uint8Array(), { create: true, overwrite: false });
+      const uri = toUri(ref);
+      s.fsp.notify([{ type: vscode.FileChangeType.Created, uri }]);
+      if (!o) await vscode.window.showTextDocument(uri);
+      return uri;
+    }),
+
+    reg('docWorkspaces.newFolder', async (arg?: unknown) => {
+      const o = isOptions<NewItemArgs>(arg, 'name') ? arg : undefined;
+      const folder = await folderOf(s, targetOf(s, o ? o.target : arg));
+      const name = o?.name ?? await askName(vscode.l10n.t('Name of the new folder'));
+      if (!name) return;
+      const err = validateName(name);
+      if (err) throw new InvalidInputError(err);
+      const ref = { accountId: folder.accountId, path: joinPath(folder.path, name) };
+      await (await s.fsp.remoteFs(ref.accountId)).mkdir(ref.path);
+      s.fsp.notify([{ type: vscode.FileChangeType.Created, uri: toUri(ref) }]);
+      return toUri(ref);
+    }),
+
+    reg('docWorkspaces.rename', async (arg?: unknown) => {
+      const o = isOptions<RenameArgs>(arg, 'name') ? arg : undefined;
+      const t = targetOf(s, o ? o.target : arg);
+      if (!t.path) throw new InvalidInputError(vscode.l10n.t('The library root cannot be renamed.'));
+      const name = o?.name ?? await askName(vscode.l10n.t('New name'), baseName(t.path));
+      if (!name || name === baseName(t.path)) return;
+      const err = validateName(name);
+      if (err) throw new InvalidInputError(err);
+      const to = toUri({ accountId: t.accountId, path: joinPath(parentPath(t.path), name) });
+      // Through vscode.workspace.fs so open editors follow the rename.
+      await vscode.workspace.fs.rename(toUri(t), to, { overwrite: false });
+      return to;
+    }),
+
+    reg('docWorkspaces.delete', (arg?: unknown, multi?: unknown) => deleteCommand(s, arg, multi, false)),
+    reg('docWorkspaces.deletePermanently', (arg?: unknown, multi?: unknown) => deleteCommand(s, arg, multi, true)),
+
+    reg('docWorkspaces.copy', (arg?: unknown, multi?: unknown) => copyOrMove(s, arg, multi, 'copy')),
+    reg('docWorkspaces.move', (arg?: unknown, multi?: unknown) => copyOrMove(s, arg, multi, 'move')),
+  ];
+}
+
+async function deleteCommand(s: Services, arg: unknown, multi: unknown, permanent: boolean): Promise<void> {
+  const o = isOptions<DeleteArgs>(arg, 'targets') ? arg : undefined;
+  const refs = (o ? targetsOf(s, undefined, o.targets) : targetsOf(s, arg, multi)).filter((r) => r.path !== '');
+  if (!refs.length) return;
+  if (o?.confirm !== false) {
+    const what = refs.length === 1 ? `'${baseName(refs[0].path)}'` : vscode.l10n.t('{0} items', refs.length);
+    const ok = permanent ? vscode.l10n.t('Delete permanently') : vscode.l10n.t('Move to recycle bin');
+    const message = permanent
+      ? vscode.l10n.t('Permanently delete {0}? This cannot be undone.', what)
+      : vscode.l10n.t('Move {0} to the recycle bin of the library?', what);
+    if ((await vscode.window.showWarningMessage(message, { modal: true }, ok)) !== ok) return;
+  }
+  for (const ref of refs) {
+    await (await s.fsp.remoteFs(ref.accountId)).delete(ref.path, { permanent });
+    s.fsp.notify([{ type: vscode.FileChangeType.Deleted, uri: toUri(ref) }]);
+  }
+}
+
+async function copyOrMove(s: Services, arg: unknown, multi: unknown, op: 'copy' | 'move'): Promise<void> {
+  const o = isOptions<CopyMoveArgs>(arg, 'destination') ? arg : undefined;
+  const refs = (o ? targetsOf(s, undefined, o.targets) : targetsOf(s, arg, multi)).filter((r) => r.path !== '');
+  if (!refs.length) return;
+  let folder: RemoteRef;
+  if (o) {
+    folder = await folderOf(s, targetOf(s, o.destination));
+  } else {
+    const path = await vscode.window.showInputBox({
+      prompt: op === 'copy' ? vscode.l10n.t('Copy to folder (path inside the library, empty = root)') : vscode.l10n.t('Move to folder (path inside the library, empty = root)'),
+      value: parentPath(refs[0].path),
+    });
+    if (path === undefined) return;
+    folder = { accountId: refs[0].accountId, path: path.replace(/^\/+|\/+$/g, '') };
+  }
+  if (op === 'move') return moveInto(refs, folder);
+  await withCancellableProgress(vscode.l10n.t('Copying'), async (signal, report) => {
+    for (const ref of refs) {
+      if (ref.accountId !== folder.accountId) throw new InvalidInputError(vscode.l10n.t('Moving or copying between accounts is not supported.'));
+      report(baseName(ref.path));
+      const to = { accountId: folder.accountId, path: joinPath(folder.path, baseName(ref.path)) };
+      await (await s.fsp.remoteFs(ref.accountId)).copy(ref.path, to.path, { overwrite: false, signal });
+      s.fsp.notify([{ type: vscode.FileChangeType.Created, uri: toUri(to) }]);
+    }
+  });
+}

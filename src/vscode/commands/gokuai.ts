@@ -1,0 +1,278 @@
+import * as vscode from 'vscode';
+import { InvalidInputError } from '../../core/errors';
+import type { GkFile } from '../../vendors/gokuai/wire';
+import { compareWithServer } from '../conflict';
+import { formatBytes, formatTime } from '../format';
+import type { Services } from '../services';
+import { isTreeNode, type TreeNode } from '../tree/nodes';
+import { baseName, fromUri, parentPath, RO_SCHEME, toUri, versionOf } from '../uri';
+import { isOptions, targetOf, targetsOf } from './targets';
+import { runCommand } from './wrap';
+
+/** Library features beyond a file system (links, history, recycle bin, locks, tags, search), via GokuaiApi. */
+
+export interface ShareLinkArgs { target: vscode.Uri; days?: number; password?: string; auth?: 'preview' | 'download' | 'upload' }
+export interface HistoryArgs { target: vscode.Uri }
+export interface RestoreVersionArgs { target: vscode.Uri; version: string }
+export interface RecycleArgs { account: string; restore?: string[]; purge?: string[] }
+export interface TagArgs { target: vscode.Uri; tags: string[] }
+export interface SearchArgs { account: string; keywords: string; scope?: Array<'filename' | 'tag' | 'content'>; path?: string }
+
+const DAY_S = 86_400;
+
+function splitTags(text: string): string[] {
+  return text.split(/[;,，；]/).map((t) => t.trim()).filter(Boolean);
+}
+
+export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
+  const reg = (id: string, fn: (...args: any[]) => unknown) => runCommand(id, fn, s.log, () => s.showLog()); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const api = async (accountId: string) => (await s.accounts.connection(accountId)).api;
+  const accountOf = async (arg: unknown): Promise<string> => {
+    if (typeof arg === 'string') return arg;
+    if (isTreeNode(arg)) return arg.accountId;
+    const all = s.accounts.list();
+    if (all.length === 1) return all[0].id;
+    const pick = await vscode.window.showQuickPick(all.map((a) => ({ label: a.libraryName ?? a.host, description: a.host, id: a.id })), { placeHolder: vscode.l10n.t('Choose a library') });
+    if (!pick) throw new vscode.CancellationError();
+    return pick.id;
+  };
+  const changed = (accountId: string, paths: string[]) =>
+    s.fsp.notify(paths.map((p) => ({ type: vscode.FileChangeType.Changed, uri: toUri({ accountId, path: p }) })));
+
+  return [
+    reg('docWorkspaces.copyShareLink', async (arg?: unknown) => {
+      const o = isOptions<ShareLinkArgs>(arg, 'target') ? arg : undefined;
+      const t = targetOf(s, o ? o.target : arg);
+      let days = o?.days;
+      let password = o?.password;
+      let auth = o?.auth;
+      if (!o) {
+        const d = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Link expires after how many days?'), value: '7', validateInput: (v) => (/^\d+$/.test(v) && +v > 0 ? undefined : vscode.l10n.t('Enter a whole number of days.')) });
+        if (d === undefined) return;
+        days = +d;
+        password = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Password (optional, leave empty for none)'), password: true });
+        if (password === undefined) return;
+        const picked = await vscode.window.showQuickPick([
+          { label: vscode.l10n.t('Preview only'), auth: 'preview' as const },
+          { label: vscode.l10n.t('Preview and download'), auth: 'download' as const },
+          { label: vscode.l10n.t('Preview, download and upload'), auth: 'upload' as const },
+        ], { placeHolder: vscode.l10n.t('What may people with the link do?') });
+        if (!picked) return;
+        auth = picked.auth;
+      }
+      const folder = t.type === 'folder' || t.path === '';
+      const { link } = await (await api(t.accountId)).link({
+        fullpath: t.path, deadline: Math.floor(Date.now() / 1000) + (days ?? 7) * DAY_S, auth, password: password || undefined, dir: folder ? 1 : 0,
+      });
+      await vscode.env.clipboard.writeText(link);
+      if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('Share link for {0} copied to the clipboard.', baseName(t.path) || '/'));
+      return link;
+    }),
+
+    reg('docWorkspaces.closeShareLinks', async (arg?: unknown) => {
+      const t = targetOf(s, arg);
+      await (await api(t.accountId)).linkClose({ fullpath: t.path });
+      if (!(arg instanceof vscode.Uri)) void vscode.window.showInformationMessage(vscode.l10n.t('Share links of {0} closed.', baseName(t.path) || '/'));
+    }),
+
+    reg('docWorkspaces.showSharedLinks', async (arg?: unknown) => {
+      const accountId = await accountOf(arg);
+      const links = await (await api(accountId)).links({});
+      if (typeof arg === 'string') return links;
+      const pick = await vscode.window.showQuickPick(links.map((l) => ({
+        label: l.filename, description: l.fullpath ?? '', link: l.link,
+        detail: [l.deadline === -1 ? vscode.l10n.t('never expires') : vscode.l10n.t('expires {0}', formatTime(l.deadline * 1000)), l.password ? vscode.l10n.t('password') : ''].filter(Boolean).join(' · '),
+      })), { placeHolder: links.length ? vscode.l10n.t('Pick a link to copy it') : vscode.l10n.t('No shared links') });
+      if (pick) await vscode.env.clipboard.writeText(pick.link);
+      return links;
+    }),
+
+    reg('docWorkspaces.fileHistory', async (arg?: unknown) => {
+      const o = isOptions<HistoryArgs>(arg, 'target') ? arg : undefined;
+      const t = targetOf(s, o ? o.target : arg);
+      const history = await (await api(t.accountId)).history({ fullpath: t.path, size: 100 });
+      const versions = history.list.filter((h) => h.filehash);
+      if (o) return versions;
+      const pick = await vscode.window.showQuickPick(versions.map((h) => ({
+        label: formatTime(h.dateline * 1000), description: `${h.member_name} · ${h.act_name}`, detail: formatBytes(h.filesize), version: h.filehash,
+      })), { placeHolder: vscode.l10n.t('Versions of {0}', baseName(t.path)) });
+      if (!pick) return;
+      const old = toUri(t, RO_SCHEME, pick.version);
+      await vscode.commands.executeCommand('vscode.diff', old, toUri(t), vscode.l10n.t('{0} ({1}) ↔ current', baseName(t.path), pick.label));
+      const restore = vscode.l10n.t('Restore this version');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Showing the version of {0}.', pick.label), restore).then((r) => {
+        if (r === restore) void vscode.commands.executeCommand('docWorkspaces.restoreVersion', { target: toUri(t), version: pick.version });
+      });
+    }),
+
+    reg('docWorkspaces.restoreVersion', async (arg?: unknown) => {
+      const o = isOptions<RestoreVersionArgs>(arg, 'version') ? arg : undefined;
+      const uri = o ? o.target : arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+      const version = o?.version ?? (uri && versionOf(uri));
+      if (!uri || !version) throw new InvalidInputError(vscode.l10n.t('Open a version from File history first.'));
+      const ref = fromUri(uri);
+      const conn = await s.accounts.connection(ref.accountId);
+      // Restoring = writing the old content as a new version: history keeps everything in between.
+      const data = await conn.api.downloadBytes({ fullpath: ref.path, filehash: version });
+      await conn.fs.write(ref.path, data, { create: false, overwrite: true });
+      changed(ref.accountId, [ref.path]);
+      if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('{0} restored.', baseName(ref.path)));
+    }),
+
+    reg('docWorkspaces.compareWithServer', async (arg?: unknown) => compareWithServer(toUri(targetOf(s, arg)))),
+
+    reg('docWorkspaces.recycleBin', async (arg?: unknown) => {
+      const o = isOptions<RecycleArgs>(arg, 'account') ? arg : undefined;
+      const accountId = o?.account ?? await accountOf(arg);
+      const gk = await api(accountId);
+      let restore = o?.restore ?? [];
+      let purge = o?.purge ?? [];
+      if (!o) {
+        const items = (await gk.recycle({ start: 0, size: 500 })).list;
+        const picked = await vscode.window.showQuickPick(items.map((f) => recycleItem(f)), { canPickMany: true, placeHolder: items.length ? vscode.l10n.t('Pick items to restore or delete permanently') : vscode.l10n.t('The recycle bin is empty') });
+        if (!picked?.length) return;
+        const restoreLabel = vscode.l10n.t('Restore');
+        const purgeLabel = vscode.l10n.t('Delete permanently');
+        const action = await vscode.window.showQuickPick([restoreLabel, purgeLabel], { placeHolder: vscode.l10n.t('{0} items selected', picked.length) });
+        if (!action) return;
+        const paths = picked.map((p) => p.fullpath);
+        if (action === restoreLabel) restore = paths; else purge = paths;
+        if (purge.length && (await vscode.window.showWarningMessage(vscode.l10n.t('Permanently delete {0} items? This cannot be undone.', purge.length), { modal: true }, purgeLabel)) !== purgeLabel) return;
+      }
+      await recycleAction(s, accountId, restore, purge);
+    }),
+
+    reg('docWorkspaces.restoreFromRecycleBin', (node?: TreeNode, multi?: TreeNode[]) =>
+      recycleAction(s, node?.accountId ?? '', recycledPaths(node, multi), [])),
+    reg('docWorkspaces.purgeFromRecycleBin', async (node?: TreeNode, multi?: TreeNode[]) => {
+      const paths = recycledPaths(node, multi);
+      const purgeLabel = vscode.l10n.t('Delete permanently');
+      if ((await vscode.window.showWarningMessage(vscode.l10n.t('Permanently delete {0} items? This cannot be undone.', paths.length), { modal: true }, purgeLabel)) !== purgeLabel) return;
+      await recycleAction(s, node?.accountId ?? '', [], paths);
+    }),
+
+    reg('docWorkspaces.lock', (arg?: unknown, multi?: unknown) => lockCommand(s, arg, multi, 'lock')),
+    reg('docWorkspaces.unlock', (arg?: unknown, multi?: unknown) => lockCommand(s, arg, multi, 'unlock')),
+
+    reg('docWorkspaces.addTag', async (arg?: unknown) => {
+      const o = isOptions<TagArgs>(arg, 'tags') ? arg : undefined;
+      const t = targetOf(s, o ? o.target : arg);
+      const tags = o?.tags ?? splitTags(await vscode.window.showInputBox({ prompt: vscode.l10n.t('Tags to add (separate with ; or ,)') }) ?? '');
+      if (!tags.length) return;
+      await (await api(t.accountId)).addTag({ fullpath: t.path, tag: tags });
+      changed(t.accountId, [t.path]);
+    }),
+
+    reg('docWorkspaces.removeTag', async (arg?: unknown) => {
+      const o = isOptions<TagArgs>(arg, 'tags') ? arg : undefined;
+      const t = targetOf(s, o ? o.target : arg);
+      let tags = o?.tags;
+      if (!tags) {
+        const current = (await (await s.fsp.remoteFs(t.accountId)).stat(t.path)).tags ?? [];
+        if (!current.length) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no tags.', baseName(t.path)));
+          return;
+        }
+        tags = await vscode.window.showQuickPick(current, { canPickMany: true, placeHolder: vscode.l10n.t('Tags to remove') });
+      }
+      if (!tags?.length) return;
+      await (await api(t.accountId)).delTag({ fullpath: t.path, tag: tags });
+      changed(t.accountId, [t.path]);
+    }),
+
+    reg('docWorkspaces.search', async (arg?: unknown) => {
+      const o = isOptions<SearchArgs>(arg, 'keywords') ? arg : undefined;
+      if (o) {
+        const res = await (await api(o.account)).search({ keywords: o.keywords, scope: o.scope, path: o.path });
+        return res.list.map((f) => toUri({ accountId: o.account, path: f.fullpath }));
+      }
+      const accountId = await accountOf(arg);
+      const picked = await searchQuickPick(s, accountId);
+      if (!picked) return;
+      const uri = toUri({ accountId, path: picked.fullpath });
+      if (picked.dir) {
+        const node = s.tree.nodeFor(uri);
+        if (node) await s.treeView.reveal(node, { select: true, focus: true, expand: true });
+      } else {
+        await vscode.commands.executeCommand('vscode.open', uri);
+      }
+    }),
+  ];
+}
+
+function recycleItem(f: GkFile) {
+  return { label: f.filename, description: parentPath(f.fullpath) || '/', detail: [f.dir ? '' : formatBytes(f.filesize), f.last_member_name ?? ''].filter(Boolean).join(' · '), fullpath: f.fullpath };
+}
+
+function recycledPaths(node?: TreeNode, multi?: TreeNode[]): string[] {
+  return (multi?.length ? multi : node ? [node] : []).flatMap((n) => (n.kind === 'recycled' ? [n.file.fullpath] : []));
+}
+
+async function recycleAction(s: Services, accountId: string, restore: string[], purge: string[]): Promise<void> {
+  const { api } = await s.accounts.connection(accountId);
+  if (restore.length) {
+    await api.recover({ fullpaths: restore });
+    s.fsp.notify(restore.map((p) => ({ type: vscode.FileChangeType.Created, uri: toUri({ accountId, path: p }) })));
+  }
+  if (purge.length) await api.delCompletely({ fullpaths: purge });
+  const bin = s.tree.nodeFor(toUri({ accountId, path: '' }));
+  if (bin) s.tree.refresh(bin);
+}
+
+async function lockCommand(s: Services, arg: unknown, multi: unknown, lock: 'lock' | 'unlock'): Promise<void> {
+  for (const t of targetsOf(s, arg, multi)) {
+    await (await s.accounts.connection(t.accountId)).api.lock({ fullpath: t.path, lock });
+    s.fsp.notify([{ type: vscode.FileChangeType.Changed, uri: toUri(t) }]);
+  }
+}
+
+type ScopeKey = 'filename' | 'tag' | 'content';
+
+/** QuickPick with three toggle buttons for the search scope; results update as you type. */
+function searchQuickPick(s: Services, accountId: string): Promise<GkFile | undefined> {
+  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { file: GkFile }>();
+  const scope = new Set<ScopeKey>(['filename', 'tag']);
+  const labels: Record<ScopeKey, string> = { filename: vscode.l10n.t('File name'), tag: vscode.l10n.t('Tag'), content: vscode.l10n.t('Full text') };
+  const icons: Record<ScopeKey, string> = { filename: 'symbol-file', tag: 'tag', content: 'whole-word' };
+  const buttons = () => (Object.keys(labels) as ScopeKey[]).map((k) => ({
+    iconPath: new vscode.ThemeIcon(scope.has(k) ? icons[k] : 'circle-outline'),
+    tooltip: (scope.has(k) ? '✓ ' : '') + labels[k], key: k,
+  }));
+  qp.placeholder = vscode.l10n.t('Search the library (buttons: file name, tag, full text)');
+  qp.matchOnDescription = true;
+  qp.buttons = buttons();
+  let seq = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const run = () => {
+    const keywords = qp.value.trim();
+    const mine = ++seq;
+    if (!keywords) { qp.items = []; return; }
+    qp.busy = true;
+    void s.accounts.connection(accountId)
+      .then((c) => c.api.search({ keywords, scope: [...scope], size: 100 }))
+      .then((res) => {
+        if (mine !== seq) return;
+        qp.items = res.list.map((file) => ({ label: file.filename, description: parentPath(file.fullpath) || '/', iconPath: new vscode.ThemeIcon(file.dir ? 'folder' : 'file'), file }));
+      }, (e: unknown) => {
+        if (mine === seq) qp.items = [];
+        s.log.warn('Search failed', e);
+      })
+      .finally(() => { if (mine === seq) qp.busy = false; });
+  };
+  // Debounce typing so each keystroke does not become a request.
+  const schedule = () => { if (timer) clearTimeout(timer); timer = setTimeout(run, 250); };
+  qp.onDidChangeValue(schedule);
+  qp.onDidTriggerButton((b) => {
+    const key = (b as { key?: ScopeKey }).key;
+    if (!key) return;
+    if (scope.has(key)) { if (scope.size > 1) scope.delete(key); } else scope.add(key);
+    qp.buttons = buttons();
+    run();
+  });
+  return new Promise((resolve) => {
+    qp.onDidAccept(() => { resolve(qp.selectedItems[0]?.file); qp.hide(); });
+    qp.onDidHide(() => { if (timer) clearTimeout(timer); resolve(undefined); qp.dispose(); });
+    qp.show();
+  });
+}
+

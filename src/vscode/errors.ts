@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import { DocError, isDocError } from '../core/errors';
+import { redact } from '../core/redact';
+import { GK_ERR } from '../vendors/gokuai/wire';
+
+/**
+ * The ONE place where core DocErrors become user-facing text (notifications, tree error nodes) and
+ * vscode.FileSystemErrors (FileSystemProvider). Messages are redacted again defensively: core promises safe
+ * messages, but a non-DocError (e.g. a TypeError from a library) carries no such promise.
+ */
+
+export interface ErrorDescription {
+  /** What happened, one sentence. */
+  message: string;
+  /** What to do about it. */
+  hint: string;
+  kind: DocError['kind'] | 'Unknown';
+  /** True when fixing the credentials is the way out (tree error nodes then offer "Update credentials"). */
+  credentials: boolean;
+}
+
+export function isCancellation(e: unknown): boolean {
+  return isDocError(e, 'Cancelled') || (e instanceof Error && e.name === 'AbortError') || e instanceof vscode.CancellationError;
+}
+
+export function describeError(e: unknown): ErrorDescription {
+  if (e instanceof vscode.FileSystemError) {
+    // Raised by vscode.workspace.fs (rename/move go through it so open editors follow the file).
+    const hint = e.code === 'FileExists' ? vscode.l10n.t('Choose another name or delete the existing item first.')
+      : e.code === 'FileNotFound' ? vscode.l10n.t('It may have been moved or deleted by someone else. Refresh the view.')
+        : vscode.l10n.t('See the log for details.');
+    return { message: redact(e.message), hint, kind: 'Unknown', credentials: false };
+  }
+  if (!isDocError(e)) {
+    const message = redact(e instanceof Error ? e.message : String(e));
+    return { message, hint: vscode.l10n.t('See the log for details.'), kind: 'Unknown', credentials: false };
+  }
+  const message = redact(e.message);
+  const d = (hint: string, credentials = false): ErrorDescription => ({ message, hint, kind: e.kind, credentials });
+  switch (e.kind) {
+    case 'Unauthorized':
+      if (e.vendorCode === GK_ERR.BAD_SIGN) {
+        return { message: vscode.l10n.t('Signature rejected — check the client secret'), hint: vscode.l10n.t('Update the credentials of this account.'), kind: e.kind, credentials: true };
+      }
+      return d(vscode.l10n.t('Check the client ID and secret of this account.'), true);
+    case 'Forbidden': return d(vscode.l10n.t('This account is not allowed to do that. Ask the library administrator.'));
+    case 'Locked': return d(vscode.l10n.t('Ask whoever locked the file to unlock it, or try again later.'));
+    case 'NotFound': return d(vscode.l10n.t('It may have been moved or deleted by someone else. Refresh the view.'));
+    case 'AlreadyExists': return d(vscode.l10n.t('Choose another name or delete the existing item first.'));
+    case 'Conflict': return d(vscode.l10n.t('Someone else changed it. Compare, then save again.'));
+    case 'RateLimited': return d(vscode.l10n.t('The server asks to slow down. Try again in a moment.'));
+    case 'QuotaExceeded': return d(vscode.l10n.t('The library is full. Empty the recycle bin or ask for more space.'));
+    case 'Network': return d(vscode.l10n.t('Check your network connection and proxy settings.'));
+    case 'Timeout': return d(vscode.l10n.t('The server did not answer in time. Try again.'));
+    case 'Server': return d(vscode.l10n.t('The server had a problem. Try again later.'));
+    case 'BadResponse': return d(vscode.l10n.t('The server sent an unexpected answer. Check the host URL.'));
+    case 'InvalidInput': return d(vscode.l10n.t('Check the value you entered.'));
+    case 'Unsupported': return d(vscode.l10n.t('This library does not support that operation.'));
+    case 'Cancelled': return d('');
+  }
+}
+
+/** Maps any error thrown by RemoteFs onto the FileSystemError VS Code expects from a FileSystemProvider. */
+export function toFileSystemError(e: unknown, uri: vscode.Uri): vscode.FileSystemError {
+  if (e instanceof vscode.FileSystemError) return e;
+  const { message, kind } = describeError(e);
+  switch (kind) {
+    case 'NotFound': return vscode.FileSystemError.FileNotFound(uri);
+    case 'AlreadyExists': return vscode.FileSystemError.FileExists(uri);
+    case 'Unauthorized':
+    case 'Forbidden':
+    case 'Locked':
+    case 'Unsupported':
+      return vscode.FileSystemError.NoPermissions(message);
+    default:
+      return vscode.FileSystemError.Unavailable(message);
+  }
+}

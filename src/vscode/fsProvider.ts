@@ -1,0 +1,197 @@
+import * as vscode from 'vscode';
+import { isDocError } from '../core/errors';
+import type { Logger } from '../core/log';
+import type { Entry } from '../core/model';
+import type { RemoteFs } from '../core/remote';
+import type { Accounts } from './accounts';
+import { config } from './config';
+import type { ConflictResolver } from './conflict';
+import { toFileSystemError } from './errors';
+import { baseName, fromUri, refKey, type RemoteRef, SCHEME } from './uri';
+
+export function toFileStat(e: Entry, readonly = false): vscode.FileStat {
+  return {
+    type: e.type === 'folder' ? vscode.FileType.Directory : vscode.FileType.File,
+    ctime: e.ctime,
+    mtime: e.mtime,
+    size: e.size,
+    permissions: readonly || e.readonly ? vscode.FilePermission.Readonly : undefined,
+  };
+}
+
+/**
+ * gokuai://<account>/<fullpath> backed by core RemoteFs. Thin by design: path mapping, the version memory that makes
+ * saves conditional (no silent overwrite), change events for our own operations, and error mapping in errors.ts.
+ *
+ * stat() is never cached: VS Code compares the mtime it read with a fresh stat before saving ("file is newer"), and
+ * that check only helps if the mtime is current.
+ */
+export class GokuaiFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.emitter.event;
+  /** Version (Gokuai filehash) last read or written per file: the `expectedVersion` of the next save. */
+  private readonly versions = new Map<string, string>();
+
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly resolveConflict: ConflictResolver,
+    private readonly log: Logger,
+  ) {}
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+
+  /** The RemoteFs of an account (for commands that need more than vscode.workspace.fs). */
+  async remoteFs(accountId: string): Promise<RemoteFs> {
+    return (await this.accounts.connection(accountId)).fs;
+  }
+
+  /** Version this window last saw for a file (undefined when never read or written here). */
+  knownVersion(uri: vscode.Uri): string | undefined {
+    return this.versions.get(refKey(fromUri(uri)));
+  }
+
+  /** Fires change events for URIs changed by commands that bypass the provider (upload, restore...). */
+  notify(changes: Array<{ uri: vscode.Uri; type: vscode.FileChangeType }>): void {
+    for (const c of changes) if (c.type === vscode.FileChangeType.Deleted) this.forget(fromUri(c.uri));
+    if (changes.length) this.emitter.fire(changes);
+  }
+
+  watch(): vscode.Disposable {
+    // Our own operations fire events; remote changes are found by polling (see checkOpenDocuments).
+    return new vscode.Disposable(() => undefined);
+  }
+
+  stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    return this.run(uri, 'stat', async (fs, ref) => toFileStat(await fs.stat(ref.path)));
+  }
+
+  readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
+    return this.run(uri, 'readDirectory', async (fs, ref) =>
+      (await fs.listAll(ref.path)).map((e): [string, vscode.FileType] => [e.name, toFileStat(e).type]));
+  }
+
+  readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    return this.run(uri, 'readFile', async (fs, ref) => {
+      const { data, entry } = await fs.read(ref.path);
+      this.remember(ref, entry);
+      return data;
+    });
+  }
+
+  writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
+    return this.run(uri, 'writeFile', async (fs, ref) => {
+      const key = refKey(ref);
+      const expectedVersion = this.versions.get(key);
+      let entry: Entry;
+      try {
+        entry = await fs.write(ref.path, content, { ...options, expectedVersion });
+      } catch (e) {
+        if (!isDocError(e, 'Conflict')) throw e;
+        const name = baseName(ref.path);
+        this.log.warn(`Save conflict on ${uri.toString()}: the server copy changed since it was read`);
+        if ((await this.resolveConflict({ uri, name })) !== 'overwrite') {
+          // Throwing keeps the editor dirty and the remote untouched.
+          throw vscode.FileSystemError.Unavailable(vscode.l10n.t("'{0}' was changed on the server since you opened it. Your changes were not saved.", name));
+        }
+        entry = await fs.write(ref.path, content, { ...options, overwrite: true });
+      }
+      this.remember(ref, entry);
+      this.emitter.fire([{ type: expectedVersion === undefined && options.create ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed, uri }]);
+    });
+  }
+
+  createDirectory(uri: vscode.Uri): Promise<void> {
+    return this.run(uri, 'createDirectory', async (fs, ref) => {
+      await fs.mkdir(ref.path);
+      this.emitter.fire([{ type: vscode.FileChangeType.Created, uri }]);
+    });
+  }
+
+  /**
+   * VS Code passes `useTrash: false` to every extension provider (they cannot declare the Trash capability), so the
+   * flag carries no user intent. Deleting goes to the Gokuai recycle bin unless the user set
+   * `docWorkspaces.gokuai.deletePermanently`; the "Delete permanently" command passes `permanent: true` to RemoteFs itself.
+   */
+  delete(uri: vscode.Uri): Promise<void> {
+    const permanent = config.deletePermanently();
+    return this.run(uri, 'delete', async (fs, ref) => {
+      await fs.delete(ref.path, { permanent });
+      this.notify([{ type: vscode.FileChangeType.Deleted, uri }]);
+    });
+  }
+
+  rename(oldUri: vscode.Uri, newUri: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
+    return this.run(oldUri, 'rename', async (fs, ref) => {
+      const to = this.sameAccount(ref, newUri);
+      await fs.rename(ref.path, to.path, options);
+      this.moveVersions(ref, to);
+      this.emitter.fire([{ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri }]);
+    });
+  }
+
+  copy(source: vscode.Uri, destination: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
+    return this.run(source, 'copy', async (fs, ref) => {
+      await fs.copy(ref.path, this.sameAccount(ref, destination).path, options);
+      this.emitter.fire([{ type: vscode.FileChangeType.Created, uri: destination }]);
+    });
+  }
+
+  /**
+   * Optional remote-change polling: for open, unmodified documents whose server version differs from the one we read,
+   * fire a change so VS Code reloads them. Dirty documents are left alone (their save will meet the conflict check).
+   */
+  async checkOpenDocuments(docs: readonly vscode.TextDocument[]): Promise<void> {
+    const changed: vscode.FileChangeEvent[] = [];
+    for (const doc of docs) {
+      const known = this.knownVersion(doc.uri);
+      if (doc.uri.scheme !== SCHEME || doc.isDirty || !known) continue;
+      try {
+        const entry = await (await this.remoteFs(doc.uri.authority)).stat(fromUri(doc.uri).path);
+        if (entry.version && entry.version !== known) changed.push({ type: vscode.FileChangeType.Changed, uri: doc.uri });
+      } catch (e) {
+        this.log.debug(`Polling ${doc.uri.toString()} failed`, e);
+      }
+    }
+    this.notify(changed);
+  }
+
+  private remember(ref: RemoteRef, entry: Entry): void {
+    if (entry.version) this.versions.set(refKey(ref), entry.version);
+    else this.versions.delete(refKey(ref));
+  }
+
+  private forget(ref: RemoteRef): void {
+    const key = refKey(ref);
+    for (const k of [...this.versions.keys()]) if (k === key || k.startsWith(key + '/')) this.versions.delete(k);
+  }
+
+  private moveVersions(from: RemoteRef, to: RemoteRef): void {
+    const fromKey = refKey(from);
+    const toKey = refKey(to);
+    for (const [k, v] of [...this.versions]) {
+      if (k !== fromKey && !k.startsWith(fromKey + '/')) continue;
+      this.versions.delete(k);
+      this.versions.set(toKey + k.slice(fromKey.length), v);
+    }
+  }
+
+  private sameAccount(from: RemoteRef, uri: vscode.Uri): RemoteRef {
+    const to = fromUri(uri);
+    if (to.accountId !== from.accountId) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Moving or copying between accounts is not supported.'));
+    return to;
+  }
+
+  private async run<T>(uri: vscode.Uri, op: string, fn: (fs: RemoteFs, ref: RemoteRef) => Promise<T>): Promise<T> {
+    try {
+      return await fn(await this.remoteFs(uri.authority), fromUri(uri));
+    } catch (e) {
+      const err = toFileSystemError(e, uri);
+      // NotFound is routine (VS Code probes for .vscode/settings.json and friends): keep it out of the warnings.
+      if (err.code === 'FileNotFound') this.log.trace(`${op} ${uri.toString()}: not found`);
+      else this.log.warn(`${op} ${uri.toString()} failed`, e);
+      throw err;
+    }
+  }
+}

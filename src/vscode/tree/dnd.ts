@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import { refOf, type RemoteTarget } from '../commands/targets';
+import { reportError, withCancellableProgress } from '../commands/wrap';
+import type { Services } from '../services';
+import { moveInto, uploadLocal } from '../transfer';
+import { parentPath, type RemoteRef, toUri } from '../uri';
+import { folderPathOf, type TreeNode } from './nodes';
+
+/** VS Code puts the dragged elements of a tree under this MIME type (tree id, lower-cased). */
+const TREE_MIME = 'application/vnd.code.tree.docworkspaces.tree';
+const URI_LIST = 'text/uri-list';
+
+/**
+ * Drop files from the OS / Explorer onto a folder = upload; drag nodes inside the tree = move. Dragging nodes out
+ * offers their gokuai:// URIs (e.g. to open them in an editor group).
+ */
+export class TreeDragAndDrop implements vscode.TreeDragAndDropController<TreeNode> {
+  readonly dropMimeTypes = [TREE_MIME, URI_LIST];
+  readonly dragMimeTypes = [URI_LIST];
+
+  /** Set right after the tree view exists (the services include the view, the view needs this controller). */
+  services?: Services;
+
+  handleDrag(source: readonly TreeNode[], data: vscode.DataTransfer): void {
+    const uris = source.map(refOf).filter((r): r is RemoteTarget => !!r && r.path !== '')
+      .map((r) => toUri(r).toString());
+    if (uris.length) data.set(URI_LIST, new vscode.DataTransferItem(uris.join('\r\n')));
+  }
+
+  async handleDrop(target: TreeNode | undefined, data: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
+    const s = this.services;
+    const folder = target && dropFolder(target);
+    if (!s || !folder || token.isCancellationRequested) return;
+    try {
+      const dragged = data.get(TREE_MIME)?.value as TreeNode[] | undefined;
+      if (dragged?.length) {
+        const refs = dragged.map(refOf).filter((r): r is RemoteTarget => !!r && r.path !== '' && r.accountId === folder.accountId);
+        await moveInto(refs, folder);
+        return;
+      }
+      const list = await data.get(URI_LIST)?.asString();
+      const sources = (list ?? '').split(/\r?\n/).filter((l) => l && !l.startsWith('#')).map((l) => vscode.Uri.parse(l.trim()))
+        .filter((u) => u.scheme === 'file');
+      if (!sources.length) return;
+      await withCancellableProgress(vscode.l10n.t('Uploading to {0}', folder.path || '/'), (signal, report) =>
+        uploadLocal(s, sources, folder, { signal, report }));
+    } catch (e) {
+      reportError('Drop', e, s.log, () => s.showLog());
+    }
+  }
+}
+
+/** Dropping on a file means its folder; on the account or library, the root. */
+function dropFolder(n: TreeNode): RemoteRef | undefined {
+  if (n.kind === 'account') return { accountId: n.accountId, path: '' };
+  const p = folderPathOf(n);
+  if (p !== undefined) return { accountId: n.accountId, path: p };
+  if (n.kind === 'entry') return { accountId: n.accountId, path: parentPath(n.entry.path) };
+  return undefined;
+}

@@ -1,0 +1,346 @@
+// In-VS-Code integration tests: run inside a real VS Code (code-server) by test/vscode/index.ts against the embedded
+// Gokuai sandbox. They drive the extension only through VS Code (workspace.fs, documents, commands) and its API
+// object, and assert on what the sandbox server holds (control.*).
+import * as assert from 'assert';
+import { createHash, randomBytes } from 'crypto';
+import { promises as fsp } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
+import type { DocWorkspacesApi } from '../../src/vscode/api';
+import type { TreeNode } from '../../src/vscode/tree/nodes';
+
+const EXT_ID = 'doc-workspaces.doc-workspaces';
+const ACCOUNT = 'sandbox';
+
+let api: DocWorkspacesApi;
+let sandbox: GokuaiSandbox;
+let control: GokuaiSandboxControl;
+/** Every test works below its own folder of the sandbox library, so tests do not see each other's files. */
+const base = `vscode-tests-${Date.now().toString(36)}`;
+
+const uriOf = (p: string) => vscode.Uri.from({ scheme: 'gokuai', authority: ACCOUNT, path: '/' + p });
+const text = (s: string) => new TextEncoder().encode(s);
+const sha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
+
+async function children(node?: TreeNode): Promise<TreeNode[]> {
+  return (await api.tree.getChildren(node)) ?? [];
+}
+
+async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Opens a file in an editor and appends text, leaving the document dirty. */
+async function openAndEdit(uri: vscode.Uri, append: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(doc);
+  const end = doc.lineAt(doc.lineCount - 1).range.end;
+  assert.ok(await editor.edit((e) => e.insert(end, append)), 'edit applied');
+  assert.ok(doc.isDirty);
+  return editor;
+}
+
+/** Throws away unsaved changes of the active editor so later tests start clean. */
+async function revertActive(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await closeAllEditors();
+}
+
+before(async function () {
+  this.timeout(60_000);
+  const ext = vscode.extensions.getExtension<DocWorkspacesApi>(EXT_ID);
+  assert.ok(ext, `extension ${EXT_ID} is installed`);
+  api = await ext.activate();
+  await api.sandboxReady();
+  assert.ok(api.sandbox, 'the embedded sandbox runs (docWorkspaces.sandbox.enabled defaults to true)');
+  sandbox = api.sandbox;
+  control = sandbox.control;
+  await vscode.workspace.fs.createDirectory(uriOf(base));
+});
+
+after(async () => {
+  api?.setConflictResolver(undefined);
+  await closeAllEditors();
+});
+
+describe('activation', () => {
+  it('is active, returns its API and shows the sandbox account', () => {
+    assert.strictEqual(vscode.extensions.getExtension(EXT_ID)?.isActive, true);
+    const acc = api.accounts.list().find((a) => a.id === ACCOUNT);
+    assert.ok(acc, 'sandbox account listed');
+    assert.strictEqual(acc.sandbox, true);
+    assert.strictEqual(acc.libraryName, sandbox.libraryName);
+  });
+});
+
+describe('tree', () => {
+  it('shows account -> library (name from stat) -> folders and files with gokuai:// resources', async () => {
+    const account = (await children()).find((n) => n.accountId === ACCOUNT && n.kind === 'account');
+    assert.ok(account, 'account node');
+    assert.match(String((await api.tree.getTreeItem(account)).label), /Sandbox/);
+
+    const [library] = await children(account);
+    assert.strictEqual(library.kind, 'library');
+    assert.strictEqual((await api.tree.getTreeItem(library)).label, sandbox.libraryName);
+
+    const top = await children(library);
+    const folder = top.find((n) => n.kind === 'entry' && n.entry.path === base);
+    assert.ok(folder, 'the test folder is listed at the root');
+    assert.ok(top.some((n) => n.kind === 'recycleBin'), 'recycle bin node under the library');
+    const item = await api.tree.getTreeItem(folder);
+    assert.strictEqual(item.resourceUri?.toString(), uriOf(base).toString());
+    assert.strictEqual(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+
+    await vscode.workspace.fs.writeFile(uriOf(`${base}/tree-child.txt`), text('x'));
+    const inside = await children(folder);
+    const file = inside.find((n) => n.kind === 'entry' && n.entry.name === 'tree-child.txt');
+    assert.ok(file, 'a file written through workspace.fs appears in its folder');
+    const fileItem = await api.tree.getTreeItem(file);
+    assert.strictEqual(fileItem.command?.command, 'vscode.open');
+    assert.ok(fileItem.tooltip, 'file tooltip');
+  });
+
+  it('shows bad credentials as an error node instead of failing', async () => {
+    const bad = await api.accounts.addGokuai({
+      host: sandbox.host, orgClientId: sandbox.credentials.orgClientId, orgClientSecret: 'definitely-the-wrong-secret', verify: false,
+    });
+    try {
+      const account = (await children()).find((n) => n.accountId === bad.id);
+      assert.ok(account, 'the new account is in the tree');
+      const kids = await children(account);
+      assert.strictEqual(kids.length, 1);
+      assert.strictEqual(kids[0].kind, 'error');
+      const item = await api.tree.getTreeItem(kids[0]);
+      assert.match(String(item.label), /Signature rejected|check|secret/i);
+      assert.ok(!String(item.label).includes('definitely-the-wrong-secret'), 'the secret is not shown');
+      assert.strictEqual(item.command?.command, 'docWorkspaces.updateCredentials');
+    } finally {
+      await api.accounts.remove(bad.id);
+    }
+    assert.ok(!api.accounts.list().some((a) => a.id === bad.id), 'removed');
+  });
+});
+
+describe('vscode.workspace.fs on gokuai://', () => {
+  const names = ['中文 文件.txt', 'emoji 😀 file.md', 'hash #1.txt', 'percent 100% done.txt', 'a%20b?c.txt'];
+
+  for (const name of names) {
+    it(`round-trips "${name}"`, async () => {
+      const p = `${base}/fs/${name}`;
+      const uri = uriOf(p);
+      assert.strictEqual(vscode.Uri.parse(uri.toString()).path, '/' + p, 'URI encoding round-trips');
+      const content = text(`content of ${name}\n`);
+
+      await vscode.workspace.fs.writeFile(uri, content);
+      assert.deepStrictEqual(control.readFile(p), Buffer.from(content), 'server holds the bytes under the exact name');
+
+      const st = await vscode.workspace.fs.stat(uri);
+      assert.strictEqual(st.type, vscode.FileType.File);
+      assert.strictEqual(st.size, content.byteLength);
+      assert.deepStrictEqual(Buffer.from(await vscode.workspace.fs.readFile(uri)), Buffer.from(content));
+      const listing = await vscode.workspace.fs.readDirectory(uriOf(`${base}/fs`));
+      assert.ok(listing.some(([n, t]) => n === name && t === vscode.FileType.File), 'listed by readDirectory');
+
+      const renamed = `${base}/fs/renamed ${name}`;
+      await vscode.workspace.fs.rename(uri, uriOf(renamed));
+      assert.ok(!control.exists(p) && control.exists(renamed), 'renamed on the server');
+
+      const copied = `${base}/fs/copy ${name}`;
+      await vscode.workspace.fs.copy(uriOf(renamed), uriOf(copied));
+      assert.deepStrictEqual(control.readFile(copied), Buffer.from(content), 'copied');
+
+      await vscode.workspace.fs.delete(uriOf(copied));
+      assert.ok(!control.exists(copied), 'deleted');
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(uriOf(copied))), (e: unknown) => e instanceof vscode.FileSystemError);
+    });
+  }
+
+  it('opens a file in a tab named after the file, with the language from its extension', async () => {
+    const p = `${base}/名字 #1.json`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('{"a": 1}\n'));
+    const doc = await vscode.workspace.openTextDocument(uriOf(p));
+    await vscode.window.showTextDocument(doc);
+    assert.strictEqual(path.posix.basename(doc.uri.path), '名字 #1.json');
+    assert.strictEqual(doc.languageId, 'json');
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.strictEqual(tab?.label, '名字 #1.json');
+    await closeAllEditors();
+  });
+});
+
+describe('editing and saving', () => {
+  afterEach(async () => {
+    api.setConflictResolver(undefined);
+    await revertActive();
+  });
+
+  it('open -> edit -> save creates a new remote version with the editor content', async () => {
+    const p = `${base}/save.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('first line\n'));
+    const before = control.versionCount(p);
+    const editor = await openAndEdit(uriOf(p), 'added in VS Code\n');
+
+    assert.strictEqual(await editor.document.save(), true, 'save succeeded');
+    assert.strictEqual(editor.document.isDirty, false);
+    assert.strictEqual(control.readFile(p)?.toString('utf8'), editor.document.getText());
+    assert.ok(control.versionCount(p) > before, 'a new version exists on the server');
+  });
+
+  it('never silently overwrites a change made on the server after the file was opened', async () => {
+    const p = `${base}/conflict.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('original\n'));
+    const asked: string[] = [];
+    api.setConflictResolver(async (c) => { asked.push(c.name); return 'cancel'; });
+    const editor = await openAndEdit(uriOf(p), 'my local change\n');
+
+    control.writeFile(p, 'the colleague wrote this\n', 'Colleague');
+    const saved = await editor.document.save();
+
+    assert.strictEqual(saved, false, 'save refused');
+    assert.strictEqual(editor.document.isDirty, true, 'the editor keeps the unsaved changes');
+    assert.strictEqual(control.readFile(p)?.toString('utf8'), 'the colleague wrote this\n', 'the server copy is untouched');
+    // VS Code's own mtime check may catch it before our version check; when it does not, our resolver was asked.
+    assert.ok(asked.length === 0 || asked[0] === 'conflict.txt');
+  });
+
+  it('overwrites the server copy only when the resolver says so', async () => {
+    const p = `${base}/overwrite.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('v1\n'));
+    const fs = await api.getRemoteFs(ACCOUNT);
+    // Read through the provider (records the version), then let the colleague change it.
+    await vscode.workspace.fs.readFile(uriOf(p));
+    control.writeFile(p, 'colleague\n', 'Colleague');
+    api.setConflictResolver(async () => 'overwrite');
+    await vscode.workspace.fs.writeFile(uriOf(p), text('mine wins\n'));
+    assert.strictEqual(control.readFile(p)?.toString('utf8'), 'mine wins\n');
+    api.setConflictResolver(async () => 'cancel');
+    control.writeFile(p, 'colleague again\n', 'Colleague');
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uriOf(p), text('not this\n'))));
+    assert.strictEqual(Buffer.from((await fs.read(p)).data).toString('utf8'), 'colleague again\n');
+  });
+
+  it('a locked file refuses the save with a clear error and the editor stays dirty', async () => {
+    const p = `${base}/locked.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('locked content\n'));
+    const editor = await openAndEdit(uriOf(p), 'try to change\n');
+    control.lockFile(p, 'Alice');
+    try {
+      assert.strictEqual(await editor.document.save(), false);
+      assert.strictEqual(editor.document.isDirty, true);
+      assert.strictEqual(control.readFile(p)?.toString('utf8'), 'locked content\n');
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uriOf(p), text('direct\n'))), /lock/i);
+    } finally {
+      control.unlockFile(p);
+    }
+  });
+});
+
+describe('commands', () => {
+  it('delete moves to the recycle bin and the recycle bin restores it', async () => {
+    const p = `${base}/to-recycle.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('recycle me'));
+    await vscode.commands.executeCommand('docWorkspaces.delete', { targets: [uriOf(p)], confirm: false });
+    assert.ok(!control.exists(p), 'gone from the library');
+    assert.ok(control.isInRecycleBin(p), 'in the recycle bin');
+
+    await vscode.commands.executeCommand('docWorkspaces.recycleBin', { account: ACCOUNT, restore: [p] });
+    assert.ok(control.exists(p), 'restored');
+    assert.strictEqual(control.readFile(p)?.toString('utf8'), 'recycle me');
+  });
+
+  it('delete permanently skips the recycle bin', async () => {
+    const p = `${base}/to-destroy.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('bye'));
+    await vscode.commands.executeCommand('docWorkspaces.deletePermanently', { targets: [uriOf(p)], confirm: false });
+    assert.ok(!control.exists(p));
+    assert.ok(!control.isInRecycleBin(p));
+  });
+
+  it('uploads a 50 MB file from disk through the upload command (no dialog)', async function () {
+    this.timeout(120_000);
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'dw-upload-'));
+    const local = path.join(dir, 'big 50MB.bin');
+    const hash = createHash('sha1');
+    const fh = await fsp.open(local, 'w');
+    try {
+      for (let i = 0; i < 50; i++) {
+        const chunk = randomBytes(1024 * 1024);
+        hash.update(chunk);
+        await fh.write(chunk);
+      }
+    } finally {
+      await fh.close();
+    }
+    try {
+      const result = await vscode.commands.executeCommand<string[]>('docWorkspaces.upload', {
+        target: uriOf(base), sources: [vscode.Uri.file(local)], overwrite: false,
+      });
+      const remote = `${base}/big 50MB.bin`;
+      assert.deepStrictEqual(result, [remote]);
+      const held = control.readFile(remote);
+      assert.ok(held, 'the sandbox holds the file');
+      assert.strictEqual(held.length, 50 * 1024 * 1024);
+      assert.strictEqual(sha1(held), hash.digest('hex'));
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('new folder, new file, rename and move', async () => {
+    const folder = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.newFolder', { target: uriOf(base), name: '新 文件夹 #2' });
+    assert.ok(control.exists(`${base}/新 文件夹 #2`));
+    assert.strictEqual(folder?.path, `/${base}/新 文件夹 #2`);
+    await vscode.commands.executeCommand('docWorkspaces.newFile', { target: folder, name: 'note %.md' });
+    assert.deepStrictEqual(control.readFile(`${base}/新 文件夹 #2/note %.md`), Buffer.alloc(0));
+    await vscode.commands.executeCommand('docWorkspaces.rename', { target: uriOf(`${base}/新 文件夹 #2/note %.md`), name: 'renamed 😀.md' });
+    assert.ok(control.exists(`${base}/新 文件夹 #2/renamed 😀.md`));
+    await vscode.commands.executeCommand('docWorkspaces.move', { targets: [uriOf(`${base}/新 文件夹 #2/renamed 😀.md`)], destination: uriOf(base) });
+    assert.ok(control.exists(`${base}/renamed 😀.md`) && !control.exists(`${base}/新 文件夹 #2/renamed 😀.md`));
+  });
+
+  it('file history opens old versions read-only and restores one as a new version', async () => {
+    const p = `${base}/history.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('version one\n'));
+    await vscode.workspace.fs.writeFile(uriOf(p), text('version two\n'));
+    const versions = await vscode.commands.executeCommand<Array<{ filehash: string; dateline: number }>>('docWorkspaces.fileHistory', { target: uriOf(p) });
+    assert.ok(versions && versions.length >= 2, 'at least two versions');
+    const oldHash = sha1(text('version one\n'));
+    const old = versions.find((v) => v.filehash === oldHash);
+    assert.ok(old, 'the first version is in the history');
+
+    const ro = vscode.Uri.from({ scheme: 'gokuai-ro', authority: ACCOUNT, path: '/' + p, query: 'version=' + old.filehash });
+    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(ro)).toString(), 'version one\n');
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(ro, text('nope'))));
+
+    const count = control.versionCount(p);
+    await vscode.commands.executeCommand('docWorkspaces.restoreVersion', { target: uriOf(p), version: old.filehash });
+    assert.strictEqual(control.readFile(p)?.toString('utf8'), 'version one\n');
+    assert.ok(control.versionCount(p) > count, 'restoring adds a version');
+  });
+
+  it('share link, lock/unlock, tags and search accept arguments instead of dialogs', async () => {
+    const p = `${base}/shared 分享.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('share me'));
+    const link = await vscode.commands.executeCommand<string>('docWorkspaces.copyShareLink', { target: uriOf(p), days: 3, auth: 'download' });
+    assert.match(link ?? '', /^https?:\/\//);
+    assert.strictEqual(await vscode.env.clipboard.readText(), link);
+
+    const fs = await api.getRemoteFs(ACCOUNT);
+    await vscode.commands.executeCommand('docWorkspaces.lock', uriOf(p));
+    assert.strictEqual((await fs.stat(p)).locked, true, 'locked on the server');
+    await vscode.commands.executeCommand('docWorkspaces.unlock', uriOf(p));
+    assert.ok(!(await fs.stat(p)).locked, 'unlocked');
+    await vscode.workspace.fs.writeFile(uriOf(p), text('after unlock'));
+    assert.strictEqual(control.readFile(p)?.toString('utf8'), 'after unlock');
+
+    await vscode.commands.executeCommand('docWorkspaces.addTag', { target: uriOf(p), tags: ['重要', 'q3'] });
+    assert.deepStrictEqual((await fs.stat(p)).tags?.sort(), ['q3', '重要'].sort());
+    await vscode.commands.executeCommand('docWorkspaces.removeTag', { target: uriOf(p), tags: ['q3'] });
+    assert.deepStrictEqual((await fs.stat(p)).tags, ['重要']);
+
+    const found = await vscode.commands.executeCommand<vscode.Uri[]>('docWorkspaces.search', { account: ACCOUNT, keywords: '分享', scope: ['filename'] });
+    assert.ok(found?.some((u) => u.path === '/' + p), 'search finds the file by name');
+  });
+});
