@@ -1,0 +1,245 @@
+// Starting and stopping a throwaway code-server, and driving it with Chromium via playwright-core.
+// Shared by the in-VS-Code test runner, the UI journey and `npm start`.
+//
+// Why these choices (see also ensure-code-server.mjs):
+// - code-server runs in its own process group (detached) and is stopped with kill(-pid): killing only the parent
+//   leaves its file watcher and extension-host processes behind.
+// - user data, extensions and XDG dirs live under a temp folder so nothing is written to the home folder and no state
+//   leaks between runs; EXTENSIONS_GALLERY='{}' plus quiet settings keep it offline.
+// - `--vscode-option enable-smoke-test-driver` is required for the `payload` URL parameter (extensionDevelopmentPath,
+//   extensionTestsPath) to be honoured; without it the payload is silently ignored.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_PATH, ensureCodeServer } from './ensure-code-server.mjs';
+
+/** Settings that keep the workbench quiet, offline and free of first-run UI. */
+export const QUIET_SETTINGS = Object.freeze({
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'git.enabled': false,
+  'window.restoreWindows': 'none',
+  'files.hotExit': 'off',
+  // VS Code for the Web defaults to autoSave 'afterDelay'; tests (and desktop parity) need explicit saves.
+  'files.autoSave': 'off',
+});
+
+/** Asks the OS for a free TCP port on 127.0.0.1 (listen on 0, read it, close). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Polls GET /healthz until it answers 200. Polling is the readiness protocol code-server offers; the interval is
+ * only a retry pace, the deadline is what bounds it.
+ */
+async function waitForHealthz(baseUrl, hasExited, deadlineMs) {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    if (hasExited()) throw new Error('code-server exited during start-up (see its log)');
+    try {
+      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`code-server did not answer /healthz within ${deadlineMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/**
+ * Starts code-server on 127.0.0.1 with a fresh profile.
+ * @param {object} [opts]
+ * @param {Record<string, unknown>} [opts.userSettings] extra user settings (merged over QUIET_SETTINGS)
+ * @param {Record<string, string>} [opts.env] extra environment for code-server (and so the extension host)
+ * @param {number} [opts.port] fixed port (default: a free one)
+ * @param {string} [opts.logFile] where code-server's stdout/stderr go (default: <tmp>/code-server.log)
+ * @param {boolean} [opts.keepTemp] keep the temp folder on stop (debugging)
+ * @returns {Promise<CodeServer>}
+ *
+ * @typedef {object} CodeServer
+ * @property {number} port
+ * @property {string} baseUrl        http://127.0.0.1:PORT
+ * @property {string} tmp            temp root (user data, extensions, XDG dirs, browser profile, workspace)
+ * @property {string} logFile
+ * @property {(o: {folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string}) => string} url
+ * @property {() => Promise<void>} stop   kills the whole process group and removes the temp folder
+ */
+export async function startCodeServer(opts = {}) {
+  const cs = ensureCodeServer();
+  const tmp = mkdtempSync(join(tmpdir(), 'doc-workspaces-cs-'));
+  const dirs = {
+    userData: join(tmp, 'user-data'),
+    extensions: join(tmp, 'extensions'),
+    xdgConfig: join(tmp, 'xdg-config'),
+    xdgData: join(tmp, 'xdg-data'),
+    xdgCache: join(tmp, 'xdg-cache'),
+  };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'),
+    JSON.stringify({ ...QUIET_SETTINGS, ...(opts.userSettings ?? {}) }, null, 2));
+
+  const port = opts.port || (await freePort()); // 0 means "any free port" too
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const logFile = opts.logFile ?? join(tmp, 'code-server.log');
+  const logFd = openSync(logFile, 'w');
+  const args = [
+    cs.entry,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--disable-proxy',
+    '--reconnection-grace-time', '5',
+    '--vscode-option', 'enable-smoke-test-driver',
+    '--user-data-dir', dirs.userData,
+    '--extensions-dir', dirs.extensions,
+    '--ignore-last-opened',
+  ];
+  const child = spawn(cs.node, args, {
+    detached: true, // own process group, so stop() can kill watcher + extension host too
+    stdio: ['ignore', logFd, logFd],
+    env: {
+      ...process.env,
+      EXTENSIONS_GALLERY: '{}',
+      XDG_CONFIG_HOME: dirs.xdgConfig,
+      XDG_DATA_HOME: dirs.xdgData,
+      XDG_CACHE_HOME: dirs.xdgCache,
+      ...(opts.env ?? {}),
+    },
+  });
+  closeSync(logFd);
+  // 'error' (e.g. the binary cannot be spawned) may come without 'exit': either one settles it.
+  let hasExited = false;
+  const exited = new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.once('error', (e) => {
+      console.error(`code-server: ${e.message}`);
+      resolve(null);
+    });
+  }).finally(() => { hasExited = true; });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    process.removeListener('exit', killSync);
+    killGroup('SIGTERM');
+    const gone = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(r, 5000, false))]);
+    // The parent may be gone while children linger; SIGKILL the group regardless (ESRCH when already empty).
+    killGroup('SIGKILL');
+    if (!gone) await exited;
+    if (!opts.keepTemp) rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  };
+  const killGroup = (sig) => {
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // group already gone
+    }
+  };
+  // Last resort if the caller exits without stop(): never leave a code-server behind. Ctrl+C / SIGTERM would end
+  // Node without 'exit' handlers, so when the caller has no signal handling of its own, turn them into an exit.
+  const killSync = () => killGroup('SIGKILL');
+  process.once('exit', killSync);
+  exitOnSignals();
+
+  try {
+    await waitForHealthz(baseUrl, () => hasExited, 60_000);
+  } catch (e) {
+    tailLog(logFile); // before stop(): the default log lives in the temp folder stop() removes
+    await stop();
+    throw e;
+  }
+
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const url = ({ folder, extensionDevelopmentPath, extensionTestsPath } = {}) => {
+    const payload = [];
+    if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+    if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+    const q = new URLSearchParams();
+    if (folder) q.set('folder', folder);
+    if (payload.length) q.set('payload', JSON.stringify(payload));
+    const qs = q.toString();
+    return `${baseUrl}/${qs ? `?${qs}` : ''}`;
+  };
+
+  return { port, baseUrl, tmp, logFile, url, stop, pid: child.pid };
+}
+
+/** Makes SIGINT/SIGTERM run 'exit' handlers (process.exit) unless the program handles those signals itself. */
+function exitOnSignals() {
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+    if (process.listenerCount(sig) === 0) process.once(sig, () => process.exit(code));
+  }
+}
+
+export const CHROMIUM_ARGS = Object.freeze([
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+]);
+
+/**
+ * Launches headless Chromium (Debian's, no Playwright download) with a fresh profile. Every request that does not go
+ * to 127.0.0.1 is aborted so the workbench can never reach the internet (marketplace, CDNs, telemetry).
+ * @returns {Promise<{context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, close: () => Promise<void>}>}
+ */
+export async function launchBrowser({ profileDir, viewport = { width: 1400, height: 900 } }) {
+  const { chromium } = await import('playwright-core');
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    viewport,
+    args: [...CHROMIUM_ARGS],
+  });
+  await context.route('**/*', (route) => {
+    const host = new URL(route.request().url()).hostname;
+    return host === '127.0.0.1' ? route.continue() : route.abort();
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page, close: () => context.close().catch(() => {}) };
+}
+
+/** Saves a full-page screenshot, never throwing (used on failure paths). */
+export async function screenshot(page, file) {
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    await page.screenshot({ path: file, timeout: 10_000 });
+    console.log(`screenshot: ${file}`);
+  } catch (e) {
+    console.log(`screenshot failed: ${e instanceof Error ? e.message : e}`);
+  }
+}
+
+/** Prints the end of code-server's log: the first thing one needs when the workbench never reported back. */
+export function tailLog(file, lines = 40) {
+  try {
+    const text = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    console.error(`--- last ${lines} lines of ${file} ---\n${text}\n---`);
+  } catch {
+    // no log
+  }
+}

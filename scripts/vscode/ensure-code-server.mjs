@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// Idempotent installer for the "real VS Code" used by the integration tests and `npm start` on machines that only
+// reach the npm registry and Debian: code-server (a VS Code build whose extension host runs in Node on the server),
+// the Node 24 it requires, and the Debian packages needed around it (libkrb5-dev to build its kerberos module,
+// chromium to drive the workbench headless).
+//
+// Everything goes to a cache folder OUTSIDE the repo ($DOC_WORKSPACES_CACHE or ~/.cache/doc-workspaces) so the
+// ~620 MB install happens once per machine. A stamp file makes later runs a fast no-op.
+//
+// Usage: node scripts/vscode/ensure-code-server.mjs        (prints the paths it ensured)
+//        import { ensureCodeServer } from './ensure-code-server.mjs'
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const CODE_SERVER_VERSION = '4.139.1';
+export const NODE_MAJOR = '24';
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Root of the machine-wide cache (never inside the repo). */
+export function cacheDir() {
+  return process.env.DOC_WORKSPACES_CACHE || join(homedir(), '.cache', 'doc-workspaces');
+}
+
+const log = (msg) => console.log(`[ensure-code-server] ${msg}`);
+
+/** Runs a command with inherited stdio; throws with the command line (never secrets: none are passed) on failure. */
+function run(cmd, args, opts = {}) {
+  log(`$ ${cmd} ${args.join(' ')}${opts.cwd ? `   (in ${opts.cwd})` : ''}`);
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+}
+
+function aptPackageInstalled(pkg) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.includes('install ok installed');
+}
+
+/**
+ * apt-installs the given Debian packages when missing. `apt-get update` only runs if the first install attempt
+ * fails (stale or empty package lists), which keeps the common case offline-fast.
+ */
+export function ensureAptPackages(pkgs) {
+  const missing = pkgs.filter((p) => !aptPackageInstalled(p));
+  if (missing.length === 0) return;
+  // We are root in CI; elsewhere try non-interactive sudo rather than hanging on a password prompt.
+  const prefix = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (...args) => {
+    const argv = [...prefix, 'apt-get', ...args];
+    run(argv[0], argv.slice(1), { env });
+  };
+  log(`apt packages missing: ${missing.join(', ')}`);
+  try {
+    apt('install', '-y', '--no-install-recommends', ...missing);
+  } catch {
+    log('apt-get install failed; refreshing package lists and retrying');
+    apt('update');
+    apt('install', '-y', '--no-install-recommends', ...missing);
+  }
+}
+
+/** Installs one npm package into a folder of its own (fresh package.json, no lockfile churn in the repo). */
+function npmInstallInto(dir, spec, env = process.env) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'doc-workspaces-cache', private: true }) + '\n');
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-save', spec], { cwd: dir, env });
+}
+
+/**
+ * Ensures Node 24, code-server and the Debian packages. Returns absolute paths:
+ * { node, nodeDir, entry, chromium, root }. `node` is the Node 24 binary that must run `entry`.
+ */
+export function ensureCodeServer() {
+  ensured ??= install();
+  return ensured;
+}
+
+/** Memoised per process: the test runner, the runner it calls and the UI journey all ask. */
+let ensured;
+
+function install() {
+  const root = cacheDir();
+  const nodePkgDir = join(root, `node${NODE_MAJOR}`);
+  // The npm package `node` installs the real binary + headers as a platform package under its own node_modules.
+  const nodeDir = join(nodePkgDir, 'node_modules', 'node', 'node_modules', `node-${process.platform}-${process.arch}`);
+  const node = join(nodeDir, 'bin', 'node');
+  const csDir = join(root, `code-server-${CODE_SERVER_VERSION}`);
+  const entry = join(csDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const stamp = join(csDir, '.installed.json');
+  const result = { node, nodeDir, entry, chromium: CHROMIUM_PATH, root };
+
+  // Chromium is checked every time (cheap): the stamp only covers what lives in the cache folder.
+  ensureAptPackages(existsSync(CHROMIUM_PATH) ? [] : ['chromium']);
+
+  if (existsSync(stamp) && existsSync(node) && existsSync(entry)) {
+    const s = JSON.parse(readFileSync(stamp, 'utf8'));
+    if (s.version === CODE_SERVER_VERSION) {
+      log(`code-server ${CODE_SERVER_VERSION} already installed in ${csDir}`);
+      return result;
+    }
+  }
+
+  const started = Date.now();
+  ensureAptPackages(['libkrb5-dev']);
+
+  if (!existsSync(node)) {
+    log(`installing node@${NODE_MAJOR} into ${nodePkgDir}`);
+    npmInstallInto(nodePkgDir, `node@${NODE_MAJOR}`);
+    if (!existsSync(node)) throw new Error(`node@${NODE_MAJOR} installed but ${node} is missing`);
+  }
+
+  log(`installing code-server@${CODE_SERVER_VERSION} into ${csDir} (about 3 minutes the first time)`);
+  rmSync(stamp, { force: true });
+  // code-server's postinstall insists on Node 24 and builds native modules: put Node 24 first on PATH and point
+  // node-gyp at its headers (the machine's npm config may point nodedir at the system Node 20).
+  const env = {
+    ...process.env,
+    PATH: `${join(nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
+    npm_config_nodedir: nodeDir,
+  };
+  npmInstallInto(csDir, `code-server@${CODE_SERVER_VERSION}`, env);
+  if (!existsSync(entry)) throw new Error(`code-server installed but ${entry} is missing`);
+
+  writeFileSync(stamp, JSON.stringify({ version: CODE_SERVER_VERSION, node, installedAt: new Date().toISOString() }) + '\n');
+  log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
+  return result;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    const r = ensureCodeServer();
+    log(`node: ${r.node}`);
+    log(`code-server: ${r.entry}`);
+    log(`chromium: ${r.chromium}`);
+  } catch (e) {
+    console.error(`[ensure-code-server] failed: ${e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  }
+}
