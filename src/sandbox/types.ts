@@ -25,6 +25,11 @@ export interface GokuaiSandboxControl {
   setLatency(ms: number): void;
   /** Lifetime of temporary download URLs (default 600 000 ms = 10 minutes). */
   setDownloadUrlTtl(ms: number): void;
+  /**
+   * The next `count` complete `upload_finish` calls answer 202 ("still processing", nothing stored yet) before the one
+   * that stores the file. Cleared by resetMisbehaviour.
+   */
+  finishPending(count: number): void;
   /** Accepted clock skew for `dateline` in seconds (default 300). */
   setDatelineWindow(sec: number): void;
   /** Clear all misbehaviour. State (files) stays. */
@@ -71,3 +76,76 @@ export interface GokuaiSandboxOptions {
 /** Default sandbox credentials (public, documented in README: they only open the local emulator). */
 export const SANDBOX_GOKUAI_CLIENT_ID = 'sandbox-org-client-id';
 export const SANDBOX_GOKUAI_CLIENT_SECRET = 'sandbox-org-client-secret';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Kingsoft Docs (kdocs, WPS open platform): user, personal-document (OAuth access_token) and app-space (WPS-2) APIs.
+
+/** The two file spaces of the kdocs sandbox. */
+export type KdocsSpace = 'personal' | 'appspace';
+
+export interface KdocsSandboxControl {
+  /** Fail the next `count` matching requests (body `{"code","msg"}`); without pathIncludes: /api/ requests only. */
+  failNext(count: number, how: Misbehaviour): void;
+  /** Drop the connection (no response) for the next `count` matching requests. */
+  dropNextRequests(count: number, pathIncludes?: string): void;
+  /** Answer the next `count` matching requests with malformed JSON. */
+  malformNext(count: number, pathIncludes?: string): void;
+  /** Delay every response by `ms` (0 turns it off). */
+  setLatency(ms: number): void;
+  /** Clear all misbehaviour (not quotas). State stays. */
+  resetMisbehaviour(): void;
+
+  /**
+   * Daily quota: `endpoint` is `'all'` (each endpoint separately), a path pattern as in endpoints.tsv
+   * (`/api/v1/openapi/personal/files`, every method) or `METHOD path` (`GET /api/v1/openapi/personal/files`).
+   * Over it: HTTP 429, code 42901, Retry-After until midnight UTC+8.
+   */
+  setQuota(endpoint: string, perDay: number): void;
+  /** Remove all quota limits and forget today's counts. */
+  resetQuotas(): void;
+  /** Every access token issued so far expires now (401, code 40102); refresh tokens keep working. */
+  expireAccessTokens(): void;
+  /** Lifetime of newly issued access tokens in seconds (default 7200). */
+  setAccessTokenTtl(sec: number): void;
+  /** Lifetime of temporary download URLs (default 600 000 ms). */
+  setDownloadUrlTtl(ms: number): void;
+  /** Accepted clock skew of the WPS-2 `Date` header in seconds (default 300). */
+  setDateSkewWindow(sec: number): void;
+  /** Status polls an async task needs before it completes (default 3; the last poll runs it). */
+  setTaskSteps(steps: number): void;
+
+  // --- direct state access; `path` is '/'-separated from the space's root ---
+  readFile(space: KdocsSpace, path: string): Buffer | undefined;
+  /** Create (with parent folders) or replace content as another user would: a new version, new mtime. */
+  writeFile(space: KdocsSpace, path: string, data: Buffer | string, memberName?: string): void;
+  exists(space: KdocsSpace, path: string): boolean;
+  /** File token of a live entry. */
+  tokenOf(space: KdocsSpace, path: string): string | undefined;
+  /** True when the entry (by the path it had) is in the recycle bin. */
+  isInTrash(space: KdocsSpace, path: string): boolean;
+  versionCount(space: KdocsSpace, path: string): number;
+  /** Requests seen: method and path only (never query or body). */
+  readonly requests: ReadonlyArray<{ method: string; path: string; status: number }>;
+}
+
+export interface KdocsSandbox {
+  /** Base URL, e.g. http://127.0.0.1:PORT (stands for https://developer.kdocs.cn). */
+  readonly host: string;
+  readonly credentials: { appId: string; appKey: string };
+  /** Folder of the app inside the personal space (path from the personal root). */
+  readonly appFolderPath: string;
+  readonly control: KdocsSandboxControl;
+  close(): Promise<void>;
+}
+
+export interface KdocsSandboxOptions {
+  port?: number;
+  /** Seed the demo content (default true). */
+  seed?: boolean;
+  appId?: string;
+  appKey?: string;
+}
+
+/** Default kdocs sandbox credentials (public: they only open the local emulator). */
+export const SANDBOX_KDOCS_APP_ID = 'SX-SANDBOX-APP';
+export const SANDBOX_KDOCS_APP_KEY = 'sandbox-kdocs-app-key';

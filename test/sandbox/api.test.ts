@@ -270,6 +270,27 @@ describe('gokuai sandbox: library API over HTTP', () => {
     assert.equal((await request(l.link)).status, 404);
   });
 
+  it('link page enforces password, startline, deadline and access_limit', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const locked = await ok(sb, 'link', { fullpath: 'README.md', password: 'p@ss 1' });
+    const noPassword = await request(locked.link);
+    assert.equal(noPassword.status, 403);
+    assert.match(noPassword.body.toString(), /name="password"/);
+    assert.doesNotMatch(noPassword.body.toString(), /README/);
+    assert.equal((await request(`${locked.link}?password=wrong`)).status, 403);
+    const opened = await request(`${locked.link}?password=${encodeURIComponent('p@ss 1')}`);
+    assert.equal(opened.status, 200);
+    assert.match(opened.body.toString(), /README\.md/);
+
+    const expired = await ok(sb, 'link', { fullpath: 'README.md', deadline: now - 10 });
+    assert.equal((await request(expired.link)).json().error_code, 40303);
+    const future = await ok(sb, 'link', { fullpath: 'README.md', startline: now + 3600 });
+    assert.equal((await request(future.link)).status, 403);
+    const once = await ok(sb, 'link', { fullpath: 'README.md', access_limit: 1 });
+    assert.equal((await request(once.link)).status, 200);
+    assert.equal((await request(once.link)).status, 403);
+  });
+
   it('permissions: file_permission, get_permission with and without a member, reset_permission', async () => {
     await ok(sb, 'file_permission', { fullpath: '数据', permissions: JSON.stringify({ 7: ['file_preview', 'file_read'] }) });
     assert.deepEqual(await ok(sb, 'get_permission', { fullpath: '数据/销售 2024.csv', member_id: 7 }), ['file_preview', 'file_read']);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { crc32, crc32Table } from '../../src/sandbox/gokuai/crc32';
-import { decodeFormComponent, parseMultipart, parseUrlEncoded, multipartBoundary } from '../../src/sandbox/gokuai/form';
+import { crc32, crc32Table } from '../../src/sandbox/common/crc32';
+import { decodeFormComponent, parseMultipart, parseUrlEncoded, multipartBoundary } from '../../src/sandbox/common/form';
 import { gokuaiSign, verifyGokuaiSign } from '../../src/sandbox/gokuai/sign';
 
 describe('gokuai sandbox: signature, decoding, crc', () => {

@@ -86,6 +86,22 @@ describe('gokuai sandbox: chunked upload protocol and web upload', () => {
     assert.equal(sb.control.readFile('配置/settings.json')!.toString(), 'v2 of settings');
   });
 
+  it('finishPending: upload_finish answers 202 the given number of times, stores nothing, then completes', async () => {
+    const data = Buffer.from('finished later');
+    const { server, session, hash } = await init('稍后/完成.txt', data);
+    assert.equal((await part(server, session, data, 0)).status, 202);
+    sb.control.finishPending(2);
+    const finish = () => request(`${server}/upload_finish`, { method: 'POST', headers: { 'x-gk-upload-session': session } });
+    assert.equal((await finish()).status, 202);
+    assert.equal(sb.control.exists('稍后/完成.txt'), false);
+    assert.equal((await finish()).status, 202);
+    const done = await finish();
+    assert.equal(done.status, 200);
+    assert.equal(done.json().hash, hash);
+    assert.deepEqual(sb.control.readFile('稍后/完成.txt'), data);
+    assert.equal((await finish()).status, 200, 'a repeated finish after completion answers the same');
+  });
+
   it('a dropped part leaves the session resumable from upload_req', async () => {
     const data = Buffer.alloc(256 * 1024, 3);
     const { server, session } = await init('drop.bin', data);

@@ -1,9 +1,9 @@
 import * as crypto from 'node:crypto';
 import { err } from './errors';
-import type { Params } from './form';
+import type { Params } from '../common/form';
 import { nameOf, normalizePath, operatorName, parentOf, type Library, type Node } from './store';
 import type { Uploads } from './upload';
-import type { TemporaryUrls } from './urls';
+import type { TemporaryUrls } from '../common/urls';
 
 /**
  * The 35 library endpoints `/m-open/1/file/<name>` (gokuai-library-file-api.txt). Each handler takes the decoded,
@@ -12,13 +12,17 @@ import type { TemporaryUrls } from './urls';
 
 export interface ApiContext {
   lib: Library;
-  urls: TemporaryUrls;
+  urls: GokuaiUrls;
   uploads: Uploads;
   host: string;
   uploadServer: string;
 }
 
 type Handler = (p: Params) => unknown;
+
+/** Target of preview_url / cedit_url pages. */
+export interface PageTarget { hash: string; readonly: boolean }
+export type GokuaiUrls = TemporaryUrls<PageTarget>;
 
 const ALL_PERMISSIONS = ['file_preview', 'file_read', 'file_upload', 'file_write', 'file_delete', 'file_link'];
 const OFFICE_EXT = /\.(docx?|xlsx?|pptx?)$/i;
@@ -79,11 +83,19 @@ export function fileJson(n: Node, fullpath = n.fullpath): Record<string, unknown
   };
 }
 
+export type OpenedLink =
+  | { node: Node; auth: string; hasPassword: boolean }
+  | { passwordRequired: true; wrongPassword: boolean };
+
 export interface Api {
   /** Endpoint name (the last path segment) -> handler. */
   endpoints: Record<string, Handler>;
-  /** Live share link by code (for the sandbox's link page). */
-  findLink(code: string): { node: Node; auth: string; deadline: number; hasPassword: boolean } | undefined;
+  /**
+   * Opens a share link (the sandbox's link page): enforces startline, deadline, access_limit and password, and counts
+   * the visit. Throws 404 (unknown code), 403 40303 (not active yet / expired / visits used up); answers
+   * `passwordRequired` (no visit counted) when the link has a password and `password` is missing or wrong.
+   */
+  openLink(code: string, password: string | undefined): OpenedLink;
 }
 
 export function createApi(ctx: ApiContext): Api {
@@ -148,7 +160,7 @@ export function createApi(ctx: ApiContext): Api {
   };
 
   // --- links ---
-  interface Link { code: string; hash: string; deadline: number; password: string; auth: string }
+  interface Link { code: string; hash: string; deadline: number; password: string; auth: string; startline: number; accessLimit: number; visits: number }
   const links = new Map<string, Link>();
   const linkUrl = (code: string): string => `${ctx.host}/link/${code}`;
 
@@ -158,10 +170,17 @@ export function createApi(ctx: ApiContext): Api {
     for (const n of hits) if (lib.nodes.get(n.fullpath) === n) lib.remove(n.fullpath, member, destroy);
   };
 
-  const findLink: Api['findLink'] = (code) => {
+  const openLink: Api['openLink'] = (code, password) => {
     const l = links.get(code);
     const node = l && lib.byHash(l.hash);
-    return l && node ? { node, auth: l.auth, deadline: l.deadline, hasPassword: l.password !== '' } : undefined;
+    if (!l || !node) throw err.noSuchId('link');
+    const now = lib.nowSec();
+    if (l.startline > now) throw err.expired('link is not active yet');
+    if (l.deadline !== -1 && l.deadline < now) throw err.expired();
+    if (l.accessLimit > 0 && l.visits >= l.accessLimit) throw err.expired('link access limit reached');
+    if (l.password !== '' && password !== l.password) return { passwordRequired: true, wrongPassword: password !== undefined && password !== '' };
+    l.visits++;
+    return { node, auth: l.auth, hasPassword: l.password !== '' };
   };
 
   const endpoints: Record<string, Handler> = {
@@ -444,8 +463,10 @@ export function createApi(ctx: ApiContext): Api {
       if (!['preview', 'download', 'upload'].includes(auth)) throw err.param('auth must be preview, download or upload');
       const code = crypto.randomBytes(6).toString('hex');
       const deadline = p.deadline ? Number(p.deadline) : lib.nowSec() + 48 * 3600;
-      if (!Number.isFinite(deadline)) throw err.param('deadline must be a unix timestamp');
-      links.set(code, { code, hash: n.hash, deadline, password: p.password ?? '', auth });
+      if (!Number.isInteger(deadline)) throw err.param('deadline must be a unix timestamp');
+      const startline = int(p, 'startline', 0);
+      const accessLimit = int(p, 'access_limit', 0);
+      links.set(code, { code, hash: n.hash, deadline, password: p.password ?? '', auth, startline, accessLimit, visits: 0 });
       lib.changed(n);
       return { link: linkUrl(code), code };
     },
@@ -576,5 +597,5 @@ export function createApi(ctx: ApiContext): Api {
       return { status: q.status, fullpath: q.to, add_dateline: q.add, start_dateline: q.start, finish_dateline: q.finish };
     },
   };
-  return { endpoints, findLink };
+  return { endpoints, openLink };
 }

@@ -13,7 +13,9 @@
  * | 401  | 40402      | upload session not found / aborted (upload server: 401 = bad session)      |
  * | 403  | 40301      | no permission (op_id lacks an explicitly set folder permission)            |
  * | 403  | 40302      | quota exceeded (library capacity); 403 so clients never retry it as a 5xx  |
- * | 403  | 40303      | temporary download/preview URL expired or its signature is wrong           |
+ * | 403  | 40303      | temporary download/preview URL expired or its signature is wrong; share    |
+ * |      |            | link not active yet (startline), expired (deadline) or visits used up      |
+ * | 403  | (HTML)     | share link page without / with a wrong `password`: a password form page    |
  * | 404  | 40401      | file or folder not found                                                   |
  * | 404  | 40403      | queue_id / link code / upload key not found                                |
  * | 409  | 40901      | target already exists (move, create_folder over a file)                    |
@@ -49,7 +51,7 @@ export const err = {
   session: () => new GkError(401, 40402, 'upload session not found'),
   permission: (what: string) => new GkError(403, 40301, `no permission: ${what}`),
   quota: () => new GkError(403, 40302, 'quota exceeded'),
-  expired: () => new GkError(403, 40303, 'link expired'),
+  expired: (what = 'link expired') => new GkError(403, 40303, what),
   notFound: (what = 'file not found') => new GkError(404, 40401, what),
   noSuchId: (what: string) => new GkError(404, 40403, `${what} not found`),
   exists: (what = 'file already exists') => new GkError(409, 40901, what),

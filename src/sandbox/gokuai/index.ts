@@ -1,17 +1,18 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   SANDBOX_GOKUAI_CLIENT_ID, SANDBOX_GOKUAI_CLIENT_SECRET,
   type GokuaiSandbox, type GokuaiSandboxControl, type GokuaiSandboxOptions,
 } from '../types';
-import { createApi } from './api';
-import { bufferBlob, readAll } from './blob';
-import { Faults } from './misbehaviour';
+import { createApi, type GokuaiUrls } from './api';
+import { err } from './errors';
+import { bufferBlob, readAll } from '../common/blob';
+import { closeServer, listenLoopback } from '../common/http';
+import { Faults } from '../common/misbehaviour';
 import { seedDemo } from './seed';
 import { createHandler, UPLOAD_PREFIX } from './server';
 import { Library } from './store';
 import { Uploads } from './upload';
-import { TemporaryUrls } from './urls';
+import { TemporaryUrls } from '../common/urls';
 
 /** Emulator of the Gokuai library file API on 127.0.0.1 (API and upload server share one port). */
 
@@ -31,18 +32,11 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
 
   // The handler needs host-dependent parts that exist only after listen(); it is installed right after.
   const server = http.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = await listenLoopback(server, opts.port ?? 0);
   const uploadServer = `${host}${UPLOAD_PREFIX.replace(/\/$/, '')}`;
 
   const lib = new Library(SANDBOX_LIBRARY_NAME, SANDBOX_CAPACITY);
-  const urls = new TemporaryUrls(host);
+  const urls: GokuaiUrls = new TemporaryUrls(host, { notFound: (what) => err.notFound(`${what} not found`), expired: () => err.expired() });
   const uploads = new Uploads(lib, credentials.orgClientId);
   const api = createApi({ lib, urls, uploads, host, uploadServer });
   const faults = new Faults();
@@ -68,7 +62,13 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
     setDatelineWindow: (sec) => {
       datelineWindowSec = sec;
     },
-    resetMisbehaviour: () => faults.reset(),
+    finishPending: (count) => {
+      uploads.finishPending += Math.max(0, count);
+    },
+    resetMisbehaviour: () => {
+      faults.reset();
+      uploads.finishPending = 0;
+    },
     readFile: (fullpath) => {
       const n = lib.get(fullpath);
       return n && !n.dir ? readAll(lib.blobOf(n)) : undefined;
@@ -115,9 +115,6 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
     credentials,
     libraryName: lib.name,
     control,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () => closeServer(server),
   };
 }

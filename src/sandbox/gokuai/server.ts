@@ -1,14 +1,13 @@
 import type * as http from 'node:http';
-import type { Api } from './api';
-import type { Blob } from './blob';
-import { readAll } from './blob';
+import type { Api, GokuaiUrls } from './api';
+import { readAll } from '../common/blob';
 import { err, GkError } from './errors';
-import { parseUrlEncoded, type Params } from './form';
-import type { Faults } from './misbehaviour';
+import { parseUrlEncoded, type Params } from '../common/form';
+import type { Faults } from '../common/misbehaviour';
 import { verifyGokuaiSign } from './sign';
 import { nameOf, type Library } from './store';
 import type { Uploads } from './upload';
-import type { TemporaryUrls } from './urls';
+import { blobDownload, delay, dropAfterSomeBytes, escapeHtml, htmlPage, isLoopback, readBody, send, type Reply } from '../common/http';
 
 /**
  * HTTP routing of the Gokuai sandbox (one server, bound to 127.0.0.1):
@@ -23,13 +22,12 @@ import type { TemporaryUrls } from './urls';
 
 export const API_PREFIX = '/m-open/1/file/';
 export const UPLOAD_PREFIX = '/upload/';
-const MAX_BODY = 128 * 1024 * 1024;
 
 export interface ServerDeps {
   lib: Library;
   api: Api;
   uploads: Uploads;
-  urls: TemporaryUrls;
+  urls: GokuaiUrls;
   faults: Faults;
   credentials: { orgClientId: string; orgClientSecret: string };
   /** Accepted |now - dateline| in seconds. */
@@ -39,17 +37,6 @@ export interface ServerDeps {
   record(entry: { method: string; path: string; status: number }): void;
   addUploadedBytes(n: number): void;
   summary(): unknown;
-}
-
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  json?: unknown;
-  /** Raw JSON text (malformed answers). */
-  rawJson?: string;
-  html?: string;
-  blob?: { blob: Blob; start: number; end: number };
-  bytes?: Buffer;
 }
 
 export function createHandler(d: ServerDeps): http.RequestListener {
@@ -83,12 +70,12 @@ async function serve(d: ServerDeps, req: http.IncomingMessage, res: http.ServerR
     return 0;
   }
   if (path === `${UPLOAD_PREFIX}upload_part` && d.faults.takeDropPart()) {
-    await dropAfterSomeBytes(req, d);
+    await dropAfterSomeBytes(req, (n) => d.addUploadedBytes(n));
     return 0;
   }
   const body = await readBody(req);
   if (path === `${UPLOAD_PREFIX}upload_part`) d.addUploadedBytes(body.length);
-  if (d.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, d.faults.latencyMs));
+  await delay(d.faults.latencyMs);
   const fail = d.faults.takeFail(path, isApi);
   if (fail) return send(res, method, errorReply(err.injected(fail.status ?? 500, fail.retryAfterSec)));
   if (d.faults.takeMalform(path, isApi)) return send(res, method, { status: 200, rawJson: '{"count": 1, "list": [{"hash": "' });
@@ -123,9 +110,11 @@ function route(d: ServerDeps, req: http.IncomingMessage, method: string, path: s
     return { status: 200, html: page(`${title}: ${nameOf(node.fullpath)}`, preview) };
   }
   if (kind === 'link' && token) {
-    const link = d.api.findLink(token);
-    if (!link) throw err.noSuchId('link');
-    if (link.deadline !== -1 && link.deadline < d.lib.nowSec()) throw err.expired();
+    const link = d.api.openLink(token, query.password);
+    if ('passwordRequired' in link) {
+      const note = link.wrongPassword ? '<p>密码错误 Wrong password</p>' : '';
+      return { status: 403, html: page('外链需要密码 Password required', `${note}<form method="get"><input type="password" name="password" autofocus><button>打开</button></form>`) };
+    }
     const n = link.node;
     return { status: 200, html: page(`外链: ${nameOf(n.fullpath)}`, `<p>${n.dir ? '文件夹' : `${n.filesize} bytes`} · ${escapeHtml(link.auth)}${link.hasPassword ? ' · 🔒' : ''}</p>`) };
   }
@@ -154,36 +143,7 @@ function download(d: ServerDeps, req: http.IncomingMessage, token: string, query
   const target = d.urls.resolveDownload(token, query);
   const blob = d.lib.blobs.get(target.filehash);
   if (!blob) throw err.notFound();
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/octet-stream',
-    'Accept-Ranges': 'bytes',
-    ETag: `"${target.filehash}"`,
-    'Content-Disposition': `${target.open ? 'inline' : 'attachment'}; filename="${target.filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(target.filename)}`,
-  };
-  const range = parseRange(req.headers.range, blob.size);
-  if (range === 'unsatisfiable') {
-    return { status: 416, headers: { ...headers, 'Content-Range': `bytes */${blob.size}` }, json: { error_code: 40001, error_msg: 'range not satisfiable' } };
-  }
-  if (range) {
-    headers['Content-Range'] = `bytes ${range.start}-${range.end - 1}/${blob.size}`;
-    return { status: 206, headers, blob: { blob, start: range.start, end: range.end } };
-  }
-  return { status: 200, headers, blob: { blob, start: 0, end: blob.size } };
-}
-
-/** Single `bytes=a-b` / `bytes=a-` / `bytes=-n`; anything else is ignored (full body), as RFC 9110 allows. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
-  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
-  if (!m || (m[1] === '' && m[2] === '')) return undefined;
-  if (m[1] === '') {
-    const n = Number(m[2]);
-    if (n === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - n), end: size };
-  }
-  const start = Number(m[1]);
-  const end = m[2] === '' ? size : Math.min(size, Number(m[2]) + 1);
-  if (start >= size || end <= start) return 'unsatisfiable';
-  return { start, end };
+  return blobDownload(blob, target.filename, target.open, target.filehash, req.headers.range, { error_code: 40001, error_msg: 'range not satisfiable' });
 }
 
 function control(d: ServerDeps, method: string, path: string, query: Params, body: Buffer): Reply {
@@ -230,94 +190,6 @@ function errorReply(e: GkError): Reply {
   return { status: e.status, headers: e.headers, json: e.body() };
 }
 
-async function send(res: http.ServerResponse, method: string, r: Reply): Promise<number> {
-  const headers: Record<string, string | number> = { ...r.headers };
-  let payload: Buffer | undefined;
-  if (r.json !== undefined || r.rawJson !== undefined) {
-    payload = Buffer.from(r.rawJson ?? JSON.stringify(r.json), 'utf8');
-    headers['Content-Type'] = 'application/json; charset=utf-8';
-  } else if (r.html !== undefined) {
-    payload = Buffer.from(r.html, 'utf8');
-    headers['Content-Type'] = 'text/html; charset=utf-8';
-  } else if (r.bytes) {
-    payload = r.bytes;
-  }
-  headers['Content-Length'] = payload ? payload.length : r.blob ? r.blob.end - r.blob.start : 0;
-  res.writeHead(r.status, headers);
-  if (method === 'HEAD') {
-    res.end();
-  } else if (r.blob) {
-    await streamBlob(res, r.blob.blob, r.blob.start, r.blob.end);
-  } else {
-    res.end(payload);
-  }
-  return r.status;
-}
-
-/** Writes [start, end) in 1 MiB pieces honouring back-pressure, so a 20 MB generated file never sits in memory. */
-async function streamBlob(res: http.ServerResponse, blob: Blob, start: number, end: number): Promise<void> {
-  const CHUNK = 1024 * 1024;
-  for (let off = start; off < end; off += CHUNK) {
-    if (res.destroyed) return;
-    if (!res.write(blob.read(off, Math.min(end, off + CHUNK)))) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    }
-  }
-  res.end();
-}
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        req.destroy();
-        reject(new Error('body too large'));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-/** control.dropNextParts: let part of the body arrive, then cut the connection without answering. */
-function dropAfterSomeBytes(req: http.IncomingMessage, d: ServerDeps): Promise<void> {
-  return new Promise((resolve) => {
-    const cut = () => {
-      req.socket.destroy();
-      resolve();
-    };
-    req.once('data', (c: Buffer) => {
-      d.addUploadedBytes(c.length);
-      cut();
-    });
-    req.once('end', cut);
-    req.once('error', cut);
-  });
-}
-
-function isLoopback(addr: string | undefined): boolean {
-  return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-    `<body><h1>${escapeHtml(title)}</h1>${body}<p><small>Gokuai sandbox</small></p></body></html>`;
+  return htmlPage(title, body, 'Gokuai sandbox');
 }
-

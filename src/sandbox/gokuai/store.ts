@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import type { Blob } from './blob';
+import type { Blob } from '../common/blob';
 import { err } from './errors';
 
 /**

@@ -1,8 +1,8 @@
 import * as crypto from 'node:crypto';
-import { bufferBlob, sha1Hex } from './blob';
-import { crc32 } from './crc32';
+import { bufferBlob, sha1Hex } from '../common/blob';
+import { crc32 } from '../common/crc32';
 import { err } from './errors';
-import { decodeFormComponent, multipartBoundary, parseMultipart, type Params } from './form';
+import { decodeFormComponent, multipartBoundary, parseMultipart, type Params } from '../common/form';
 import { operatorName, type Library, type Node } from './store';
 
 /**
@@ -10,7 +10,8 @@ import { operatorName, type Library, type Node } from './store';
  * vendor-facts.md (upload_init / upload_part / upload_req / upload_finish / upload_abort) and /2/web_upload.
  *
  * Status codes (vendor-facts.md): upload_init 200 {session} | 202 already complete; upload_part 200 ok | 202 complete
- * | 409 {"expect":"<offset>"} | 400 crc mismatch | 401 bad session; upload_finish 200 done.
+ * | 409 {"expect":"<offset>"} | 400 crc mismatch | 401 bad session; upload_finish 200 done | 202 still processing
+ * (control.finishPending), the client retries.
  */
 
 export interface PendingUpload {
@@ -38,6 +39,8 @@ export class Uploads {
   private readonly pending = new Map<string, PendingUpload>();
   private readonly sessions = new Map<string, Session>();
   private readonly webKeys = new Map<string, number>();
+  /** control.finishPending: how many upload_finish calls still answer 202 ("still processing") before completing. */
+  finishPending = 0;
 
   constructor(private readonly lib: Library, private readonly clientId: string) {}
 
@@ -136,6 +139,10 @@ export class Uploads {
   private finish(s: Session): UploadReply {
     if (!s.result) {
       if (s.received < s.pending.filesize) throw err.expect(s.received);
+      if (this.finishPending > 0) {
+        this.finishPending--;
+        return { status: 202, json: { received: s.received } };
+      }
       const data = Buffer.concat(s.parts);
       if (sha1Hex(data) !== s.pending.filehash) {
         this.dropSession(s);

@@ -1,0 +1,173 @@
+import type * as http from 'node:http';
+import type { Blob } from './blob';
+
+/** Vendor-neutral HTTP plumbing of the emulators: reply model, body reading, streaming, Range, small HTML pages. */
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  json?: unknown;
+  /** Raw JSON text (malformed answers). */
+  rawJson?: string;
+  html?: string;
+  blob?: { blob: Blob; start: number; end: number };
+  bytes?: Buffer;
+}
+
+export const MAX_BODY = 128 * 1024 * 1024;
+
+export async function send(res: http.ServerResponse, method: string, r: Reply): Promise<number> {
+  const headers: Record<string, string | number> = { ...r.headers };
+  let payload: Buffer | undefined;
+  if (r.json !== undefined || r.rawJson !== undefined) {
+    payload = Buffer.from(r.rawJson ?? JSON.stringify(r.json), 'utf8');
+    headers['Content-Type'] = 'application/json; charset=utf-8';
+  } else if (r.html !== undefined) {
+    payload = Buffer.from(r.html, 'utf8');
+    headers['Content-Type'] = 'text/html; charset=utf-8';
+  } else if (r.bytes) {
+    payload = r.bytes;
+  }
+  headers['Content-Length'] = payload ? payload.length : r.blob ? r.blob.end - r.blob.start : 0;
+  res.writeHead(r.status, headers);
+  if (method === 'HEAD') {
+    res.end();
+  } else if (r.blob) {
+    await streamBlob(res, r.blob.blob, r.blob.start, r.blob.end);
+  } else {
+    res.end(payload);
+  }
+  return r.status;
+}
+
+/** Writes [start, end) in 1 MiB pieces honouring back-pressure, so a 20 MB generated file never sits in memory. */
+async function streamBlob(res: http.ServerResponse, blob: Blob, start: number, end: number): Promise<void> {
+  const CHUNK = 1024 * 1024;
+  for (let off = start; off < end; off += CHUNK) {
+    if (res.destroyed) return;
+    if (!res.write(blob.read(off, Math.min(end, off + CHUNK)))) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  res.end();
+}
+
+export function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        req.destroy();
+        reject(new Error('body too large'));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Single `bytes=a-b` / `bytes=a-` / `bytes=-n`; anything else is ignored (full body), as RFC 9110 allows. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    if (n === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - n), end: size };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size : Math.min(size, Number(m[2]) + 1);
+  if (start >= size || end <= start) return 'unsatisfiable';
+  return { start, end };
+}
+
+/**
+ * Reply for a GET of a temporary download URL: 200 whole body, 206 with a satisfiable Range, 416 (body =
+ * `unsatisfiableBody`, in the vendor's error envelope) otherwise.
+ */
+export function blobDownload(blob: Blob, filename: string, open: boolean, etag: string, rangeHeader: string | undefined, unsatisfiableBody: unknown): Reply {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/octet-stream',
+    'Accept-Ranges': 'bytes',
+    ETag: `"${etag}"`,
+    'Content-Disposition': `${open ? 'inline' : 'attachment'}; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+  };
+  const range = parseRange(rangeHeader, blob.size);
+  if (range === 'unsatisfiable') {
+    return { status: 416, headers: { ...headers, 'Content-Range': `bytes */${blob.size}` }, json: unsatisfiableBody };
+  }
+  if (range) {
+    headers['Content-Range'] = `bytes ${range.start}-${range.end - 1}/${blob.size}`;
+    return { status: 206, headers, blob: { blob, start: range.start, end: range.end } };
+  }
+  return { status: 200, headers, blob: { blob, start: 0, end: blob.size } };
+}
+
+/** Lets part of the body arrive, then cuts the connection without answering (control.dropNextParts). */
+export function dropAfterSomeBytes(req: http.IncomingMessage, onBytes: (n: number) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const cut = () => {
+      req.socket.destroy();
+      resolve();
+    };
+    req.once('data', (c: Buffer) => {
+      onBytes(c.length);
+      cut();
+    });
+    req.once('end', cut);
+    req.once('error', cut);
+  });
+}
+
+export function isLoopback(addr: string | undefined): boolean {
+  return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** A small HTML page; `body` is already HTML, `title` and `footer` are text. */
+export function htmlPage(title: string, body: string, footer: string): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+    `<body><h1>${escapeHtml(title)}</h1>${body}<p><small>${escapeHtml(footer)}</small></p></body></html>`;
+}
+
+/** Waits `ms` (the setLatency misbehaviour); resolves at once for 0. */
+export function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+}
+
+/** Starts an http.Server on 127.0.0.1:`port` and returns its base URL. */
+export async function listenLoopback(server: http.Server, port: number): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  if (!addr || typeof addr === 'string') throw new Error('server has no TCP address');
+  return `http://127.0.0.1:${addr.port}`;
+}
+
+/** Closes a server and all its kept-alive connections. */
+export function closeServer(server: http.Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
