@@ -1,3 +1,4 @@
 /** Local vendor emulators. Later vendors add their `start...Sandbox` here. */
 export * from './types';
 export { startGokuaiSandbox, SANDBOX_LIBRARY_NAME } from './gokuai';
+export { startKdocsSandbox } from './kdocs';

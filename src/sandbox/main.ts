@@ -1,15 +1,17 @@
 /**
- * Standalone sandbox (bundled to dist/sandbox.js): `node dist/sandbox.js [--port N]`.
+ * Standalone sandbox (bundled to dist/sandbox.js): `node dist/sandbox.js [--port N]`. Gokuai listens on N (0 = any
+ * free port); kdocs on N+1 when N is given, else on any free port.
  * Prints one JSON line with the endpoints and the (public, sandbox-only) credentials, then serves until SIGINT/SIGTERM.
  */
 import { startGokuaiSandbox } from './gokuai';
+import { startKdocsSandbox } from './kdocs';
 
 function portArg(argv: string[]): number {
   const i = argv.indexOf('--port');
   const raw = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--port='))?.slice('--port='.length);
   if (raw === undefined) return 0;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  if (!Number.isInteger(port) || port < 0 || port > 65534) {
     process.stderr.write(`invalid --port: ${raw}\n`);
     process.exit(2);
   }
@@ -17,12 +19,15 @@ function portArg(argv: string[]): number {
 }
 
 async function main(): Promise<void> {
-  const gokuai = await startGokuaiSandbox({ port: portArg(process.argv.slice(2)) });
+  const port = portArg(process.argv.slice(2));
+  const gokuai = await startGokuaiSandbox({ port });
+  const kdocs = await startKdocsSandbox({ port: port === 0 ? 0 : port + 1 });
   process.stdout.write(JSON.stringify({
     gokuai: { host: gokuai.host, uploadServer: gokuai.uploadServer, ...gokuai.credentials },
+    kdocs: { host: kdocs.host, ...kdocs.credentials, appFolderPath: kdocs.appFolderPath },
   }) + '\n');
   const stop = () => {
-    void gokuai.close().then(() => process.exit(0));
+    void Promise.all([gokuai.close(), kdocs.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
