@@ -5,6 +5,7 @@ import type { DocWorkspacesApi } from './vscode/api';
 import { registerAccountCommands } from './vscode/commands/accounts';
 import { registerFileCommands } from './vscode/commands/files';
 import { registerGokuaiCommands } from './vscode/commands/gokuai';
+import { registerTreeCommands } from './vscode/commands/tree';
 import { resolveConflict, setConflictResolver } from './vscode/conflict';
 import { GokuaiFileSystemProvider } from './vscode/fsProvider';
 import { createChannelLogger } from './vscode/log';
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
     ...registerAccountCommands(services),
     ...registerFileCommands(services),
     ...registerGokuaiCommands(services),
+    ...registerTreeCommands(services),
   );
 
   // Drives the welcome view and hides target-less commands from the palette when there is nothing to act on.

@@ -63,7 +63,9 @@ export function describeError(e: unknown): ErrorDescription {
 /** Maps any error thrown by RemoteFs onto the FileSystemError VS Code expects from a FileSystemProvider. */
 export function toFileSystemError(e: unknown, uri: vscode.Uri): vscode.FileSystemError {
   if (e instanceof vscode.FileSystemError) return e;
-  const { message, kind } = describeError(e);
+  const { message, hint, kind } = describeError(e);
+  // VS Code shows this text in its "Failed to save" notification: say what to do, not only what happened.
+  const text = hint ? `${message} — ${hint}` : message;
   switch (kind) {
     case 'NotFound': return vscode.FileSystemError.FileNotFound(uri);
     case 'AlreadyExists': return vscode.FileSystemError.FileExists(uri);
@@ -71,8 +73,8 @@ export function toFileSystemError(e: unknown, uri: vscode.Uri): vscode.FileSyste
     case 'Forbidden':
     case 'Locked':
     case 'Unsupported':
-      return vscode.FileSystemError.NoPermissions(message);
+      return vscode.FileSystemError.NoPermissions(text);
     default:
-      return vscode.FileSystemError.Unavailable(message);
+      return vscode.FileSystemError.Unavailable(text);
   }
 }

@@ -89,6 +89,12 @@ export class GokuaiFileSystemProvider implements vscode.FileSystemProvider, vsco
         entry = await fs.write(ref.path, content, { ...options, expectedVersion });
       } catch (e) {
         if (!isDocError(e, 'Conflict')) throw e;
+        const same = await this.sameAsRemote(fs, ref, content);
+        if (same) {
+          // Nothing would be overwritten: typically an earlier save of ours landed but its answer was lost.
+          this.remember(ref, same);
+          return;
+        }
         const name = baseName(ref.path);
         this.log.warn(`Save conflict on ${uri.toString()}: the server copy changed since it was read`);
         if ((await this.resolveConflict({ uri, name })) !== 'overwrite') {
@@ -155,6 +161,19 @@ export class GokuaiFileSystemProvider implements vscode.FileSystemProvider, vsco
       }
     }
     this.notify(changed);
+  }
+
+  /** The remote entry when the server already holds exactly `content` (compared only when the sizes agree). */
+  private async sameAsRemote(fs: RemoteFs, ref: RemoteRef, content: Uint8Array): Promise<Entry | undefined> {
+    try {
+      const current = await fs.stat(ref.path);
+      if (current.type !== 'file' || current.size !== content.byteLength) return undefined;
+      const { data, entry } = await fs.read(ref.path);
+      return Buffer.from(data).equals(content) ? entry : undefined;
+    } catch (e) {
+      this.log.debug(`Comparing ${ref.path} with the server copy failed`, e);
+      return undefined;
+    }
   }
 
   private remember(ref: RemoteRef, entry: Entry): void {

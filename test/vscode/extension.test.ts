@@ -10,54 +10,21 @@ import * as vscode from 'vscode';
 import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-
-const EXT_ID = 'doc-workspaces.doc-workspaces';
-const ACCOUNT = 'sandbox';
+import { ACCOUNT, closeAllEditors, EXT_ID, openAndEdit, revertActive, setup, sha1, text, uriOf } from './support';
 
 let api: DocWorkspacesApi;
 let sandbox: GokuaiSandbox;
 let control: GokuaiSandboxControl;
 /** Every test works below its own folder of the sandbox library, so tests do not see each other's files. */
-const base = `vscode-tests-${Date.now().toString(36)}`;
-
-const uriOf = (p: string) => vscode.Uri.from({ scheme: 'gokuai', authority: ACCOUNT, path: '/' + p });
-const text = (s: string) => new TextEncoder().encode(s);
-const sha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
+let base: string;
 
 async function children(node?: TreeNode): Promise<TreeNode[]> {
   return (await api.tree.getChildren(node)) ?? [];
 }
 
-async function closeAllEditors(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-}
-
-/** Opens a file in an editor and appends text, leaving the document dirty. */
-async function openAndEdit(uri: vscode.Uri, append: string): Promise<vscode.TextEditor> {
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const editor = await vscode.window.showTextDocument(doc);
-  const end = doc.lineAt(doc.lineCount - 1).range.end;
-  assert.ok(await editor.edit((e) => e.insert(end, append)), 'edit applied');
-  assert.ok(doc.isDirty);
-  return editor;
-}
-
-/** Throws away unsaved changes of the active editor so later tests start clean. */
-async function revertActive(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.files.revert');
-  await closeAllEditors();
-}
-
 before(async function () {
   this.timeout(60_000);
-  const ext = vscode.extensions.getExtension<DocWorkspacesApi>(EXT_ID);
-  assert.ok(ext, `extension ${EXT_ID} is installed`);
-  api = await ext.activate();
-  await api.sandboxReady();
-  assert.ok(api.sandbox, 'the embedded sandbox runs (docWorkspaces.sandbox.enabled defaults to true)');
-  sandbox = api.sandbox;
-  control = sandbox.control;
-  await vscode.workspace.fs.createDirectory(uriOf(base));
+  ({ api, sandbox, control, base } = await setup());
 });
 
 after(async () => {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { type AddGokuaiInput, DEFAULT_GOKUAI_HOST, accountLabel } from '../accounts';
 import type { Services } from '../services';
-import { isTreeNode, type TreeNode } from '../tree/nodes';
+import { isTreeNode } from '../tree/nodes';
 import { SCHEME, toUri } from '../uri';
 import { runCommand, withCancellableProgress } from './wrap';
 
@@ -65,8 +65,5 @@ export function registerAccountCommands(s: Services): vscode.Disposable[] {
     }),
 
     reg('docWorkspaces.showLog', () => s.showLog()),
-    reg('docWorkspaces.refresh', () => s.tree.refresh()),
-    reg('docWorkspaces.refreshNode', (node?: TreeNode) => s.tree.refresh(isTreeNode(node) ? node : undefined)),
-    reg('docWorkspaces.loadMore', (node: TreeNode) => s.tree.loadMore(node)),
   ];
 }

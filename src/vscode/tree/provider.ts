@@ -112,7 +112,13 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         const item = new vscode.TreeItem(info ? accountLabel(info) : node.accountId, C.Expanded);
         item.id = node.id;
         item.iconPath = new vscode.ThemeIcon(info?.sandbox ? 'beaker' : 'cloud');
-        item.description = info?.host;
+        // The sandbox's host is a random loopback port: noise in the tree (it stays in the tooltip).
+        item.description = info?.sandbox ? undefined : info?.host;
+        item.tooltip = new vscode.MarkdownString([
+          `**${md(String(item.label))}**`,
+          info?.sandbox ? vscode.l10n.t('Built-in sandbox: a local Gokuai emulator with demo files. Changes are lost when VS Code closes.') : vscode.l10n.t('Gokuai library'),
+          md(info?.host ?? ''),
+        ].join('\n\n'));
         item.contextValue = info?.sandbox ? 'account.sandbox' : 'account';
         return item;
       }

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { isTreeNode, type TreeNode } from '../tree/nodes';
+import { runCommand } from './wrap';
+
+/** Commands that act on the tree itself: refresh, paging and keyboard "open" (Enter). */
+export function registerTreeCommands(s: Services): vscode.Disposable[] {
+  const reg = (id: string, fn: (...args: any[]) => unknown) => runCommand(id, fn, s.log, () => s.showLog()); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  return [
+    reg('docWorkspaces.refresh', () => s.tree.refresh()),
+    reg('docWorkspaces.refreshNode', (node?: TreeNode) => s.tree.refresh(isTreeNode(node) ? node : undefined)),
+    reg('docWorkspaces.loadMore', (node: TreeNode) => s.tree.loadMore(node)),
+
+    // Enter in the tree: every selected node does what a click does (files open, "Load more" loads, error nodes
+    // retry or ask for credentials); nodes without a click action (folders, accounts) expand.
+    reg('docWorkspaces.open', async (arg?: unknown, multi?: unknown) => {
+      const picked = (Array.isArray(multi) && multi.length ? multi : arg !== undefined ? [arg] : s.treeView.selection).filter(isTreeNode);
+      for (const node of picked) {
+        const item = s.tree.getTreeItem(node);
+        if (item.command?.command === 'vscode.open' && picked.length > 1) {
+          // A preview tab would be replaced by the next file: open each one for real.
+          await vscode.commands.executeCommand('vscode.open', item.resourceUri, { preview: false });
+        } else if (item.command) {
+          await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+        } else if (item.collapsibleState !== vscode.TreeItemCollapsibleState.None) {
+          await s.treeView.reveal(node, { expand: true, focus: true, select: false });
+        }
+      }
+    }),
+  ];
+}

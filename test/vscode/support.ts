@@ -1,0 +1,86 @@
+// Shared set-up of the in-VS-Code suites: the activated extension, its embedded sandbox and small helpers that drive
+// VS Code the way a user would (documents, editors, the tree's data provider).
+import * as assert from 'assert';
+import { createHash } from 'crypto';
+import * as vscode from 'vscode';
+import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
+import type { DocWorkspacesApi } from '../../src/vscode/api';
+import type { TreeNode } from '../../src/vscode/tree/nodes';
+
+export const EXT_ID = 'doc-workspaces.doc-workspaces';
+export const ACCOUNT = 'sandbox';
+
+export interface Env {
+  api: DocWorkspacesApi;
+  sandbox: GokuaiSandbox;
+  control: GokuaiSandboxControl;
+  /** A folder of the sandbox library that belongs to this run: suites work below it and do not see each other. */
+  base: string;
+}
+
+let env: Promise<Env> | undefined;
+
+/** Activates the extension once per run and waits for the embedded sandbox. */
+export function setup(): Promise<Env> {
+  env ??= (async () => {
+    const ext = vscode.extensions.getExtension<DocWorkspacesApi>(EXT_ID);
+    assert.ok(ext, `extension ${EXT_ID} is installed`);
+    const api = await ext.activate();
+    await api.sandboxReady();
+    assert.ok(api.sandbox, 'the embedded sandbox runs (docWorkspaces.sandbox.enabled defaults to true)');
+    const base = `vscode-tests-${Date.now().toString(36)}`;
+    await vscode.workspace.fs.createDirectory(uriOf(base));
+    return { api, sandbox: api.sandbox, control: api.sandbox.control, base };
+  })();
+  return env;
+}
+
+export const uriOf = (p: string) => vscode.Uri.from({ scheme: 'gokuai', authority: ACCOUNT, path: '/' + p });
+export const text = (s: string) => new TextEncoder().encode(s);
+export const sha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
+
+export async function children(api: DocWorkspacesApi, node?: TreeNode): Promise<TreeNode[]> {
+  return (await api.tree.getChildren(node)) ?? [];
+}
+
+/** The library node of the sandbox account. */
+export async function libraryNode(api: DocWorkspacesApi): Promise<TreeNode> {
+  const account = (await children(api)).find((n) => n.kind === 'account' && n.accountId === ACCOUNT);
+  assert.ok(account, 'sandbox account node');
+  const [library] = await children(api, account);
+  assert.strictEqual(library?.kind, 'library');
+  return library;
+}
+
+/** Walks the tree from the library down to the node of `path`, as a user expanding folders would. */
+export async function nodeAt(api: DocWorkspacesApi, path: string): Promise<TreeNode> {
+  let node = await libraryNode(api);
+  const parts = path.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const want = parts.slice(0, i + 1).join('/');
+    const next = (await children(api, node)).find((n) => n.kind === 'entry' && n.entry.path === want);
+    assert.ok(next, `tree node for "${want}"`);
+    node = next;
+  }
+  return node;
+}
+
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Opens a file in an editor and appends text, leaving the document dirty. */
+export async function openAndEdit(uri: vscode.Uri, append: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(doc);
+  const end = doc.lineAt(doc.lineCount - 1).range.end;
+  assert.ok(await editor.edit((e) => e.insert(end, append)), 'edit applied');
+  assert.ok(doc.isDirty);
+  return editor;
+}
+
+/** Throws away unsaved changes of the active editor and closes all editors, so later tests start clean. */
+export async function revertActive(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await closeAllEditors();
+}
