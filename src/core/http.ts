@@ -6,7 +6,7 @@
  * error envelope. 5xx and 429 that survive the retries become ServerError / RateLimitedError.
  */
 import nodeFetch from 'node-fetch';
-import { Readable } from 'stream';
+import { PassThrough, Readable } from 'stream';
 import { sleep } from './async';
 import {
   BadResponseError, CancelledError, DocError, NetworkError, RateLimitedError, ServerError, TimeoutError,
@@ -46,6 +46,11 @@ export interface HttpRequest {
   idempotent?: boolean;
   /** Per-attempt timeout (default: the client's, 30 s). For `responseType: 'stream'` it covers the headers only. */
   timeoutMs?: number;
+  /**
+   * For `responseType: 'stream'`: the body may stall (no bytes arriving) at most this long; then the stream is
+   * destroyed with TimeoutError. Default: the request's `timeoutMs`.
+   */
+  idleTimeoutMs?: number;
   /** Override the client's retry policy for this request; `false` = one attempt only. */
   retry?: Partial<RetryPolicy> | false;
   signal?: AbortSignal;
@@ -62,7 +67,11 @@ export interface HttpResponse {
   headers: { get(name: string): string | null };
   /** Buffered body; empty for `responseType: 'stream'`. */
   body: Buffer;
-  /** The live body for `responseType: 'stream'` and a 2xx status (other statuses are buffered). */
+  /**
+   * The live body for `responseType: 'stream'` and a 2xx status (other statuses are buffered). It fails with
+   * TimeoutError when it stalls longer than `idleTimeoutMs`, CancelledError when the caller aborts and NetworkError
+   * when the connection drops.
+   */
   stream?: Readable;
   text(): string;
   /** Parses the buffered body; throws BadResponseError on malformed JSON. */
@@ -210,13 +219,15 @@ export class HttpClient {
       let buf: Buffer = Buffer.alloc(0);
       let stream: Readable | undefined;
       if (streaming && status >= 200 && status < 300) {
-        clearTimeout(timer); // the body may take long; the caller's signal still aborts it
-        stream = res.body as Readable;
+        clearTimeout(timer); // the body may take long; the idle watchdog and the caller's signal still end it
         keepListening = true;
-        const done = () => req.signal?.removeEventListener('abort', onCallerAbort);
-        stream.once('end', done);
-        stream.once('error', done);
-        stream.once('close', done);
+        stream = watchBody(res.body as Readable, {
+          idleMs: req.idleTimeoutMs ?? timeoutMs,
+          signal: req.signal,
+          where,
+          abort: () => ctrl.abort(),
+          onClose: () => req.signal?.removeEventListener('abort', onCallerAbort),
+        });
       } else {
         buf = await res.buffer();
       }
@@ -268,6 +279,48 @@ export class HttpClient {
       retryAfterMs,
     };
   }
+}
+
+/**
+ * Wraps a response body so that it (1) is destroyed with TimeoutError after `idleMs` without a byte, (2) fails with
+ * CancelledError on the caller's abort and NetworkError on a dropped connection instead of node-fetch's raw errors.
+ * The watchdog measures arrival of bytes at the wrapper, so a consumer that stops reading for longer also times out:
+ * acceptable for downloads, which are always drained to memory or disk.
+ */
+function watchBody(
+  raw: Readable,
+  o: { idleMs: number; signal?: AbortSignal; where: string; abort: () => void; onClose: () => void },
+): Readable {
+  let idle: NodeJS.Timeout | undefined;
+  const out = new PassThrough();
+  let failed = false;
+  const fail = (err: DocError) => {
+    // Aborting makes node-fetch emit an error on `raw` synchronously, which re-enters here: first failure wins.
+    if (failed || out.destroyed) return;
+    failed = true;
+    clearTimeout(idle);
+    o.abort(); // ends the underlying connection
+    raw.destroy();
+    out.destroy(err);
+  };
+  const arm = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => fail(new TimeoutError(`${o.where}: no data received for ${o.idleMs} ms`)), o.idleMs);
+  };
+  raw.on('data', arm);
+  raw.on('error', (e: Error & { code?: string }) => {
+    if (o.signal?.aborted) return fail(new CancelledError());
+    fail(new NetworkError(`${o.where}: download interrupted: ${redact(e.code ?? e.message)}`, { cause: e.code }));
+  });
+  out.once('close', () => {
+    clearTimeout(idle);
+    if (!raw.destroyed) raw.destroy(); // the consumer gave up: release the socket
+    o.onClose();
+  });
+  raw.once('end', () => clearTimeout(idle));
+  raw.pipe(out);
+  arm();
+  return out;
 }
 
 function makeResponse(

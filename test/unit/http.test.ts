@@ -197,6 +197,83 @@ describe('HttpClient', () => {
     assert.strictEqual(r.body.length, 0);
   });
 
+  describe('streamed body watchdog', () => {
+    /** Server that sends headers and `first` bytes, then keeps the connection open without sending more. */
+    async function stallingServer(first: number) {
+      let closed = false;
+      const srv = await startServer((req, res) => {
+        res.writeHead(200, { 'content-length': '1000' });
+        res.write(Buffer.alloc(first, 7));
+        req.socket.once('close', () => { closed = true; });
+      });
+      return { srv, closed: () => closed };
+    }
+
+    async function drain(stream: Readable): Promise<number> {
+      let n = 0;
+      for await (const chunk of stream) n += (chunk as Buffer).length;
+      return n;
+    }
+
+    it('destroys a body that stalls mid-way with TimeoutError and closes the connection', async () => {
+      const s = await stallingServer(100);
+      server = s.srv;
+      const r = await new HttpClient().request({ method: 'GET', url: server.url + '/dl', responseType: 'stream', idleTimeoutMs: 80 });
+      const err = await drain(r.stream!).then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof TimeoutError, String(err));
+      assert.match((err as Error).message, /no data received for 80 ms/);
+      assert.ok(r.stream!.destroyed);
+      await until(s.closed);
+    });
+
+    it('bounds the gap between bytes, not the whole transfer (default: timeoutMs)', async () => {
+      server = await startServer((_req, res) => {
+        res.writeHead(200);
+        let left = 6;
+        const t = setInterval(() => {
+          res.write(Buffer.alloc(10));
+          if (--left === 0) {
+            clearInterval(t);
+            res.end();
+          }
+        }, 40);
+      });
+      const started = Date.now();
+      const r = await new HttpClient().request({ method: 'GET', url: server.url, responseType: 'stream', timeoutMs: 150 });
+      assert.strictEqual(await drain(r.stream!), 60);
+      assert.ok(Date.now() - started > 150, 'the transfer outlived the per-request timeout');
+    });
+
+    it('fails the body with CancelledError when the caller aborts mid-way', async () => {
+      const s = await stallingServer(10);
+      server = s.srv;
+      const ctrl = new AbortController();
+      const r = await new HttpClient().request({ method: 'GET', url: server.url, responseType: 'stream', signal: ctrl.signal });
+      const reading = drain(r.stream!);
+      ctrl.abort();
+      await assert.rejects(reading, CancelledError);
+      await until(s.closed);
+    });
+
+    it('fails a chunked body with NetworkError when the connection drops mid-way', async () => {
+      server = await startServer((req, res) => {
+        res.writeHead(200); // no content-length: chunked
+        res.write(Buffer.alloc(10), () => req.socket.destroy());
+      });
+      const r = await new HttpClient().request({ method: 'GET', url: server.url, responseType: 'stream' });
+      await assert.rejects(drain(r.stream!), NetworkError);
+    });
+
+    it('ends a length-delimited body whose connection dropped via the watchdog (node-fetch never ends it)', async () => {
+      server = await startServer((req, res) => {
+        res.writeHead(200, { 'content-length': '1000' });
+        res.write(Buffer.alloc(10), () => req.socket.destroy());
+      });
+      const r = await new HttpClient().request({ method: 'GET', url: server.url, responseType: 'stream', idleTimeoutMs: 80 });
+      await assert.rejects(drain(r.stream!), TimeoutError);
+    });
+  });
+
   it('logs method, redacted URL, status and time; never download query strings', async () => {
     server = await startServer((_req, res) => res.writeHead(200).end());
     const logger = memoryLogger();

@@ -2,10 +2,9 @@
  * Gokuai library file API client: one method per endpoint of endpoints.tsv (35), the chunked-upload server
  * protocol of vendor-facts.md, and composites (uploadFile, downloads, waitQueue). Plain Node, no vscode.
  */
-import { createWriteStream, promises as fsp } from 'fs';
-import { Transform } from 'stream';
-import { pipeline } from 'stream/promises';
-import { CancelledError, DocError, NetworkError, BadResponseError, ServerError } from '../../core/errors';
+import { BadResponseError, ServerError } from '../../core/errors';
+import { openFreshDownload, readAllBody, saveBodyToFile } from '../../core/download';
+import { multipart } from '../../core/multipart';
 import { HttpClient, type HttpResponse, type RetryPolicy } from '../../core/http';
 import { type Logger, nullLogger } from '../../core/log';
 import type { CallOptions, ProgressFn } from '../../core/model';
@@ -89,7 +88,7 @@ export interface GokuaiClientOptions {
   now?: () => number;
   /** Chunked upload part size (default 4 MiB; the vendor wants 4-10 MiB, tests may go lower). */
   uploadPartSize?: number;
-  /** How long downloads may stall before a timeout while waiting for headers (default 60 s). */
+  /** How long a download may wait for its headers, and then stall between bytes, before TimeoutError (default 60 s). */
   downloadTimeoutMs?: number;
   /** Polling of queue_status / upload_finish (tests shorten it). */
   poll?: { intervalMs?: number; maxIntervalMs?: number; timeoutMs?: number };
@@ -213,12 +212,12 @@ export class GokuaiClient implements GokuaiApi {
     server: string, p: { key: string; path: string; name: string; overwrite?: 0 | 1; data: Uint8Array } & GkOp, o?: CallOptions,
   ): Promise<GkWebUploadResult> {
     const { data, ...fields } = p;
-    const form = multipart({ org_client_id: this.creds.orgClientId, ...fields, filefield: 'file' }, { field: 'file', filename: p.name, data });
+    const form = await multipart({ org_client_id: this.creds.orgClientId, ...fields, filefield: 'file' }, { field: 'file', filename: p.name, source: { data } });
     const what = `web_upload "${joinPath(p.path, p.name)}"`;
     const res = await this.http.request({
       method: 'POST',
       url: trimSlash(server) + GOKUAI_ENDPOINTS.webUpload.path,
-      headers: { 'content-type': `multipart/form-data; boundary=${form.boundary}`, 'content-length': String(form.body.length) },
+      headers: { 'content-type': form.contentType, 'content-length': String(form.length) },
       body: form.body,
       idempotent: false,
       signal: o?.signal,
@@ -410,61 +409,30 @@ export class GokuaiClient implements GokuaiApi {
   }
 
   async downloadBytes(ref: GkRef & { filehash?: string }, o?: CallOptions): Promise<Uint8Array> {
-    const res = await this.getDownload(ref, o, 'buffer');
-    return new Uint8Array(res.body.buffer, res.body.byteOffset, res.body.byteLength);
+    // Streamed rather than buffered by the HTTP layer: the stall watchdog then bounds the time between bytes, not
+    // the whole transfer (a large file on a slow link must not hit the per-request timeout).
+    return readAllBody(await this.getDownload(ref, o), downloadWhat(ref), o);
   }
 
   async downloadToFile(
     ref: GkRef & { filehash?: string }, localPath: string, o?: CallOptions & { onProgress?: ProgressFn },
   ): Promise<void> {
-    const res = await this.getDownload(ref, o, 'stream');
-    const total = Number(res.headers.get('content-length') ?? NaN);
-    const tmp = `${localPath}.gkdownload-${process.pid}-${Date.now()}`;
-    let done = 0;
-    const progress = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        done += chunk.length;
-        o?.onProgress?.(done, Number.isFinite(total) ? total : done);
-        cb(null, chunk);
-      },
-    });
-    try {
-      await pipeline(res.stream as NodeJS.ReadableStream, progress, createWriteStream(tmp), { signal: o?.signal });
-      if (Number.isFinite(total) && done !== total) {
-        throw new NetworkError(`download of "${refName(ref)}" ended after ${done} of ${total} bytes`);
-      }
-      await fsp.rename(tmp, localPath);
-    } catch (e) {
-      await fsp.rm(tmp, { force: true }).catch(() => undefined);
-      if (o?.signal?.aborted) throw new CancelledError();
-      if (e instanceof DocError) throw e;
-      throw new NetworkError(`download of "${refName(ref)}" failed: ${(e as { code?: string }).code ?? 'stream error'}`);
-    }
+    await saveBodyToFile(await this.getDownload(ref, o), localPath, downloadWhat(ref), o);
   }
 
-  /**
-   * GET on a temporary download URL. Such URLs expire (10 minutes); 403/404/410 on the GET are read as "expired":
-   * a fresh URL is fetched once and tried. The URL's query (its credential) never reaches logs or errors.
-   */
-  private async getDownload(ref: GkRef & { filehash?: string }, o: CallOptions | undefined, responseType: 'buffer' | 'stream'): Promise<HttpResponse> {
-    const what = `download "${refName(ref)}"`;
-    for (let round = 1; ; round++) {
-      const { urls } = await this.downloadUrl(ref, o);
-      const res = await this.http.request({
-        method: 'GET',
-        url: urls[0],
-        hideQuery: true,
-        responseType,
-        signal: o?.signal,
-        timeoutMs: this.opts.downloadTimeoutMs ?? 60_000,
-      });
-      if (res.status >= 200 && res.status < 300) return res;
-      if (round === 1 && (res.status === 403 || res.status === 404 || res.status === 410)) {
-        this.log.debug(`${what}: download URL rejected with HTTP ${res.status} (expired?), fetching a fresh one`);
-        continue;
-      }
-      throw gokuaiError(res.status, res.body, what, res.headers);
-    }
+  /** GET on a temporary download URL (10 minutes): 403/404/410 read as "expired" and a fresh URL is tried once. */
+  private getDownload(ref: GkRef & { filehash?: string }, o: CallOptions | undefined): Promise<HttpResponse> {
+    const what = downloadWhat(ref);
+    return openFreshDownload({
+      http: this.http,
+      getUrl: async () => (await this.downloadUrl(ref, o)).urls[0],
+      what,
+      isExpired: (status) => status === 403 || status === 404 || status === 410,
+      toError: (res) => gokuaiError(res.status, res.body, what, res.headers),
+      timeoutMs: this.opts.downloadTimeoutMs ?? 60_000,
+      log: this.log,
+      signal: o?.signal,
+    });
   }
 
   waitQueue(queueId: string, o?: CallOptions): Promise<GkQueueStatus> {
@@ -500,6 +468,10 @@ function refName(ref: GkRef): string {
   return ref.fullpath ?? `hash ${ref.hash}`;
 }
 
+function downloadWhat(ref: GkRef): string {
+  return `download of "${refName(ref)}"`;
+}
+
 /** `ls "a/b"`: operation plus target, for error messages (no secrets: params are user paths). */
 function describe(name: GokuaiEndpoint, params: GkParams, what?: string): string {
   if (what) return what;
@@ -528,21 +500,4 @@ export function parseReceived(body: Buffer): number | undefined {
     if (o[k] !== undefined && o[k] !== null && Number.isFinite(n)) return n;
   }
   return undefined;
-}
-
-/** A multipart/form-data body with text fields and one file. */
-function multipart(fields: Record<string, string | number | undefined>, file: { field: string; filename: string; data: Uint8Array }) {
-  const boundary = `----gkform${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    if (v === undefined || v === '') continue;
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`, 'utf8'));
-  }
-  const quoted = file.filename.replace(/["\\\r\n]/g, '_');
-  parts.push(Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${quoted}"; filename*=UTF-8''${rfc3986(file.filename)}\r\n` +
-    'Content-Type: application/octet-stream\r\n\r\n', 'utf8'));
-  parts.push(Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength));
-  parts.push(Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'));
-  return { boundary, body: Buffer.concat(parts) };
 }
