@@ -1,0 +1,40 @@
+import * as assert from 'assert';
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { KDOCS_ENDPOINTS, KdocsClient } from '../../src/vendors/kdocs/client';
+
+/** Tests may read the shared API docs (product code never does). */
+const TSV = path.resolve(__dirname, '../../../../shared/api-docs/endpoints.tsv');
+const GROUPS = new Set(['user', 'personal', 'appspace']);
+
+describe('kdocs endpoint coverage (user, personal, appspace)', () => {
+  const rows = readFileSync(TSV, 'utf8').split('\n').slice(1)
+    .map((l) => l.split('\t'))
+    .filter((c) => c[0] === 'kdocs' && GROUPS.has(c[1]));
+  const key = (method: string, p: string) => `${method} ${p}`;
+
+  it('the TSV lists 59 endpoints in these groups', () => {
+    assert.strictEqual(rows.length, 59);
+  });
+
+  it('every TSV row (method + path) has exactly one client method, and nothing else is in the table', () => {
+    const table = Object.values(KDOCS_ENDPOINTS).map((e) => key(e.method, e.path));
+    const missing = rows.map((r) => key(r[2], r[3])).filter((k) => !table.includes(k));
+    assert.deepStrictEqual(missing, []);
+    assert.strictEqual(new Set(table).size, table.length, 'duplicate table entries');
+    assert.strictEqual(table.length, rows.length);
+  });
+
+  it('app-space endpoints are WPS-2 signed, user/personal ones carry the access token', () => {
+    for (const [name, e] of Object.entries(KDOCS_ENDPOINTS)) {
+      assert.strictEqual(e.auth, e.path.includes('/appspace/') ? 'wps2' : 'token', name);
+    }
+  });
+
+  it('every table entry names a real client method', () => {
+    const client = new KdocsClient({ host: 'http://127.0.0.1:9', appId: 'id', appKey: 'key-for-test' });
+    for (const name of Object.keys(KDOCS_ENDPOINTS)) {
+      assert.strictEqual(typeof (client as unknown as Record<string, unknown>)[name], 'function', name);
+    }
+  });
+});
