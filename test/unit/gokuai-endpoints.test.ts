@@ -1,18 +1,10 @@
 import * as assert from 'assert';
-import { readFileSync } from 'fs';
-import * as path from 'path';
+import { endpointRows } from '../support/endpoints';
 import { GOKUAI_ENDPOINTS, GokuaiClient } from '../../src/vendors/gokuai/client';
 
-/**
- * A committed copy of shared/api-docs/endpoints.tsv (the vendor inventory), so the test runs on any checkout.
- * Refresh it with `cp ../shared/api-docs/endpoints.tsv test/fixtures/` when the inventory changes.
- */
-const TSV = path.resolve(__dirname, '../../../test/fixtures/endpoints.tsv');
 
 describe('gokuai endpoint coverage', () => {
-  const rows = readFileSync(TSV, 'utf8').split('\n').slice(1)
-    .map((l) => l.split('\t'))
-    .filter((c) => c[0] === 'gokuai');
+  const rows = endpointRows('gokuai');
 
   it('the TSV lists the 35 gokuai endpoints', () => {
     assert.strictEqual(rows.length, 35);
@@ -20,7 +12,7 @@ describe('gokuai endpoint coverage', () => {
 
   it('every gokuai path of endpoints.tsv has a client method', () => {
     const mapped = new Set<string>(Object.values(GOKUAI_ENDPOINTS).map((e) => e.path));
-    const missing = rows.map((r) => r[3]).filter((p) => !mapped.has(p));
+    const missing = rows.map((r) => r.path).filter((p) => !mapped.has(p));
     assert.deepStrictEqual(missing, []);
     assert.strictEqual(Object.keys(GOKUAI_ENDPOINTS).length, rows.length);
   });

@@ -1,16 +1,10 @@
 import * as assert from 'assert';
-import { readFileSync } from 'fs';
-import * as path from 'path';
+import { endpointRows } from '../support/endpoints';
 import { KDOCS_ENDPOINTS, KdocsClient } from '../../src/vendors/kdocs/client';
 
-/** Tests may read the shared API docs (product code never does). */
-const TSV = path.resolve(__dirname, '../../../../shared/api-docs/endpoints.tsv');
-const GROUPS = new Set(['user', 'personal', 'appspace']);
 
 describe('kdocs endpoint coverage (user, personal, appspace)', () => {
-  const rows = readFileSync(TSV, 'utf8').split('\n').slice(1)
-    .map((l) => l.split('\t'))
-    .filter((c) => c[0] === 'kdocs' && GROUPS.has(c[1]));
+  const rows = endpointRows('kdocs', ['user', 'personal', 'appspace']);
   const key = (method: string, p: string) => `${method} ${p}`;
 
   it('the TSV lists 59 endpoints in these groups', () => {
@@ -19,7 +13,7 @@ describe('kdocs endpoint coverage (user, personal, appspace)', () => {
 
   it('every TSV row (method + path) has exactly one client method, and nothing else is in the table', () => {
     const table = Object.values(KDOCS_ENDPOINTS).map((e) => key(e.method, e.path));
-    const missing = rows.map((r) => key(r[2], r[3])).filter((k) => !table.includes(k));
+    const missing = rows.map((r) => key(r.method, r.path)).filter((k) => !table.includes(k));
     assert.deepStrictEqual(missing, []);
     assert.strictEqual(new Set(table).size, table.length, 'duplicate table entries');
     assert.strictEqual(table.length, rows.length);
