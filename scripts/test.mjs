@@ -4,8 +4,10 @@
 // which CI reads. Exits non-zero if any check or test failed.
 //
 // Stages, in order: tsc (to out/), esbuild (to dist/), eslint, mocha unit / sandbox / contract (compiled tests in
-// out/test/<stage>), vscode (out/test/vscode inside a real VS Code: code-server, or @vscode/test-electron with
-// --electron / DOC_WORKSPACES_TEST_ELECTRON=1), ui (Playwright journey test/ui/*.test.mjs against code-server).
+// out/test/<stage>; unit also runs the harness's own tests, test/scripts/*.test.mjs), vscode (out/test/vscode inside a real VS Code: code-server, or @vscode/test-electron with
+// --electron / DOC_WORKSPACES_TEST_ELECTRON=1), ui (Playwright journey test/ui/*.test.mjs against code-server),
+// package (test/package/*.test.mjs: `npm run package` builds the .vsix, its contents are checked against the
+// allow-list, and the installed .vsix must activate in code-server).
 // A failed build/lint step counts as one failure; a test stage whose mocha never reported (crash, load error) too.
 //
 // Options (after `npm test --`):
@@ -23,7 +25,7 @@ const OUT = join(REPO, 'out');
 const RESULTS = join(REPO, '.test-output', 'stages');
 const MOCHA = join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const REPORTER = join(REPO, 'scripts', 'lib', 'mocha-summary-reporter.cjs');
-const TEST_STAGES = ['unit', 'sandbox', 'contract', 'vscode', 'ui'];
+const TEST_STAGES = ['unit', 'sandbox', 'contract', 'vscode', 'ui', 'package'];
 
 /** Bad command-line options: reported as one line, not a stack. */
 class UsageError extends Error {}
@@ -157,23 +159,26 @@ async function main() {
   step('tsc', process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']);
   pruneStaleOutputs();
   step('esbuild', process.execPath, [join(REPO, 'esbuild.mjs')]);
-  if (opts.lint) step('eslint', process.execPath, [join(REPO, 'node_modules', 'eslint', 'bin', 'eslint.js'), 'src', 'test']);
+  if (opts.lint) step('eslint', process.execPath, [join(REPO, 'node_modules', 'eslint', 'bin', 'eslint.js'), 'src', 'test', 'scripts']);
 
   for (const stage of ['unit', 'sandbox', 'contract']) {
     if (!wanted(stage)) continue;
     const dir = join(OUT, 'test', stage);
     const files = walk(dir, (f) => f.endsWith('.test.js'));
+    // The harness's own tests (plain .mjs, not compiled) are unit tests too.
+    if (stage === 'unit') files.push(...walk(join(REPO, 'test', 'scripts'), (f) => f.endsWith('.test.mjs')));
     if (files.length === 0) skip(stage, `no *.test.js in ${relative(REPO, dir)}`);
     else mochaStage(stage, files);
   }
 
   if (wanted('vscode')) await vscodeStage(opts.electron);
 
-  if (wanted('ui')) {
-    const files = walk(join(REPO, 'test', 'ui'), (f) => /\.test\.mjs$/.test(f));
-    if (files.length === 0) skip('ui', 'no test/ui/*.test.mjs');
-    // One journey drives a whole workbench: generous per-test timeout, the journey bounds its own waits.
-    else mochaStage('ui', files, ['--timeout', '240000']);
+  // Both drive a whole workbench: generous per-test timeout, the tests bound their own waits.
+  for (const stage of ['ui', 'package']) {
+    if (!wanted(stage)) continue;
+    const files = walk(join(REPO, 'test', stage), (f) => /\.test\.mjs$/.test(f));
+    if (files.length === 0) skip(stage, `no test/${stage}/*.test.mjs`);
+    else mochaStage(stage, files, ['--timeout', '240000']);
   }
 
   const passed = summary.reduce((n, r) => n + r.passed, 0);

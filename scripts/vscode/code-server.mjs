@@ -8,7 +8,7 @@
 //   leaks between runs; EXTENSIONS_GALLERY='{}' plus quiet settings keep it offline.
 // - `--vscode-option enable-smoke-test-driver` is required for the `payload` URL parameter (extensionDevelopmentPath,
 //   extensionTestsPath) to be honoured; without it the payload is silently ignored.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,12 +75,15 @@ async function waitForHealthz(baseUrl, hasExited, deadlineMs) {
  * @param {number} [opts.port] fixed port (default: a free one)
  * @param {string} [opts.logFile] where code-server's stdout/stderr go (default: <tmp>/code-server.log)
  * @param {boolean} [opts.keepTemp] keep the temp folder on stop (debugging)
+ * @param {string[]} [opts.installVsix] .vsix files to install into the throwaway extensions dir before starting (the
+ *   way a user installs the packaged extension; throws if code-server refuses one)
  * @returns {Promise<CodeServer>}
  *
  * @typedef {object} CodeServer
  * @property {number} port
  * @property {string} baseUrl        http://127.0.0.1:PORT
  * @property {string} tmp            temp root (user data, extensions, XDG dirs, browser profile, workspace)
+ * @property {string} extensionsDir  the throwaway --extensions-dir
  * @property {string} logFile
  * @property {(o: {folder?: string, extensionDevelopmentPath?: string, extensionTestsPath?: string}) => string} url
  * @property {() => Promise<void>} stop   kills the whole process group and removes the temp folder
@@ -99,6 +102,24 @@ export async function startCodeServer(opts = {}) {
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
   writeFileSync(join(dirs.userData, 'User', 'settings.json'),
     JSON.stringify({ ...QUIET_SETTINGS, ...(opts.userSettings ?? {}) }, null, 2));
+
+  const env = {
+    ...process.env,
+    EXTENSIONS_GALLERY: '{}',
+    XDG_CONFIG_HOME: dirs.xdgConfig,
+    XDG_DATA_HOME: dirs.xdgData,
+    XDG_CACHE_HOME: dirs.xdgCache,
+    ...(opts.env ?? {}),
+  };
+  for (const vsix of opts.installVsix ?? []) {
+    const r = spawnSync(cs.node, [
+      cs.entry, '--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData, '--install-extension', vsix,
+    ], { env, encoding: 'utf8' });
+    if (r.status !== 0) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new Error(`code-server --install-extension ${vsix} failed (${r.status ?? r.signal}): ${`${r.stdout}${r.stderr}`.trim()}`);
+    }
+  }
 
   const port = opts.port || (await freePort()); // 0 means "any free port" too
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -122,14 +143,7 @@ export async function startCodeServer(opts = {}) {
   const child = spawn(cs.node, args, {
     detached: true, // own process group, so stop() can kill watcher + extension host too
     stdio: ['ignore', logFd, logFd],
-    env: {
-      ...process.env,
-      EXTENSIONS_GALLERY: '{}',
-      XDG_CONFIG_HOME: dirs.xdgConfig,
-      XDG_DATA_HOME: dirs.xdgData,
-      XDG_CACHE_HOME: dirs.xdgCache,
-      ...(opts.env ?? {}),
-    },
+    env,
   });
   closeSync(logFd);
   // 'error' (e.g. the binary cannot be spawned) may come without 'exit': either one settles it.
@@ -187,7 +201,7 @@ export async function startCodeServer(opts = {}) {
     return `${baseUrl}/${qs ? `?${qs}` : ''}`;
   };
 
-  return { port, baseUrl, tmp, logFile, url, stop, pid: child.pid };
+  return { port, baseUrl, tmp, extensionsDir: dirs.extensions, logFile, url, stop, pid: child.pid };
 }
 
 /** Makes SIGINT/SIGTERM run 'exit' handlers (process.exit) unless the program handles those signals itself. */

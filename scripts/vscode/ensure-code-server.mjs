@@ -5,7 +5,8 @@
 // chromium to drive the workbench headless).
 //
 // Everything goes to a cache folder OUTSIDE the repo ($DOC_WORKSPACES_CACHE or ~/.cache/doc-workspaces) so the
-// ~620 MB install happens once per machine. A stamp file makes later runs a fast no-op.
+// ~800 MB install happens once per machine. A stamp file makes later runs a fast no-op; a lock dir in the cache
+// (scripts/lib/dir-lock.mjs) makes concurrent first runs wait for each other instead of corrupting the cache.
 //
 // Usage: node scripts/vscode/ensure-code-server.mjs        (prints the paths it ensured)
 //        import { ensureCodeServer } from './ensure-code-server.mjs'
@@ -14,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { withDirLockSync } from '../lib/dir-lock.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 export const NODE_MAJOR = '24';
@@ -93,41 +95,65 @@ function install() {
   const stamp = join(csDir, '.installed.json');
   const result = { node, nodeDir, entry, chromium: CHROMIUM_PATH, root };
 
-  // Chromium is checked every time (cheap): the stamp only covers what lives in the cache folder.
-  ensureAptPackages(existsSync(CHROMIUM_PATH) ? [] : ['chromium']);
+  const installed = () => {
+    if (!existsSync(stamp) || !existsSync(node) || !existsSync(entry)) return false;
+    try {
+      return JSON.parse(readFileSync(stamp, 'utf8')).version === CODE_SERVER_VERSION;
+    } catch {
+      return false; // half-written stamp: reinstall
+    }
+  };
 
-  if (existsSync(stamp) && existsSync(node) && existsSync(entry)) {
-    const s = JSON.parse(readFileSync(stamp, 'utf8'));
-    if (s.version === CODE_SERVER_VERSION) {
+  // Fast path without the lock. Chromium is checked every time (cheap): the stamp only covers the cache folder.
+  if (installed() && existsSync(CHROMIUM_PATH)) {
+    log(`code-server ${CODE_SERVER_VERSION} already installed in ${csDir}`);
+    return result;
+  }
+
+  // Two first runs at once (e.g. two checkouts testing in parallel) must not npm-install into the same folders or
+  // run apt-get concurrently: the second waits for the first, then finds everything installed.
+  mkdirSync(root, { recursive: true });
+  return withDirLockSync(join(root, '.install.lock'), () => {
+    ensureAptPackages(existsSync(CHROMIUM_PATH) ? [] : ['chromium']);
+    if (installed()) {
       log(`code-server ${CODE_SERVER_VERSION} already installed in ${csDir}`);
       return result;
     }
-  }
 
-  const started = Date.now();
-  ensureAptPackages(['libkrb5-dev']);
+    const started = Date.now();
+    ensureAptPackages(['libkrb5-dev']);
 
-  if (!existsSync(node)) {
-    log(`installing node@${NODE_MAJOR} into ${nodePkgDir}`);
-    npmInstallInto(nodePkgDir, `node@${NODE_MAJOR}`);
-    if (!existsSync(node)) throw new Error(`node@${NODE_MAJOR} installed but ${node} is missing`);
-  }
+    if (!runs(node)) {
+      log(`installing node@${NODE_MAJOR} into ${nodePkgDir}`);
+      rmSync(nodePkgDir, { recursive: true, force: true }); // an interrupted install leaves a broken tree
+      npmInstallInto(nodePkgDir, `node@${NODE_MAJOR}`);
+      if (!runs(node)) throw new Error(`node@${NODE_MAJOR} installed but ${node} does not run`);
+    }
 
-  log(`installing code-server@${CODE_SERVER_VERSION} into ${csDir} (about 3 minutes the first time)`);
-  rmSync(stamp, { force: true });
-  // code-server's postinstall insists on Node 24 and builds native modules: put Node 24 first on PATH and point
-  // node-gyp at its headers (the machine's npm config may point nodedir at the system Node 20).
-  const env = {
-    ...process.env,
-    PATH: `${join(nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
-    npm_config_nodedir: nodeDir,
-  };
-  npmInstallInto(csDir, `code-server@${CODE_SERVER_VERSION}`, env);
-  if (!existsSync(entry)) throw new Error(`code-server installed but ${entry} is missing`);
+    log(`installing code-server@${CODE_SERVER_VERSION} into ${csDir} (about 3 minutes the first time)`);
+    rmSync(csDir, { recursive: true, force: true });
+    // code-server's postinstall insists on Node 24 and builds native modules: put Node 24 first on PATH and point
+    // node-gyp at its headers (the machine's npm config may point nodedir at the system Node 20).
+    const env = {
+      ...process.env,
+      PATH: `${join(nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
+      npm_config_nodedir: nodeDir,
+    };
+    npmInstallInto(csDir, `code-server@${CODE_SERVER_VERSION}`, env);
+    if (!existsSync(entry)) throw new Error(`code-server installed but ${entry} is missing`);
 
-  writeFileSync(stamp, JSON.stringify({ version: CODE_SERVER_VERSION, node, installedAt: new Date().toISOString() }) + '\n');
-  log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
-  return result;
+    // The stamp is written last: its presence means the whole install completed.
+    writeFileSync(stamp, JSON.stringify({ version: CODE_SERVER_VERSION, node, installedAt: new Date().toISOString() }) + '\n');
+    log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
+    return result;
+  }, {
+    onWait: (owner) => log(`another install is running (pid ${owner?.pid ?? '?'}); waiting for it to finish`),
+  });
+}
+
+/** True when the binary exists and runs (an interrupted npm install can leave a truncated one). */
+function runs(bin) {
+  return existsSync(bin) && spawnSync(bin, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
