@@ -105,3 +105,13 @@ export class InvalidInputError extends DocError {
 export function isDocError(e: unknown, kind?: DocErrorKind): e is DocError {
   return e instanceof DocError && (kind === undefined || e.kind === kind);
 }
+
+/** The result, or undefined when it failed with NotFoundError (other errors propagate). */
+export async function unlessNotFound<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isDocError(e, 'NotFound')) return undefined;
+    throw e;
+  }
+}

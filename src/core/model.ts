@@ -27,8 +27,13 @@ export interface Entry {
   tags?: string[];
   /** Locked by somebody: writes will be rejected. */
   locked?: boolean;
-  /** Read-only for this account. */
+  /** Read-only for this account, or content the vendor cannot update in place (kdocs personal files). */
   readonly?: boolean;
+  /**
+   * Set when the entry is not plain file content. 'online-doc': a document that lives only online (Kingsoft Docs
+   * .otl, .ksheet, .dbt); its bytes are no editable format, so open it in the browser rather than in an editor.
+   */
+  kind?: 'online-doc';
 }
 
 export interface Page<T> {

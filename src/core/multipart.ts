@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'crypto';
 import { createReadStream, promises as fsp } from 'fs';
 import { PassThrough, Readable } from 'stream';
 import type { ProgressFn } from './model';
+import { rfc3986 } from './urlencode';
 
 export type FileSource = { data: Uint8Array } | { path: string };
 
@@ -25,11 +26,6 @@ export interface Multipart {
   body: () => Buffer | Readable;
   /** Lowercase hex md5 of the whole body (reads a disk file once). */
   md5(): Promise<string>;
-}
-
-/** RFC 3986 percent-encoding (encodeURIComponent plus ! ' ( ) *). */
-function rfc3986(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
 /**

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import {
   AlreadyExistsError, BadResponseError, CancelledError, ConflictError, InvalidInputError, LockedError, NotFoundError,
-  RateLimitedError, ServerError, UnauthorizedError,
+  RateLimitedError, ServerError, TimeoutError, UnauthorizedError,
 } from '../../src/core/errors';
 import { crc32 as crc } from '../../src/core/hash';
 import { type FetchLike, HttpClient } from '../../src/core/http';
@@ -267,6 +267,44 @@ describe('Gokuai client against the sandbox', function () {
       assert.strictEqual(r.filesize, data.length);
       assert.deepStrictEqual(sb.control.readFile('up/resumed.bin'), data);
       assert.ok(sb.control.requests.some((q) => q.path.endsWith('/upload_req')), 'asked upload_req where to resume');
+    });
+
+    it('upload_finish answering 202 ("still processing") is asked again until the file lands', async () => {
+      const data = randomBytes(200_000);
+      sb.control.finishPending(3);
+      const from = sb.control.requests.length;
+      const r = await client.uploadFile({ fullpath: 'up/finish-pending.bin', source: { data }, overwrite: false });
+      assert.strictEqual(r.instant, false);
+      assert.deepStrictEqual(sb.control.readFile('up/finish-pending.bin'), data);
+      const finishes = sb.control.requests.slice(from).filter((q) => q.path.endsWith('/upload_finish'));
+      assert.deepStrictEqual(finishes.map((q) => q.status), [202, 202, 202, 200]);
+      assert.strictEqual((await fs.stat('up/finish-pending.bin')).version, sha1(data));
+    });
+
+    it('low level: upload_finish reports not done while the server is still processing', async () => {
+      const data = Buffer.from('finish me later');
+      const cf = await client.createFile({ fullpath: 'up/finish-low.txt', filehash: sha1(data), filesize: data.length });
+      const init = await client.uploadInit(cf.server, { filename: 'finish-low.txt', pathhash: cf.hash, filehash: sha1(data), filesize: data.length });
+      await client.uploadPart(cf.server, { session: init.session!, start: 0, end: data.length - 1, crc: crc(data), data });
+      sb.control.finishPending(1);
+      assert.deepStrictEqual(await client.uploadFinish(cf.server, { session: init.session! }), { done: false });
+      assert.ok(!sb.control.exists('up/finish-low.txt'), 'not stored while processing');
+      assert.deepStrictEqual(await client.uploadFinish(cf.server, { session: init.session! }), { done: true });
+      assert.deepStrictEqual(sb.control.readFile('up/finish-low.txt'), data);
+    });
+
+    it('upload_finish that never completes -> TimeoutError, the session is aborted and nothing is stored', async () => {
+      const data = randomBytes(10_000);
+      sb.control.finishPending(1_000_000);
+      const impatient = makeClient({ poll: { intervalMs: 5, maxIntervalMs: 10, timeoutMs: 200 } });
+      const from = sb.control.requests.length;
+      await assert.rejects(
+        impatient.uploadFile({ fullpath: 'up/finish-never.bin', source: { data }, overwrite: false }),
+        (e: unknown) => e instanceof TimeoutError && /upload_finish/.test(e.message),
+      );
+      assert.ok(sb.control.requests.slice(from).some((q) => q.path.endsWith('/upload_abort')), 'upload_abort sent');
+      sb.control.resetMisbehaviour();
+      assert.ok(!sb.control.exists('up/finish-never.bin'));
     });
 
     it('cancelling an upload aborts the session', async () => {

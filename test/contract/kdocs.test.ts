@@ -8,8 +8,8 @@ import nodeFetch from 'node-fetch';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  AlreadyExistsError, BadResponseError, ConflictError, ForbiddenError, NotFoundError, RateLimitedError, ServerError,
-  UnauthorizedError, UnsupportedError,
+  AlreadyExistsError, BadResponseError, ConflictError, DocError, ForbiddenError, NotFoundError, RateLimitedError,
+  ServerError, UnauthorizedError, UnsupportedError,
 } from '../../src/core/errors';
 import { type FetchLike, HttpClient } from '../../src/core/http';
 import { startKdocsSandbox, type KdocsSandbox } from '../../src/sandbox';
@@ -441,14 +441,24 @@ describe('Kingsoft Docs client against the sandbox', function () {
   });
 
   describe('KdocsRemoteFs (personal)', () => {
-    it('reads and lists, but saving is not supported yet', async () => {
-      const fs = new KdocsRemoteFs(client, personalSpace(client));
+    let fs: KdocsRemoteFs;
+    /** A fresh folder with one file, `doc.txt`, holding `content`. */
+    async function folderWithDoc(content: string): Promise<{ dir: string; doc: string }> {
+      const dir = `save ${Date.now()} ${Math.random().toString(36).slice(2, 6)}`;
+      sb.control.writeFile('personal', `${dir}/doc.txt`, content);
+      return { dir, doc: `${dir}/doc.txt` };
+    }
+    const names = async (dir: string) => (await fs.listAll(dir)).map((e) => e.name).sort();
+    before(() => { fs = new KdocsRemoteFs(client, personalSpace(client)); });
+
+    it('reads, lists and organises; files are read-only entries, folders are not', async () => {
       const top = await fs.listAll('');
-      assert.ok(top.some((e) => e.name === PERSONAL.weekly));
-      const { data } = await fs.read(PERSONAL.special);
+      assert.ok(top.some((e) => e.name === PERSONAL.weekly && e.readonly === true));
+      assert.ok(top.filter((e) => e.type === 'folder').every((e) => !e.readonly));
+      const { data, entry } = await fs.read(PERSONAL.special);
       assert.match(Buffer.from(data).toString(), /# and %/);
-      await assert.rejects(fs.write(PERSONAL.special, Buffer.from('x'), { create: true, overwrite: true }), UnsupportedError);
-      await assert.rejects(fs.upload(__filename, 'x.js', { overwrite: false }), UnsupportedError);
+      assert.strictEqual(entry.readonly, true);
+      assert.strictEqual((await fs.stat(PERSONAL.special)).version, entry.version, 'stat and read agree on the version');
       const dir = `p ${Date.now()}`;
       await fs.mkdir(dir);
       await fs.copy(PERSONAL.special, `${dir}/copy.txt`, { overwrite: false });
@@ -456,6 +466,90 @@ describe('Kingsoft Docs client against the sandbox', function () {
       await fs.rename(`${dir}/copy.txt`, `${dir}/renamed.txt`, { overwrite: false });
       await fs.delete(`${dir}/renamed.txt`, { permanent: false });
       assert.ok(!sb.control.exists('personal', `${dir}/renamed.txt`));
+    });
+
+    it('write onto an existing file -> UnsupportedError that explains why and names both actions; nothing changes', async () => {
+      const { doc } = await folderWithDoc('original');
+      const versions = sb.control.versionCount('personal', doc);
+      await assert.rejects(fs.write(doc, Buffer.from('x'), { create: true, overwrite: true }), (e: unknown) => {
+        assert.ok(e instanceof UnsupportedError);
+        assert.match(e.message, /in place/);
+        assert.match(e.message, /Save as New File/);
+        assert.match(e.message, /Replace/);
+        return true;
+      });
+      await assert.rejects(fs.upload(__filename, doc, { overwrite: true }), UnsupportedError);
+      await assert.rejects(fs.write(doc, Buffer.from('x'), { create: true, overwrite: false }), AlreadyExistsError);
+      assert.strictEqual(sb.control.versionCount('personal', doc), versions);
+      assert.deepStrictEqual(await names(doc.split('/')[0]), ['doc.txt']);
+    });
+
+    it('a new file can be created (no duplicate is possible)', async () => {
+      const { dir } = await folderWithDoc('x');
+      const e = await fs.write(`${dir}/new.md`, Buffer.from('# new'), { create: true, overwrite: false });
+      assert.strictEqual(e.path, `${dir}/new.md`);
+      assert.strictEqual(sb.control.readFile('personal', `${dir}/new.md`)?.toString(), '# new');
+    });
+
+    it('saveAsNew puts the content next to the file under the first free "name (n).ext"; the original stays', async () => {
+      const { dir, doc } = await folderWithDoc('original');
+      const first = await fs.saveAsNew(doc, Buffer.from('first edit'));
+      assert.strictEqual(first.path, `${dir}/doc (1).txt`);
+      assert.strictEqual(first.name, 'doc (1).txt');
+      const second = await fs.saveAsNew(doc, Buffer.from('second edit'));
+      assert.strictEqual(second.path, `${dir}/doc (2).txt`);
+      assert.strictEqual(Buffer.from((await fs.read(second.path)).data).toString(), 'second edit');
+      assert.strictEqual(sb.control.readFile('personal', doc)?.toString(), 'original');
+      assert.deepStrictEqual(await names(dir), ['doc (1).txt', 'doc (2).txt', 'doc.txt']);
+    });
+
+    it('replace: the new content takes the name, the original (with its share link) goes to the recycle bin', async () => {
+      const { dir, doc } = await folderWithDoc('original');
+      const oldToken = tokenOf('personal', doc);
+      await client.personalCreateLink(oldToken, { permission: 'read' });
+      const seen = await fs.stat(doc);
+      const e = await fs.replace(doc, Buffer.from('replaced'), { expectedVersion: seen.version });
+      assert.strictEqual(e.path, doc);
+      assert.notStrictEqual(e.id, oldToken, 'a different file');
+      assert.strictEqual(sb.control.readFile('personal', doc)?.toString(), 'replaced');
+      assert.deepStrictEqual(await names(dir), ['doc.txt'], 'no duplicate left behind');
+      assert.ok((await client.personalRecycles({ count: 500 })).items.some((f) => f.token === oldToken), 'original in the recycle bin');
+      assert.strictEqual((await fs.stat(doc)).version, e.version);
+      assert.strictEqual(Buffer.from((await fs.read(doc)).data).toString(), 'replaced');
+    });
+
+    it('replace with a stale expectedVersion -> ConflictError and nothing uploaded', async () => {
+      const { dir, doc } = await folderWithDoc('original');
+      const seen = await fs.stat(doc);
+      sb.control.writeFile('personal', doc, 'changed by someone else, longer');
+      await assert.rejects(fs.replace(doc, Buffer.from('mine'), { expectedVersion: seen.version }), ConflictError);
+      assert.deepStrictEqual(await names(dir), ['doc.txt']);
+      assert.strictEqual(sb.control.readFile('personal', doc)?.toString(), 'changed by someone else, longer');
+    });
+
+    it('replace whose final rename fails says where the new content is, and nothing is lost', async () => {
+      const { dir, doc } = await folderWithDoc('original');
+      const oldToken = tokenOf('personal', doc);
+      sb.control.failNext(10, { status: 500, pathIncludes: '/name' });
+      await assert.rejects(fs.replace(doc, Buffer.from('new content')), (e: unknown) => {
+        assert.ok(e instanceof DocError && e.kind === 'Server', String(e));
+        assert.match(e.message, new RegExp(`"${dir}/doc \\(1\\)\\.txt"`));
+        assert.match(e.message, /recycle bin/);
+        return true;
+      });
+      sb.control.resetMisbehaviour();
+      assert.strictEqual(sb.control.readFile('personal', `${dir}/doc (1).txt`)?.toString(), 'new content');
+      assert.ok((await client.personalRecycles({ count: 500 })).items.some((f) => f.token === oldToken), 'original recoverable');
+      assert.strictEqual((await fs.stat(`${dir}/doc (1).txt`)).name, 'doc (1).txt');
+    });
+
+    it('online documents (.otl, .ksheet, .dbt) are marked as such', async () => {
+      const dir = await client.personalCreateFolder({ name: `online ${Date.now()}` });
+      for (const n of ['智能文档.otl', '表格.ksheet', '多维表.dbt']) await client.personalCreateFile({ filename: n, parent_id: dir.token });
+      await client.personalUpload({ filename: 'plain.txt', parent_id: dir.token, source: { data: Buffer.from('p') } });
+      const entries = await fs.listAll(dir.name);
+      assert.deepStrictEqual(entries.filter((e) => e.kind === 'online-doc').map((e) => e.name).sort(), ['多维表.dbt', '智能文档.otl', '表格.ksheet']);
+      assert.strictEqual(entries.find((e) => e.name === 'plain.txt')?.kind, undefined);
     });
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { AlreadyExistsError, ForbiddenError, NotFoundError, QuotaExceededError, RateLimitedError, UnauthorizedError } from '../../src/core/errors';
-import { fillPath, queryString } from '../../src/vendors/kdocs/client';
+import { fillPath } from '../../src/vendors/kdocs/client';
+import { queryString } from '../../src/core/urlencode';
 import { isTokenExpired, kdocsError, parseKdError } from '../../src/vendors/kdocs/errors';
 import { toEntry } from '../../src/vendors/kdocs/remotefs';
 import { toKdFile, toPage, toTask } from '../../src/vendors/kdocs/wire';
@@ -19,6 +20,16 @@ describe('kdocs wire normalizers', () => {
     const e = toEntry(f!, 'dir/a.txt');
     assert.deepStrictEqual(e, { name: 'a.txt', path: 'dir/a.txt', type: 'file', size: 5, mtime: 20_000, ctime: 10_000, id: 't', version: '2', modifiedBy: undefined });
     assert.strictEqual(toEntry(toKdFile({ file_token: 'f', filename: 'd', ftype: 'folder', size: 9 })!, 'd').size, 0);
+  });
+
+  it('marks online documents (.otl, .ksheet, .dbt, any case) read-only with kind online-doc; takes the space version', () => {
+    const entry = (name: string) => toEntry(toKdFile({ file_token: 't', fname: name, ftype: 'file', fsize: 3, mtime: 9 })!, name, (f) => `v${f.mtime}`);
+    for (const n of ['a.otl', 'b.KSHEET', 'c.dbt']) {
+      assert.deepStrictEqual([entry(n).kind, entry(n).readonly], ['online-doc', true], n);
+    }
+    for (const n of ['a.docx', 'otl', 'a.otl.txt']) assert.strictEqual(entry(n).kind, undefined, n);
+    assert.strictEqual(entry('a.txt').version, 'v9');
+    assert.strictEqual(toEntry(toKdFile({ file_token: 'd', fname: 'x.otl', ftype: 'folder' })!, 'x.otl').kind, undefined);
   });
 
   it('pages on next_offset, -1 meaning the end', () => {

@@ -3,17 +3,17 @@
  * protocol of vendor-facts.md, and composites (uploadFile, downloads, waitQueue). Plain Node, no vscode.
  */
 import { BadResponseError, ServerError } from '../../core/errors';
-import { openFreshDownload, readAllBody, saveBodyToFile } from '../../core/download';
+import { readAllBody, saveBodyToFile } from '../../core/download';
 import { multipart } from '../../core/multipart';
-import { HttpClient, type HttpResponse, type RetryPolicy } from '../../core/http';
-import { type Logger, nullLogger } from '../../core/log';
+import type { HttpResponse } from '../../core/http';
 import type { CallOptions, ProgressFn } from '../../core/model';
-import { RateLimiter, type RateLimit } from '../../core/ratelimit';
+import { joinPath } from '../../core/paths';
 import { registerSecret } from '../../core/redact';
-import { pollTask } from '../../core/tasks';
+import { rfc3986 } from '../../core/urlencode';
+import { VendorClient, type VendorClientOptions } from '../../core/vendorClient';
 import type { GkOp, GkRef, GokuaiApi, GokuaiCredentials } from './api';
 import { gokuaiError, parseGkError } from './errors';
-import { formEncode, type GkParams, rfc3986, signParams } from './signer';
+import { formEncode, type GkParams, signParams } from './signer';
 import { runUpload, DEFAULT_PART_SIZE } from './upload';
 import type {
   GkCopyResult, GkCreateFileResult, GkHistory, GkInfo, GkLink, GkLinkListItem, GkList, GkPermission, GkPermissions,
@@ -76,50 +76,16 @@ export const GOKUAI_UPLOAD_PATHS = {
   uploadAbort: '/upload_abort',
 } as const;
 
-export interface GokuaiClientOptions {
-  logger?: Logger;
-  /** Shared HTTP layer; by default the client makes its own with `retry`, `timeoutMs` and `rateLimit`. */
-  http?: HttpClient;
-  retry?: Partial<RetryPolicy>;
-  timeoutMs?: number;
-  /** Cap on API calls to the host (default 10/s, burst 20, 6 in flight). */
-  rateLimit?: RateLimit;
-  /** Clock for `dateline` (ms). */
-  now?: () => number;
+/** `poll` paces both the copy queue (waitQueue) and upload_finish while it answers 202. */
+export interface GokuaiClientOptions extends VendorClientOptions {
   /** Chunked upload part size (default 4 MiB; the vendor wants 4-10 MiB, tests may go lower). */
   uploadPartSize?: number;
-  /** How long a download may wait for its headers, and then stall between bytes, before TimeoutError (default 60 s). */
-  downloadTimeoutMs?: number;
-  /** Polling of queue_status / upload_finish (tests shorten it). */
-  poll?: { intervalMs?: number; maxIntervalMs?: number; timeoutMs?: number };
 }
 
-const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 10, burst: 20, maxConcurrent: 6 };
-
-export class GokuaiClient implements GokuaiApi {
-  readonly host: string;
-  readonly http: HttpClient;
-  readonly log: Logger;
-  private readonly now: () => number;
-  private readonly limitKey: string;
-
+export class GokuaiClient extends VendorClient implements GokuaiApi {
   constructor(private readonly creds: GokuaiCredentials, private readonly opts: GokuaiClientOptions = {}) {
-    this.host = creds.host.replace(/\/+$/, '');
-    this.log = opts.logger ?? nullLogger;
-    this.now = opts.now ?? Date.now;
-    this.limitKey = `gokuai:${this.host}`;
+    super('gokuai', creds.host, opts, parseGkError);
     registerSecret(creds.orgClientSecret);
-    this.http = opts.http ?? new HttpClient({
-      logger: this.log,
-      retry: opts.retry,
-      timeoutMs: opts.timeoutMs,
-      limiter: new RateLimiter(),
-      errorDetail: (_s, body) => {
-        const e = parseGkError(body);
-        return { message: e.message, vendorCode: e.code };
-      },
-    });
-    this.http.limiter.configure(this.limitKey, opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -420,27 +386,20 @@ export class GokuaiClient implements GokuaiApi {
     await saveBodyToFile(await this.getDownload(ref, o), localPath, downloadWhat(ref), o);
   }
 
-  /** GET on a temporary download URL (10 minutes): 403/404/410 read as "expired" and a fresh URL is tried once. */
+  /** GET on a temporary download URL (10 minutes), refreshed once when expired. */
   private getDownload(ref: GkRef & { filehash?: string }, o: CallOptions | undefined): Promise<HttpResponse> {
     const what = downloadWhat(ref);
-    return openFreshDownload({
-      http: this.http,
-      getUrl: async () => (await this.downloadUrl(ref, o)).urls[0],
-      what,
-      isExpired: (status) => status === 403 || status === 404 || status === 410,
-      toError: (res) => gokuaiError(res.status, res.body, what, res.headers),
-      timeoutMs: this.opts.downloadTimeoutMs ?? 60_000,
-      log: this.log,
-      signal: o?.signal,
-    });
+    return this.openDownload(
+      what, async () => (await this.downloadUrl(ref, o)).urls[0], (res) => gokuaiError(res.status, res.body, what, res.headers), o,
+    );
   }
 
   waitQueue(queueId: string, o?: CallOptions): Promise<GkQueueStatus> {
-    return pollTask<GkQueueStatus>(async () => {
+    return this.pollServerTask<GkQueueStatus>(async () => {
       const s = await this.queueStatus({ queue_id: queueId }, o);
       if (s.status === 3) throw new ServerError(`Gokuai queue task failed${s.fullpath ? ` for "${s.fullpath}"` : ''}`);
       return s.status === 2 ? { done: true, value: s } : { done: false };
-    }, { intervalMs: 300, maxIntervalMs: 3_000, timeoutMs: 10 * 60_000, ...this.opts.poll, signal: o?.signal, what: 'Gokuai copy queue' });
+    }, 'Gokuai copy queue', o);
   }
 }
 
@@ -458,10 +417,6 @@ function isFile(v: GkInfo): boolean {
 
 function trimSlash(s: string): string {
   return s.replace(/\/+$/, '');
-}
-
-function joinPath(dir: string, name: string): string {
-  return dir ? `${dir}/${name}` : name;
 }
 
 function refName(ref: GkRef): string {

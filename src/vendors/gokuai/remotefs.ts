@@ -2,17 +2,15 @@
  * RemoteFs (src/core/remote.ts) over the Gokuai client. Paths are Gokuai fullpaths: '/'-separated, no leading
  * slash, '' = library root.
  */
-import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError, isDocError } from '../../core/errors';
+import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError, unlessNotFound } from '../../core/errors';
 import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
 import { collectPages, offsetPager, parseCursor } from '../../core/paging';
+import { normalizePath, rootEntry } from '../../core/paths';
 import type { RemoteFs } from '../../core/remote';
 import type { GokuaiApi } from './api';
 import type { GkFile, GkInfo } from './wire';
 
 export const DEFAULT_PAGE_SIZE = 100;
-
-/** Entry of the library root (Gokuai has no object for it). */
-export const ROOT_ENTRY: Entry = { name: '', path: '', type: 'folder', size: 0, mtime: 0, ctime: 0, version: '' };
 
 /** Gokuai file/folder -> vendor-neutral Entry. */
 export function toEntry(f: GkFile | GkInfo): Entry {
@@ -20,7 +18,7 @@ export function toEntry(f: GkFile | GkInfo): Entry {
   const tagText = f.property?.tag ?? (f as GkInfo).tag ?? '';
   const tags = tagText.split(';').map((t) => t.trim()).filter(Boolean);
   const locked = Number((f as GkInfo).lock ?? f.property?.lock ?? 0) === 1;
-  const path = stripSlashes(f.fullpath);
+  const path = normalizePath(f.fullpath);
   return {
     name: f.filename || path.split('/').pop() || '',
     path,
@@ -36,20 +34,12 @@ export function toEntry(f: GkFile | GkInfo): Entry {
   };
 }
 
-function stripSlashes(p: string): string {
-  return p.replace(/^\/+|\/+$/g, '');
-}
-
-function isNotFound(e: unknown): boolean {
-  return isDocError(e, 'NotFound');
-}
-
 export class GokuaiRemoteFs implements RemoteFs {
   constructor(private readonly api: GokuaiApi) {}
 
   async stat(path: string, opts?: CallOptions): Promise<Entry> {
-    const fullpath = stripSlashes(path);
-    if (fullpath === '') return { ...ROOT_ENTRY };
+    const fullpath = normalizePath(path);
+    if (fullpath === '') return rootEntry();
     const info = await this.api.info({ fullpath }, opts);
     const entry = toEntry(info);
     if (entry.type === 'file' && !entry.version) {
@@ -61,17 +51,12 @@ export class GokuaiRemoteFs implements RemoteFs {
   }
 
   /** Undefined when nothing is at `path`. */
-  private async tryStat(path: string, opts?: CallOptions): Promise<Entry | undefined> {
-    try {
-      return await this.stat(path, opts);
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
+  private tryStat(path: string, opts?: CallOptions): Promise<Entry | undefined> {
+    return unlessNotFound(this.stat(path, opts));
   }
 
   async list(path: string, cursor?: string, opts?: CallOptions & { pageSize?: number }): Promise<Page<Entry>> {
-    const fullpath = stripSlashes(path);
+    const fullpath = normalizePath(path);
     const size = opts?.pageSize ?? DEFAULT_PAGE_SIZE;
     const fetch = offsetPager<Entry>(async (start, n) => {
       const r = await this.api.ls({ fullpath, start, size: n }, opts);
@@ -99,7 +84,7 @@ export class GokuaiRemoteFs implements RemoteFs {
     data: Uint8Array,
     opts: CallOptions & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
   ): Promise<Entry> {
-    const fullpath = stripSlashes(path);
+    const fullpath = normalizePath(path);
     if (fullpath === '') throw new InvalidInputError('cannot write the library root');
     const current = await this.tryStat(fullpath, opts);
     this.checkTarget(fullpath, current, opts);
@@ -115,7 +100,7 @@ export class GokuaiRemoteFs implements RemoteFs {
   }
 
   async upload(localPath: string, path: string, opts: CallOptions & { overwrite: boolean; onProgress?: ProgressFn }): Promise<Entry> {
-    const fullpath = stripSlashes(path);
+    const fullpath = normalizePath(path);
     const current = await this.tryStat(fullpath, opts);
     this.checkTarget(fullpath, current, { create: true, overwrite: opts.overwrite });
     const r = await this.api.uploadFile({ fullpath, source: { path: localPath }, overwrite: true }, opts);
@@ -141,28 +126,28 @@ export class GokuaiRemoteFs implements RemoteFs {
   }
 
   async mkdir(path: string, opts?: CallOptions): Promise<Entry> {
-    const fullpath = stripSlashes(path);
+    const fullpath = normalizePath(path);
     if (await this.tryStat(fullpath, opts)) throw new AlreadyExistsError(`"${fullpath}" already exists`);
     const r = await this.api.createFolder({ fullpath }, opts);
     return this.stat(r.fullpath || fullpath, opts);
   }
 
   async delete(path: string, opts: CallOptions & { permanent: boolean }): Promise<void> {
-    const fullpath = stripSlashes(path);
+    const fullpath = normalizePath(path);
     if (fullpath === '') throw new InvalidInputError('cannot delete the library root');
     await this.api.del({ fullpath, destroy: opts.permanent ? 1 : 0 }, opts);
   }
 
   async rename(from: string, to: string, opts: CallOptions & { overwrite: boolean }): Promise<void> {
-    const src = stripSlashes(from);
-    const dest = stripSlashes(to);
+    const src = normalizePath(from);
+    const dest = normalizePath(to);
     await this.clearDestination(dest, opts);
     await this.api.move({ fullpath: src, dest_fullpath: dest }, opts);
   }
 
   async copy(from: string, to: string, opts: CallOptions & { overwrite: boolean }): Promise<void> {
-    const src = stripSlashes(from);
-    const dest = stripSlashes(to);
+    const src = normalizePath(from);
+    const dest = normalizePath(to);
     const target = await this.tryStat(dest, opts);
     if (target && !opts.overwrite) throw new AlreadyExistsError(`"${dest}" already exists`);
     const r = await this.api.copy({ from_fullpath: src, fullpath: dest, overwrite: opts.overwrite ? 1 : 0 }, opts);

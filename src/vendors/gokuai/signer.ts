@@ -4,6 +4,7 @@
  * sign = base64(HMAC-SHA1(org_client_secret, joined)).
  */
 import { createHmac } from 'crypto';
+import { rfc3986 } from '../../core/urlencode';
 
 /** Parameters that are sent but never signed. */
 const UNSIGNED_KEYS = new Set(['sign', 'filehash', 'filesize']);
@@ -11,10 +12,7 @@ const UNSIGNED_KEYS = new Set(['sign', 'filehash', 'filesize']);
 export type GkParamValue = string | number | undefined | null;
 export type GkParams = Record<string, GkParamValue>;
 
-/** RFC 3986 percent-encoding: like encodeURIComponent, plus ! ' ( ) * (space is %20, never '+'). */
-export function rfc3986(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-}
+export { rfc3986 };
 
 /** Drops undefined/null/'' values (the SDKs disagree on signing empty values, so they are never sent). */
 export function compactParams(params: GkParams): Record<string, string> {

@@ -8,14 +8,13 @@
  * - Answers are `{"code":0,"data":...}`; any non-zero code (whatever the HTTP status) becomes a typed DocError.
  */
 import { BadResponseError, NotFoundError, AlreadyExistsError, ServerError, UnauthorizedError } from '../../core/errors';
-import { openFreshDownload, readAllBody, saveBodyToFile } from '../../core/download';
-import { type HttpBody, HttpClient, type HttpResponse, type RetryPolicy } from '../../core/http';
-import { type Logger, nullLogger } from '../../core/log';
+import { readAllBody, saveBodyToFile } from '../../core/download';
+import type { HttpBody, HttpResponse } from '../../core/http';
 import type { CallOptions, ProgressFn } from '../../core/model';
 import { multipart } from '../../core/multipart';
-import { RateLimiter, type RateLimit } from '../../core/ratelimit';
 import { registerSecret } from '../../core/redact';
-import { pollTask } from '../../core/tasks';
+import { type QueryValue, queryString, rfc3986 } from '../../core/urlencode';
+import { VendorClient, type VendorClientOptions } from '../../core/vendorClient';
 import type {
   KdAppParent, KdocsApi, KdocsCredentials, KdocsOAuth, KdPaging, KdPersonalListQuery, KdPersonalParent, KdSource,
   UploadOptions,
@@ -119,16 +118,7 @@ export const KDOCS_OAUTH_PATHS = {
   refreshToken: '/api/v1/oauth2/refresh_token',
 } as const;
 
-export interface KdocsClientOptions {
-  logger?: Logger;
-  /** Shared HTTP layer; by default the client makes its own with `retry`, `timeoutMs` and `rateLimit`. */
-  http?: HttpClient;
-  retry?: Partial<RetryPolicy>;
-  timeoutMs?: number;
-  /** Cap on calls to the host (default 10/s, burst 20, 6 in flight). */
-  rateLimit?: RateLimit;
-  /** Clock for the WPS-2 Date header (ms). */
-  now?: () => number;
+export interface KdocsClientOptions extends VendorClientOptions {
   /** The user's current access token (personal and user calls). */
   accessToken?: () => Promise<string>;
   /**
@@ -136,13 +126,7 @@ export interface KdocsClientOptions {
    * rejected; afterwards the call is replayed with `accessToken()`. Typically KdocsTokenManager.refresh.
    */
   onTokenExpired?: (rejectedToken: string) => Promise<void>;
-  /** How long a download may wait for headers, then stall between bytes (default 60 s). */
-  downloadTimeoutMs?: number;
-  /** Polling of batch / async-upload tasks (tests shorten it). */
-  poll?: { intervalMs?: number; maxIntervalMs?: number; timeoutMs?: number };
 }
-
-type QueryValue = string | number | boolean | string[] | undefined;
 
 interface CallInput {
   params?: Record<string, string | number>;
@@ -153,32 +137,10 @@ interface CallInput {
   what?: string;
 }
 
-const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 10, burst: 20, maxConcurrent: 6 };
-
-export class KdocsClient implements KdocsApi, KdocsOAuth {
-  readonly host: string;
-  readonly http: HttpClient;
-  readonly log: Logger;
-  private readonly now: () => number;
-  private readonly limitKey: string;
-
+export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
   constructor(private readonly creds: KdocsCredentials, private readonly opts: KdocsClientOptions = {}) {
-    this.host = creds.host.replace(/\/+$/, '');
-    this.log = opts.logger ?? nullLogger;
-    this.now = opts.now ?? Date.now;
-    this.limitKey = `kdocs:${this.host}`;
+    super('kdocs', creds.host, opts, parseKdError);
     registerSecret(creds.appKey);
-    this.http = opts.http ?? new HttpClient({
-      logger: this.log,
-      retry: opts.retry,
-      timeoutMs: opts.timeoutMs,
-      limiter: new RateLimiter(),
-      errorDetail: (_s, body) => {
-        const e = parseKdError(body);
-        return { message: e.message, vendorCode: e.code };
-      },
-    });
-    this.http.limiter.configure(this.limitKey, opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -601,68 +563,43 @@ export class KdocsClient implements KdocsApi, KdocsOAuth {
 
   /** Content of a file via its temporary download URL (refreshed once when expired). */
   async downloadBytes(space: 'personal' | 'appspace', fileToken: string, o?: CallOptions): Promise<Uint8Array> {
-    return readAllBody(await this.openDownload(space, fileToken, o), `download of ${fileToken}`, o);
+    return readAllBody(await this.getDownload(space, fileToken, o), `download of ${fileToken}`, o);
   }
 
   /** Streams a file to `localPath` (temporary sibling, renamed when complete). */
   async downloadToFile(
     space: 'personal' | 'appspace', fileToken: string, localPath: string, o?: CallOptions & { onProgress?: ProgressFn },
   ): Promise<void> {
-    await saveBodyToFile(await this.openDownload(space, fileToken, o), localPath, `download of ${fileToken}`, o);
+    await saveBodyToFile(await this.getDownload(space, fileToken, o), localPath, `download of ${fileToken}`, o);
   }
 
-  private openDownload(space: 'personal' | 'appspace', fileToken: string, o?: CallOptions): Promise<HttpResponse> {
+  private getDownload(space: 'personal' | 'appspace', fileToken: string, o?: CallOptions): Promise<HttpResponse> {
     const what = `download of ${fileToken}`;
-    return openFreshDownload({
-      http: this.http,
-      getUrl: async () => (space === 'personal' ? await this.personalDownloadUrl(fileToken, o) : await this.appDownloadUrl(fileToken, o)).url,
-      what,
-      // 40302 = temporary URL expired (the sandbox answers 403; other storages 404/410).
-      isExpired: (status) => status === 403 || status === 404 || status === 410,
-      toError: (res) => kdocsError(res.status, parseKdError(res.body), what, res.headers),
-      timeoutMs: this.opts.downloadTimeoutMs ?? 60_000,
-      log: this.log,
-      signal: o?.signal,
-    });
+    const getUrl = async () => (space === 'personal' ? await this.personalDownloadUrl(fileToken, o) : await this.appDownloadUrl(fileToken, o)).url;
+    // An expired URL is 40302 in the sandbox (HTTP 403); other storages answer 404/410: all refresh the URL once.
+    return this.openDownload(what, getUrl, (res) => kdocsError(res.status, parseKdError(res.body), what, res.headers), o);
   }
 
   /** Polls a batch / async-upload task until it succeeds (its result) or fails (typed error). */
   waitTask(space: 'personal' | 'appspace' | 'asyncUpload', taskId: string, o?: CallOptions): Promise<unknown> {
     const poll = space === 'personal' ? (id: string) => this.personalTask(id, o)
       : space === 'appspace' ? (id: string) => this.appTask(id, o) : (id: string) => this.appAsyncUploadStatus(id, o);
-    return pollTask<unknown>(async () => {
+    return this.pollServerTask<unknown>(async () => {
       const t = await poll(taskId);
       if (t.status === 'failed') throw taskError(t.error);
       return t.status === 'success' ? { done: true, value: t.result } : { done: false };
-    }, { intervalMs: 300, maxIntervalMs: 3_000, timeoutMs: 10 * 60_000, ...this.opts.poll, signal: o?.signal, what: 'Kingsoft Docs task' });
+    }, 'Kingsoft Docs task', o);
   }
 }
 
 // ---------------------------------------------------------------- helpers
-
-/** RFC 3986 percent-encoding (encodeURIComponent plus ! ' ( ) *). */
-function enc(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-}
-
-/** `?a=1&b=x&b=y` (undefined/'' dropped, arrays repeated), or '' when empty. */
-export function queryString(q: Record<string, QueryValue>): string {
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(q)) {
-    for (const item of Array.isArray(v) ? v : [v]) {
-      if (item === undefined || item === '') continue;
-      parts.push(`${enc(k)}=${enc(String(item))}`);
-    }
-  }
-  return parts.length ? `?${parts.join('&')}` : '';
-}
 
 /** Replaces `:name` segments; every parameter must be given (a missing one is a programming error). */
 export function fillPath(path: string, params: Record<string, string | number>): string {
   return path.replace(/:([a-z_]+)/g, (_m, name: string) => {
     const v = params[name];
     if (v === undefined || v === '') throw new Error(`kdocs: path parameter ${name} missing for ${path}`);
-    return enc(String(v));
+    return rfc3986(String(v));
   });
 }
 

@@ -4,13 +4,18 @@
  * checked on use (a cached token that vanished or was renamed elsewhere triggers one fresh walk).
  *
  * Two spaces share the logic through KdSpace adapters: the app space (full read/write) and the user's personal
- * documents (read, organise; saving content is not decided yet: `write`/`upload` throw UnsupportedError).
+ * documents. The personal API has no in-place content update: re-uploading would silently make a second file (and the
+ * original's share links would not follow it). So personal files are read-only entries, `write` onto one explains why,
+ * and the UI offers two explicit composites instead: `saveAsNew` (a new file next to it) and `replace` (new file
+ * takes the name, the original goes to the recycle bin).
  */
 import {
-  AlreadyExistsError, ConflictError, InvalidInputError, isDocError, NotFoundError, UnsupportedError,
+  AlreadyExistsError, ConflictError, DocError, InvalidInputError, isDocError, NotFoundError, unlessNotFound,
+  UnsupportedError,
 } from '../../core/errors';
 import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
 import { collectPages, parseCursor } from '../../core/paging';
+import { baseName, joinPath, normalizePath, numberedName, parentPath, rootEntry, splitExt } from '../../core/paths';
 import type { RemoteFs } from '../../core/remote';
 import type { KdSource } from './api';
 import type { KdocsClient } from './client';
@@ -28,10 +33,12 @@ export interface KdSpace {
   copy(token: string, folder: string | undefined, name: string, o?: CallOptions): Promise<string>;
   trash(token: string, o?: CallOptions): Promise<void>;
   destroy(token: string, o?: CallOptions): Promise<void>;
-  /** New file; undefined when the space cannot save content yet. */
-  create?(folder: string | undefined, name: string, source: KdSource, o?: CallOptions & { onProgress?: ProgressFn }): Promise<KdFile>;
-  /** New content of an existing file; undefined when the space cannot save content yet. */
+  /** New file (the server may pick `name (1)` when the name is taken meanwhile). */
+  create(folder: string | undefined, name: string, source: KdSource, o?: CallOptions & { onProgress?: ProgressFn }): Promise<KdFile>;
+  /** New content of an existing file; undefined when the space has no in-place update (its files are read-only). */
   update?(token: string, name: string, source: KdSource, o?: CallOptions & { onProgress?: ProgressFn }): Promise<KdFile>;
+  /** Content version of a file, from fields that every answer of this space (listing and info) carries. */
+  versionOf(f: KdFile): string;
 }
 
 export function appSpace(c: KdocsClient): KdSpace {
@@ -50,6 +57,7 @@ export function appSpace(c: KdocsClient): KdSpace {
     destroy: (token, o) => c.appDestroy(token, o),
     create: (folder, name, source, o) => c.appUpload({ filename: name, parent_token: folder, source }, o),
     update: (token, name, source, o) => c.appUpdateContent(token, { filename: name, source }, o),
+    versionOf: (f) => (f.version !== undefined ? String(f.version) : f.sha1 ?? String(f.mtime)),
   };
 }
 
@@ -76,6 +84,9 @@ export function personalSpace(c: KdocsClient): KdSpace {
       await c.personalTrash(token, o);
       await c.personalDestroy([token], o);
     },
+    create: (folder, name, source, o) => c.personalUpload({ filename: name, parent_id: folder, source }, o),
+    // Listings carry a version number but the info call (`simple`) does not: only mtime and size are in both.
+    versionOf: (f) => `${f.mtime}:${f.size}`,
   };
 }
 
@@ -90,17 +101,17 @@ export class KdocsRemoteFs implements RemoteFs {
   // ---------------------------------------------------------------- reading
 
   async stat(path: string, o?: CallOptions): Promise<Entry> {
-    const p = normalize(path);
+    const p = normalizePath(path);
     if (p === '') return rootEntry();
     return (await this.resolve(p, o)).entry;
   }
 
   async list(path: string, cursor?: string, o?: CallOptions & { pageSize?: number }): Promise<Page<Entry>> {
-    const p = normalize(path);
+    const p = normalizePath(path);
     const folder = await this.folderToken(p, o);
     const offset = parseCursor(cursor);
     const page = await this.space.list(folder, offset, o?.pageSize ?? LIST_PAGE, o);
-    const items = page.items.map((f) => this.remember(f, join(p, f.name)));
+    const items = page.items.map((f) => this.remember(f, joinPath(p, f.name)));
     return { items, next: page.nextOffset !== undefined ? String(page.nextOffset) : undefined, total: page.total };
   }
 
@@ -109,13 +120,13 @@ export class KdocsRemoteFs implements RemoteFs {
   }
 
   async read(path: string, o?: CallOptions): Promise<{ data: Uint8Array; entry: Entry }> {
-    const { entry } = await this.resolveFile(normalize(path), o);
+    const { entry } = await this.resolveFile(normalizePath(path), o);
     const data = await this.client.downloadBytes(this.space.name, entry.id!, o);
     return { data, entry };
   }
 
   async download(path: string, localPath: string, o?: CallOptions & { onProgress?: ProgressFn }): Promise<void> {
-    const { entry } = await this.resolveFile(normalize(path), o);
+    const { entry } = await this.resolveFile(normalizePath(path), o);
     await this.client.downloadToFile(this.space.name, entry.id!, localPath, o);
   }
 
@@ -125,55 +136,100 @@ export class KdocsRemoteFs implements RemoteFs {
     path: string, data: Uint8Array,
     o: CallOptions & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
   ): Promise<Entry> {
-    return this.put(normalize(path), { data }, o);
+    return this.put(normalizePath(path), { data }, o);
   }
 
   upload(localPath: string, path: string, o: CallOptions & { overwrite: boolean; onProgress?: ProgressFn }): Promise<Entry> {
-    return this.put(normalize(path), { path: localPath }, { ...o, create: true });
+    return this.put(normalizePath(path), { path: localPath }, { ...o, create: true });
   }
 
   private async put(
     p: string, source: KdSource,
     o: CallOptions & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
   ): Promise<Entry> {
-    const { create, update } = this.space;
-    if (!create || !update) throw new UnsupportedError(`Saving files to Kingsoft Docs ${this.space.name} documents is not supported yet`);
     if (p === '') throw new InvalidInputError('Cannot write to the root folder');
     const existing = await this.tryResolve(p, o);
-    const name = basename(p);
     if (existing) {
       if (existing.entry.type === 'folder') throw new AlreadyExistsError(`"${p}" is a folder`);
       if (!o.overwrite) throw new AlreadyExistsError(`"${p}" already exists`);
-      if (o.expectedVersion !== undefined && existing.entry.version !== o.expectedVersion) {
-        throw new ConflictError(`"${p}" was changed on the server (version ${existing.entry.version}, expected ${o.expectedVersion})`, {
-          remoteVersion: existing.entry.version,
-        });
-      }
-      const f = await update(existing.token, name, source, o);
-      return this.remember(f, p);
+      const { update } = this.space;
+      if (!update) throw new UnsupportedError(noInPlaceUpdate(p));
+      checkVersion(p, existing.entry, o.expectedVersion);
+      return this.remember(await update(existing.token, baseName(p), source, o), p);
     }
     if (!o.create) throw new NotFoundError(`"${p}" does not exist`);
     if (o.expectedVersion !== undefined) throw new ConflictError(`"${p}" was deleted on the server`);
-    const folder = await this.folderToken(parentOf(p), o);
-    const f = await create(folder, name, source, o);
-    if (f.name !== name) {
-      // Someone created the same name meanwhile and the server picked "name (1)": keep ours under its own name.
-      return this.remember(f, join(parentOf(p), f.name));
+    return this.createIn(parentPath(p), baseName(p), source, o);
+  }
+
+  /**
+   * Saves `data` as a new file next to `path` under the first free `name (n).ext`; the file at `path` stays as it is.
+   * For personal files, whose content cannot be updated in place.
+   */
+  async saveAsNew(path: string, data: Uint8Array, o: CallOptions & { onProgress?: ProgressFn } = {}): Promise<Entry> {
+    const p = normalizePath(path);
+    if (p === '') throw new InvalidInputError('The root is a folder');
+    const dir = parentPath(p);
+    return this.createIn(dir, await this.freeName(dir, baseName(p), o), { data }, o);
+  }
+
+  /**
+   * Replaces the file at `path` by a new file with `data`, in an order that never loses content: (1) upload under a
+   * free `name (n).ext` next to it, (2) move the original to the recycle bin, (3) rename the new file to the
+   * original name. The result is a different file: the original's share links do not follow it. ConflictError (and
+   * nothing uploaded) when `expectedVersion` is given and the file changed meanwhile. When step 2 or 3 fails the
+   * error says where the new content is.
+   */
+  async replace(
+    path: string, data: Uint8Array, o: CallOptions & { expectedVersion?: string; onProgress?: ProgressFn } = {},
+  ): Promise<Entry> {
+    const p = normalizePath(path);
+    const old = await this.resolveFile(p, o);
+    checkVersion(p, old.entry, o.expectedVersion);
+    const dir = parentPath(p);
+    const fresh = await this.createIn(dir, await this.freeName(dir, baseName(p), o), { data }, o);
+    try {
+      await this.space.trash(old.token, o);
+    } catch (e) {
+      throw rewrap(e, `Replacing "${p}" stopped: the original could not be moved to the recycle bin and is unchanged; the new content is in "${fresh.path}"`);
     }
-    return this.remember(f, p);
+    this.forget(p);
+    try {
+      await this.space.rename(fresh.id!, baseName(p), o);
+    } catch (e) {
+      throw rewrap(e, `Replacing "${p}" stopped: the original is in the recycle bin and the new content is in "${fresh.path}" (renaming it failed)`);
+    }
+    this.forget(fresh.path);
+    this.tokens.set(p, fresh.id!);
+    return (await this.resolve(p, o)).entry;
+  }
+
+  /** Uploads a new file into folder `dir`. The server may pick "name (1)" when the name was taken meanwhile. */
+  private async createIn(dir: string, name: string, source: KdSource, o: CallOptions & { onProgress?: ProgressFn }): Promise<Entry> {
+    const f = await this.space.create(await this.folderToken(dir, o), name, source, o);
+    return this.remember(f, joinPath(dir, f.name));
+  }
+
+  /** The first `name (n).ext` that no entry of folder `dir` has. */
+  private async freeName(dir: string, name: string, o?: CallOptions): Promise<string> {
+    const taken = new Set((await this.listAll(dir, o)).map((e) => e.name));
+    for (let n = 1; ; n++) {
+      const candidate = numberedName(name, n);
+      if (!taken.has(candidate)) return candidate;
+    }
   }
 
   async mkdir(path: string, o?: CallOptions): Promise<Entry> {
-    const p = normalize(path);
+    const p = normalizePath(path);
     if (p === '') throw new AlreadyExistsError('The root folder exists');
     if (await this.tryResolve(p, o)) throw new AlreadyExistsError(`"${p}" already exists`);
-    const token = await this.space.mkdir(await this.folderToken(parentOf(p), o), basename(p), o);
+    const token = await this.space.mkdir(await this.folderToken(parentPath(p), o), baseName(p), o);
     this.tokens.set(p, token);
     return (await this.resolve(p, o)).entry;
   }
 
   async delete(path: string, o: CallOptions & { permanent: boolean }): Promise<void> {
-    const p = normalize(path);
+    const p = normalizePath(path);
     if (p === '') throw new InvalidInputError('Cannot delete the root folder');
     const { token } = await this.resolve(p, o);
     await (o.permanent ? this.space.destroy(token, o) : this.space.trash(token, o));
@@ -181,27 +237,27 @@ export class KdocsRemoteFs implements RemoteFs {
   }
 
   async rename(from: string, to: string, o: CallOptions & { overwrite: boolean }): Promise<void> {
-    const src = normalize(from);
-    const dst = normalize(to);
+    const src = normalizePath(from);
+    const dst = normalizePath(to);
     if (src === '' || dst === '') throw new InvalidInputError('Cannot rename the root folder');
     if (src === dst) return;
     const { token } = await this.resolve(src, o);
     await this.clearTarget(dst, o);
-    if (parentOf(src) !== parentOf(dst)) await this.space.move(token, await this.folderToken(parentOf(dst), o), o);
+    if (parentPath(src) !== parentPath(dst)) await this.space.move(token, await this.folderToken(parentPath(dst), o), o);
     // Renaming by token after the move also fixes a "name (1)" the server may have picked in the new folder.
     const moved = await this.space.info(token, o);
-    if (moved.name !== basename(dst)) await this.space.rename(token, basename(dst), o);
+    if (moved.name !== baseName(dst)) await this.space.rename(token, baseName(dst), o);
     this.forget(src);
     this.tokens.set(dst, token);
   }
 
   async copy(from: string, to: string, o: CallOptions & { overwrite: boolean }): Promise<void> {
-    const src = normalize(from);
-    const dst = normalize(to);
+    const src = normalizePath(from);
+    const dst = normalizePath(to);
     if (src === '' || dst === '') throw new InvalidInputError('Cannot copy the root folder');
     const { token } = await this.resolve(src, o);
     await this.clearTarget(dst, o);
-    this.tokens.set(dst, await this.space.copy(token, await this.folderToken(parentOf(dst), o), basename(dst), o));
+    this.tokens.set(dst, await this.space.copy(token, await this.folderToken(parentPath(dst), o), baseName(dst), o));
   }
 
   /** Makes room at `dst`: AlreadyExistsError without overwrite, else the old entry goes to the recycle bin. */
@@ -230,13 +286,8 @@ export class KdocsRemoteFs implements RemoteFs {
     return r.token;
   }
 
-  private async tryResolve(p: string, o?: CallOptions): Promise<{ token: string; entry: Entry } | undefined> {
-    try {
-      return await this.resolve(p, o);
-    } catch (e) {
-      if (isDocError(e, 'NotFound')) return undefined;
-      throw e;
-    }
+  private tryResolve(p: string, o?: CallOptions): Promise<{ token: string; entry: Entry } | undefined> {
+    return unlessNotFound(this.resolve(p, o));
   }
 
   /** Token and fresh entry of a path; a stale cache entry costs one fresh walk. */
@@ -245,7 +296,7 @@ export class KdocsRemoteFs implements RemoteFs {
     if (cached) {
       try {
         const f = await this.space.info(cached, o);
-        if (f.name === basename(p)) return { token: cached, entry: this.remember(f, p) };
+        if (f.name === baseName(p)) return { token: cached, entry: this.remember(f, p) };
       } catch (e) {
         if (!isDocError(e, 'NotFound')) throw e;
       }
@@ -256,7 +307,7 @@ export class KdocsRemoteFs implements RemoteFs {
     let found: KdFile | undefined;
     for (const name of p.split('/')) {
       if (found && found.type !== 'folder') throw new NotFoundError(`"${p}" does not exist ("${at}" is a file)`);
-      at = join(at, name);
+      at = joinPath(at, name);
       found = await this.findChild(folder, at, name, o);
       if (!found) throw new NotFoundError(`"${p}" does not exist`);
       folder = found.token;
@@ -266,12 +317,12 @@ export class KdocsRemoteFs implements RemoteFs {
 
   /** Scans a folder's pages for a name, remembering every child seen. */
   private async findChild(folder: string | undefined, childPath: string, name: string, o?: CallOptions): Promise<KdFile | undefined> {
-    const dir = parentOf(childPath);
+    const dir = parentPath(childPath);
     for (let offset: number | undefined = 0; offset !== undefined;) {
       const page: KdPage<KdFile> = await this.space.list(folder, offset, LIST_PAGE, o);
       let hit: KdFile | undefined;
       for (const f of page.items) {
-        this.tokens.set(join(dir, f.name), f.token);
+        this.tokens.set(joinPath(dir, f.name), f.token);
         if (f.name === name && !hit) hit = f;
       }
       if (hit) return hit;
@@ -282,7 +333,10 @@ export class KdocsRemoteFs implements RemoteFs {
 
   private remember(f: KdFile, p: string): Entry {
     this.tokens.set(p, f.token);
-    return toEntry(f, p);
+    const e = toEntry(f, p, this.space.versionOf);
+    // Without an in-place update, saving over a file is not possible: the UI offers saveAsNew / replace instead.
+    if (e.type === 'file' && !this.space.update) e.readonly = true;
+    return e;
   }
 
   /** Drops a path and everything below it from the cache. */
@@ -291,9 +345,22 @@ export class KdocsRemoteFs implements RemoteFs {
   }
 }
 
-/** Entry of a kdocs item at `path`: id = file token, version = content version (sha1 or mtime when absent). */
-export function toEntry(f: KdFile, path: string): Entry {
+/** Online documents (智能文档, 智能表格, 多维表格): they live only online, their bytes are no editable format. */
+const ONLINE_DOC_EXTS = ['.otl', '.ksheet', '.dbt'];
+
+export function isOnlineDoc(name: string): boolean {
+  return ONLINE_DOC_EXTS.includes(splitExt(name).ext.toLowerCase());
+}
+
+/** Content version when the space does not say otherwise: the version number, else sha1, else mtime. */
+function defaultVersion(f: KdFile): string {
+  return f.version !== undefined ? String(f.version) : f.sha1 ?? String(f.mtime);
+}
+
+/** Entry of a kdocs item at `path`: id = file token, version = `versionOf` (space-specific). */
+export function toEntry(f: KdFile, path: string, versionOf: (f: KdFile) => string = defaultVersion): Entry {
   const folder = f.type === 'folder';
+  const online = !folder && isOnlineDoc(f.name);
   return {
     name: f.name,
     path,
@@ -302,28 +369,28 @@ export function toEntry(f: KdFile, path: string): Entry {
     mtime: f.mtime * 1000,
     ctime: (f.ctime || f.mtime) * 1000,
     id: f.token,
-    version: folder ? '' : f.version !== undefined ? String(f.version) : f.sha1 ?? String(f.mtime),
+    version: folder ? '' : versionOf(f),
     modifiedBy: f.modifier,
+    ...(online ? { kind: 'online-doc' as const, readonly: true } : {}),
   };
 }
 
-function rootEntry(): Entry {
-  return { name: '', path: '', type: 'folder', size: 0, mtime: 0, ctime: 0, version: '' };
+/** ConflictError when `expected` is given and differs from the entry's version (nothing has been sent yet). */
+function checkVersion(p: string, current: Entry, expected: string | undefined): void {
+  if (expected === undefined || current.version === expected) return;
+  throw new ConflictError(`"${p}" was changed on the server (version ${current.version}, expected ${expected})`, {
+    remoteVersion: current.version,
+  });
 }
 
-function normalize(path: string): string {
-  return path.split('/').filter((s) => s !== '').join('/');
+function noInPlaceUpdate(p: string): string {
+  return `"${p}" is a Kingsoft Docs personal file, whose content the API cannot update in place (uploading again would `
+    + 'make a second file that the share links do not follow). Use "Save as New File" to keep both, or "Replace" to '
+    + 'upload it and move the original to the recycle bin (its share links stop working).';
 }
 
-function join(dir: string, name: string): string {
-  return dir ? `${dir}/${name}` : name;
-}
-
-function parentOf(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i < 0 ? '' : p.slice(0, i);
-}
-
-function basename(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
+/** The same kind of error with a message that says what state a multi-step operation left behind. */
+function rewrap(e: unknown, message: string): DocError {
+  if (!(e instanceof DocError)) return new DocError('Server', `${message}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  return new DocError(e.kind, `${message}: ${e.message}`, { status: e.status, vendorCode: e.vendorCode, cause: e });
 }
