@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run sandbox [-- --port N]`: the vendor emulators standalone (no VS Code), e.g. to point another client or a
-// desktop VS Code at them. Builds dist/sandbox.js (src/sandbox/main.ts) and runs it; it prints one JSON line with
-// the hosts and the sandbox credentials and stays up until Ctrl+C.
+// `npm run sandbox [-- --port N] [--control-routes]`: the vendor emulators standalone (no VS Code), e.g. to point
+// another client or a desktop VS Code at them. Builds dist/sandbox.js (src/sandbox/main.ts) and runs it; it prints one
+// JSON line with the hosts and the sandbox credentials and stays up until Ctrl+C. --control-routes turns on the
+// unauthenticated /__sandbox/ HTTP routes for out-of-process tests.
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

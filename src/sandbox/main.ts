@@ -1,6 +1,7 @@
 /**
- * Standalone sandbox (bundled to dist/sandbox.js): `node dist/sandbox.js [--port N]`. Gokuai listens on N (0 = any
- * free port); kdocs on N+1 when N is given, else on any free port.
+ * Standalone sandbox (bundled to dist/sandbox.js): `node dist/sandbox.js [--port N] [--control-routes]`. Gokuai
+ * listens on N (0 = any free port); kdocs on N+1 when N is given, else on any free port. `--control-routes` turns on
+ * the unauthenticated /__sandbox/ HTTP routes (read/write files, state) for out-of-process tests; off by default.
  * Prints one JSON line with the endpoints and the (public, sandbox-only) credentials, then serves until SIGINT/SIGTERM.
  */
 import { startGokuaiSandbox } from './gokuai';
@@ -19,9 +20,11 @@ function portArg(argv: string[]): number {
 }
 
 async function main(): Promise<void> {
-  const port = portArg(process.argv.slice(2));
-  const gokuai = await startGokuaiSandbox({ port });
-  const kdocs = await startKdocsSandbox({ port: port === 0 ? 0 : port + 1 });
+  const argv = process.argv.slice(2);
+  const port = portArg(argv);
+  const controlRoutes = argv.includes('--control-routes');
+  const gokuai = await startGokuaiSandbox({ port, controlRoutes });
+  const kdocs = await startKdocsSandbox({ port: port === 0 ? 0 : port + 1, controlRoutes });
   process.stdout.write(JSON.stringify({
     gokuai: { host: gokuai.host, uploadServer: gokuai.uploadServer, ...gokuai.credentials },
     kdocs: { host: kdocs.host, ...kdocs.credentials, appFolderPath: kdocs.appFolderPath },

@@ -26,6 +26,17 @@ export interface GokuaiSandboxControl {
   /** Lifetime of temporary download URLs (default 600 000 ms = 10 minutes). */
   setDownloadUrlTtl(ms: number): void;
   /**
+   * Every temporary URL handed out so far (download URLs of download_url/info, preview and edit pages) answers
+   * 403 / 40303 from now on, as if its TTL had run out; URLs handed out later work normally. Share links are not
+   * temporary URLs and stay open.
+   */
+  expireDownloadUrls(): void;
+  /**
+   * Every chunked-upload session open now expires: upload_part, upload_req, upload_finish and upload_abort with it
+   * answer 401 / 40402. The create_file announcement stays, so a client restarts with upload_init.
+   */
+  expireUploadSessions(): void;
+  /**
    * The next `count` complete `upload_finish` calls answer 202 ("still processing", nothing stored yet) before the one
    * that stores the file. Cleared by resetMisbehaviour.
    */
@@ -47,8 +58,15 @@ export interface GokuaiSandboxControl {
   versionCount(fullpath: string): number;
   /** Bytes received by upload_part since start (lets tests prove that instant upload sent nothing). */
   readonly uploadedBytes: number;
-  /** Requests seen: method and path only (never query or body). */
+  /**
+   * Requests seen, oldest first: method and path only (never query or body). Only the newest 1000 are kept, so
+   * `requests.length` stops growing: to look at the requests of one step use requestCount and requestsSince.
+   */
   readonly requests: ReadonlyArray<{ method: string; path: string; status: number }>;
+  /** Requests seen since start, including those no longer kept in `requests`. */
+  readonly requestCount: number;
+  /** The (kept) requests seen after `mark`, a requestCount read earlier; oldest first. */
+  requestsSince(mark: number): ReadonlyArray<{ method: string; path: string; status: number }>;
 }
 
 export interface GokuaiSandbox {
@@ -71,6 +89,12 @@ export interface GokuaiSandboxOptions {
   /** Override credentials (defaults: the documented sandbox ones). */
   orgClientId?: string;
   orgClientSecret?: string;
+  /**
+   * Serve the unauthenticated HTTP control routes (`/__sandbox/...`: read, write, delete, lock files, state) to
+   * loopback clients. Default false: they answer 404, so the sandbox embedded in every install exposes no write
+   * path besides the signed API. For out-of-process tests (the UI journey) and `node dist/sandbox.js --control-routes`.
+   */
+  controlRoutes?: boolean;
 }
 
 /** Default sandbox credentials (public, documented in README: they only open the local emulator). */
@@ -109,6 +133,11 @@ export interface KdocsSandboxControl {
   setAccessTokenTtl(sec: number): void;
   /** Lifetime of temporary download URLs (default 600 000 ms). */
   setDownloadUrlTtl(ms: number): void;
+  /**
+   * Every temporary URL handed out so far (downloads, edit pages) answers 403 / 40302 from now on, as if its TTL had
+   * run out; URLs handed out later work normally.
+   */
+  expireDownloadUrls(): void;
   /** Accepted clock skew of the WPS-2 `Date` header in seconds (default 300). */
   setDateSkewWindow(sec: number): void;
   /** Status polls an async task needs before it completes (default 3; the last poll runs it). */
@@ -124,8 +153,15 @@ export interface KdocsSandboxControl {
   /** True when the entry (by the path it had) is in the recycle bin. */
   isInTrash(space: KdocsSpace, path: string): boolean;
   versionCount(space: KdocsSpace, path: string): number;
-  /** Requests seen: method and path only (never query or body). */
+  /**
+   * Requests seen, oldest first: method and path only (never query or body). Only the newest 1000 are kept, so
+   * `requests.length` stops growing: to look at the requests of one step use requestCount and requestsSince.
+   */
   readonly requests: ReadonlyArray<{ method: string; path: string; status: number }>;
+  /** Requests seen since start, including those no longer kept in `requests`. */
+  readonly requestCount: number;
+  /** The (kept) requests seen after `mark`, a requestCount read earlier; oldest first. */
+  requestsSince(mark: number): ReadonlyArray<{ method: string; path: string; status: number }>;
 }
 
 export interface KdocsSandbox {
@@ -144,6 +180,8 @@ export interface KdocsSandboxOptions {
   seed?: boolean;
   appId?: string;
   appKey?: string;
+  /** Serve the HTTP control routes (`/__sandbox/...`) to loopback clients; default false (404), as for Gokuai. */
+  controlRoutes?: boolean;
 }
 
 /** Default kdocs sandbox credentials (public: they only open the local emulator). */

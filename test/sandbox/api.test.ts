@@ -134,6 +134,24 @@ describe('gokuai sandbox: library API over HTTP', () => {
       const tampered = urls[0].replace(/e=(\d+)/, (_m: string, e: string) => `e=${Number(e) + 3_600_000}`);
       assert.equal((await request(tampered)).status, 403);
     });
+
+    it('expireDownloadUrls: every URL handed out so far answers 403 at once, later ones work', async () => {
+      const { urls } = await ok(sb, 'download_url', { fullpath: 'README.md' });
+      const info = await ok(sb, 'info', { fullpath: 'README.md', attribute: 1 });
+      const preview = (await ok(sb, 'preview_url', { fullpath: 'README.md' })).url;
+      assert.equal((await request(urls[0])).status, 200);
+
+      sb.control.expireDownloadUrls();
+      for (const url of [urls[0], info.uri, preview]) {
+        const r = await request(url);
+        assert.equal(r.status, 403, url.split('?')[0]);
+        assert.equal(r.json().error_code, 40303);
+      }
+      const fresh = await ok(sb, 'download_url', { fullpath: 'README.md' });
+      const again = await request(fresh.urls[0]);
+      assert.equal(again.status, 200);
+      assert.deepEqual(again.body, sb.control.readFile('README.md'));
+    });
   });
 
   it('del moves a folder to the recycle bin and recover restores it with its children', async () => {
@@ -258,6 +276,24 @@ describe('gokuai sandbox: library API over HTTP', () => {
     assert.equal(count.count, 2);
   });
 
+  it('link refuses a dir flag that does not match the target (file needs 0, folder 1)', async () => {
+    const fileAsFolder = await call(sb, 'link', { fullpath: 'README.md', dir: 1 });
+    assert.equal(fileAsFolder.status, 400);
+    assert.equal(fileAsFolder.json().error_code, 40001);
+    for (const dir of [undefined, 0]) {
+      const folderAsFile = await call(sb, 'link', { fullpath: '项目资料', ...(dir === undefined ? {} : { dir }) });
+      assert.equal(folderAsFile.status, 400, `folder with dir=${dir}`);
+      assert.equal(folderAsFile.json().error_code, 40001);
+    }
+    assert.equal((await call(sb, 'link', { fullpath: 'README.md', dir: 2 })).status, 400);
+    assert.equal((await ok(sb, 'links', {})).length, 0, 'no link was created by the refused calls');
+
+    const folder = await ok(sb, 'link', { fullpath: '项目资料', dir: 1 });
+    assert.equal((await request(folder.link)).status, 200);
+    assert.ok(await ok(sb, 'link', { fullpath: 'README.md', dir: 0 }));
+    assert.equal((await ok(sb, 'links', {})).length, 2);
+  });
+
   it('links: link, links, link page, link_close', async () => {
     const l = await ok(sb, 'link', { fullpath: 'README.md', auth: 'download' });
     assert.ok(l.link.startsWith(`${sb.host}/link/`));
@@ -328,19 +364,6 @@ describe('gokuai sandbox: library API over HTTP', () => {
     assert.equal((await call(sb, 'stat')).status, 200);
     assert.ok(sb.control.requests.some((r) => r.path === '/m-open/1/file/stat' && r.status === 429));
     assert.ok(sb.control.requests.every((r) => !r.path.includes('?')));
-  });
-
-  it('HTTP control routes read and write files as another member', async () => {
-    const put = await request(`${sb.host}/__sandbox/file?fullpath=${rfc3986('新/远程 文件.txt')}`, { method: 'PUT', body: 'from outside' });
-    assert.equal(put.status, 200);
-    const got = await request(`${sb.host}/__sandbox/file?fullpath=${rfc3986('新/远程 文件.txt')}`);
-    assert.equal(got.body.toString(), 'from outside');
-    const info = await ok(sb, 'info', { fullpath: '新/远程 文件.txt' });
-    assert.equal(info.last_member_name, '同事 Colleague');
-    assert.equal((await request(`${sb.host}/__sandbox/file?fullpath=missing`)).status, 404);
-    const state = (await request(`${sb.host}/__sandbox/state`)).json();
-    assert.equal(state.libraryName, sb.libraryName);
-    assert.deepEqual(state.recycleBin, ['旧草稿.txt']);
   });
 
   it('seeds a valid docx (zip with the OOXML parts)', () => {

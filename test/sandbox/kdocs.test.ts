@@ -152,6 +152,20 @@ describe('kdocs sandbox: app space over HTTP', () => {
     assert.equal(r.json().code, 40302);
   });
 
+  it('expireDownloadUrls: URLs handed out so far answer 403 / 40302 at once, later ones work', async () => {
+    const token = sb.control.tokenOf('appspace', '报告/季度报告 Q1.md')!;
+    const before = await appOk(sb, 'GET', `/appspace/files/${token}/download`);
+    assert.equal((await request(before.url)).status, 200);
+    sb.control.expireDownloadUrls();
+    const r = await request(before.url);
+    assert.equal(r.status, 403);
+    assert.equal(r.json().code, 40302);
+    const after = await appOk(sb, 'GET', `/appspace/files/${token}/download`);
+    const fresh = await request(after.url);
+    assert.equal(fresh.status, 200);
+    assert.deepEqual(fresh.body, sb.control.readFile('appspace', '报告/季度报告 Q1.md'));
+  });
+
   it('misbehaves on request: failNext with Retry-After, malformNext, dropNextRequests', async () => {
     sb.control.failNext(1, { status: 429, retryAfterSec: 7 });
     const limited = await app(sb, 'GET', '/appspace/files');
@@ -164,14 +178,5 @@ describe('kdocs sandbox: app space over HTTP', () => {
     sb.control.dropNextRequests(1, '/appspace/');
     await assert.rejects(app(sb, 'GET', '/appspace/files'));
     assert.equal((await app(sb, 'GET', '/appspace/files')).status, 200);
-  });
-
-  it('control routes read and write files over HTTP', async () => {
-    const put = await request(`${sb.host}/__sandbox/file?space=appspace&path=${encodeURIComponent('外部/新.txt')}`, { method: 'PUT', body: '外部写入' });
-    assert.equal(put.status, 200);
-    const got = await request(`${sb.host}/__sandbox/file?space=appspace&path=${encodeURIComponent('外部/新.txt')}`);
-    assert.equal(got.body.toString(), '外部写入');
-    const state = (await request(`${sb.host}/__sandbox/state`)).json();
-    assert.equal(state.endpoints, 59);
   });
 });

@@ -19,17 +19,21 @@ describe('gokuai sandbox: chunked upload protocol and web upload', () => {
     const created = await ok(sb, 'create_file', { fullpath, filehash: sha1(data), filesize: data.length, overwrite });
     assert.equal(created.state, 0);
     assert.equal(created.server, sb.uploadServer);
-    const r = await request(`${created.server}/upload_init?org_client_id=${rfc3986(sb.credentials.orgClientId)}`, {
+    const r = await uploadInit(created.server, fullpath, created.hash, data);
+    assert.equal(r.status, 200, r.body.toString());
+    return { server: created.server, session: r.json().session, hash: created.hash };
+  }
+
+  function uploadInit(server: string, fullpath: string, pathhash: string, data: Buffer) {
+    return request(`${server}/upload_init?org_client_id=${rfc3986(sb.credentials.orgClientId)}`, {
       method: 'POST',
       headers: {
         'x-gk-upload-filename': rfc3986(fullpath.split('/').pop()!),
-        'x-gk-upload-pathhash': created.hash,
+        'x-gk-upload-pathhash': pathhash,
         'x-gk-upload-filehash': sha1(data),
         'x-gk-upload-filesize': String(data.length),
       },
     });
-    assert.equal(r.status, 200, r.body.toString());
-    return { server: created.server, session: r.json().session, hash: created.hash };
   }
 
   function part(server: string, session: string, data: Buffer, start: number, crcValue = crc(data)) {
@@ -63,6 +67,32 @@ describe('gokuai sandbox: chunked upload protocol and web upload', () => {
     assert.equal(done.json().hash, hash);
     assert.deepEqual(sb.control.readFile('上传/新 文件.txt'), data);
     assert.equal(sb.control.uploadedBytes, data.length + b.length * 3);
+  });
+
+  it('expireUploadSessions: the open session answers 401 / 40402; upload_init starts a new one that completes', async () => {
+    const data = Buffer.from('expiring session '.repeat(500));
+    const first = await init('上传/过期.txt', data);
+    assert.equal((await part(first.server, first.session, data.subarray(0, 1000), 0)).status, 200);
+
+    sb.control.expireUploadSessions();
+    for (const r of [
+      await part(first.server, first.session, data.subarray(1000), 1000),
+      await request(`${first.server}/upload_req`, { headers: { 'x-gk-upload-session': first.session } }),
+      await request(`${first.server}/upload_finish`, { method: 'POST', headers: { 'x-gk-upload-session': first.session } }),
+    ]) {
+      assert.equal(r.status, 401);
+      assert.equal(r.json().error_code, 40402);
+    }
+    assert.equal(sb.control.exists('上传/过期.txt'), false);
+
+    const restarted = await uploadInit(first.server, '上传/过期.txt', first.hash, data);
+    assert.equal(restarted.status, 200);
+    const session = restarted.json().session;
+    assert.notEqual(session, first.session);
+    assert.equal((await request(`${first.server}/upload_req`, { headers: { 'x-gk-upload-session': session } })).json().received, 0);
+    assert.equal((await part(first.server, session, data, 0)).status, 202);
+    assert.equal((await request(`${first.server}/upload_finish`, { method: 'POST', headers: { 'x-gk-upload-session': session } })).status, 200);
+    assert.deepEqual(sb.control.readFile('上传/过期.txt'), data);
   });
 
   it('instant upload: known content is stored by create_file alone (state 1, nothing sent)', async () => {

@@ -135,6 +135,18 @@ export function isLoopback(addr: string | undefined): boolean {
   return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1';
 }
 
+/** Path prefix of the emulators' HTTP control routes (for out-of-process tests). */
+export const CONTROL_PREFIX = '/__sandbox/';
+
+/**
+ * Who may use the control routes: nobody unless the sandbox was started with `controlRoutes: true` ('off': answer
+ * 404 as for any unknown path), and then loopback clients only ('forbidden' otherwise).
+ */
+export function controlAccess(enabled: boolean, req: http.IncomingMessage): 'ok' | 'off' | 'forbidden' {
+  if (!enabled) return 'off';
+  return isLoopback(req.socket.remoteAddress) ? 'ok' : 'forbidden';
+}
+
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -25,37 +25,45 @@ export class TemporaryUrls<Page = unknown> {
   /** Download URL lifetime (control.setDownloadUrlTtl). */
   downloadTtlMs = 10 * 60 * 1000;
   private readonly key = crypto.randomBytes(32);
-  private readonly downloads = new Map<string, DownloadTarget>();
-  private readonly pages = new Map<string, { kind: string; target: Page }>();
+  private readonly downloads = new Map<string, { serial: number; target: DownloadTarget }>();
+  private readonly pages = new Map<string, { serial: number; kind: string; target: Page }>();
+  /** Every URL gets the next serial; those below `validFrom` are expired (control.expireDownloadUrls). */
+  private serial = 0;
+  private validFrom = 0;
 
   constructor(private readonly host: string, private readonly errors: UrlErrors) {}
 
   download(target: DownloadTarget): string {
     const token = crypto.randomBytes(16).toString('hex');
-    this.downloads.set(token, target);
+    this.downloads.set(token, { serial: this.serial++, target });
     return this.url('dl', token, Date.now() + this.downloadTtlMs);
   }
 
   /** A page URL under `/<kind>/` (kind must not be 'dl'). */
   page(kind: string, target: Page, ttlMs: number): string {
     const token = crypto.randomBytes(16).toString('hex');
-    this.pages.set(token, { kind, target });
+    this.pages.set(token, { serial: this.serial++, kind, target });
     return this.url(kind, token, Date.now() + ttlMs);
   }
 
   /** Resolves a download request or throws notFound (unknown token) / expired (expired or tampered). */
   resolveDownload(token: string, query: Record<string, string>): DownloadTarget {
-    const target = this.downloads.get(token);
-    if (!target) throw this.errors.notFound('download link');
-    this.check('dl', token, query);
-    return target;
+    const entry = this.downloads.get(token);
+    if (!entry) throw this.errors.notFound('download link');
+    this.check('dl', token, entry.serial, query);
+    return entry.target;
   }
 
   resolvePage(kind: string, token: string, query: Record<string, string>): Page {
     const entry = this.pages.get(token);
     if (!entry || entry.kind !== kind) throw this.errors.notFound('link');
-    this.check(kind, token, query);
+    this.check(kind, token, entry.serial, query);
     return entry.target;
+  }
+
+  /** Every URL handed out so far (downloads and pages) is expired from now on; later ones are not affected. */
+  expireAll(): void {
+    this.validFrom = this.serial;
   }
 
   private mac(kind: string, token: string, expiryMs: number): string {
@@ -67,9 +75,9 @@ export class TemporaryUrls<Page = unknown> {
     return `${this.host}/${kind}/${token}?e=${expiresMs}&s=${this.mac(kind, token, expiresMs)}`;
   }
 
-  private check(kind: string, token: string, query: Record<string, string>): void {
+  private check(kind: string, token: string, serial: number, query: Record<string, string>): void {
     const e = Number(query.e);
     if (!Number.isFinite(e) || query.s !== this.mac(kind, token, e)) throw this.errors.expired();
-    if (Date.now() > e) throw this.errors.expired();
+    if (Date.now() > e || serial < this.validFrom) throw this.errors.expired();
   }
 }

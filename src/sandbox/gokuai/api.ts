@@ -459,6 +459,12 @@ export function createApi(ctx: ApiContext): Api {
     link(p) {
       const n = lib.require(required(p, 'fullpath'));
       allow(p, n.fullpath, 'file_link');
+      // The API doc only says `dir`: "是否文件夹 1是 0不是 默认 0". Assumption: the real service builds a file link or
+      // a folder link from it and refuses one that does not match the target (a folder shared as a file link would
+      // not open), so the sandbox answers 400 / 40001 to make a client that sends the wrong `dir` fail in tests.
+      const dir = int(p, 'dir', 0);
+      if (dir > 1) throw err.param('dir must be 0 or 1');
+      if ((dir === 1) !== n.dir) throw err.param(n.dir ? 'fullpath is a folder: dir=1 is required' : 'fullpath is a file: dir=1 is not allowed');
       const auth = p.auth || 'preview';
       if (!['preview', 'download', 'upload'].includes(auth)) throw err.param('auth must be preview, download or upload');
       const code = crypto.randomBytes(6).toString('hex');

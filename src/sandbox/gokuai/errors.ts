@@ -4,7 +4,8 @@
  *
  * | HTTP | error_code | meaning                                                                    |
  * |------|------------|----------------------------------------------------------------------------|
- * | 400  | 40001      | missing or invalid parameter (also malformed body / percent-encoding)      |
+ * | 400  | 40001      | missing or invalid parameter (also malformed body / percent-encoding;      |
+ * |      |            | `link` whose `dir` does not match the target: a file needs 0, a folder 1)  |
  * | 400  | 40002      | upload_part CRC32 mismatch                                                 |
  * | 400  | 40003      | upload_finish: received bytes do not match filehash/filesize               |
  * | 401  | 401041     | sign error (documented by the vendor)                                      |

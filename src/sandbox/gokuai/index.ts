@@ -12,6 +12,7 @@ import { seedDemo } from './seed';
 import { createHandler, UPLOAD_PREFIX } from './server';
 import { Library } from './store';
 import { Uploads } from './upload';
+import { RequestLog } from '../common/requests';
 import { TemporaryUrls } from '../common/urls';
 
 /** Emulator of the Gokuai library file API on 127.0.0.1 (API and upload server share one port). */
@@ -26,7 +27,7 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
     orgClientId: opts.orgClientId ?? SANDBOX_GOKUAI_CLIENT_ID,
     orgClientSecret: opts.orgClientSecret ?? SANDBOX_GOKUAI_CLIENT_SECRET,
   };
-  const requests: Array<{ method: string; path: string; status: number }> = [];
+  const requests = new RequestLog();
   let uploadedBytes = 0;
   let datelineWindowSec = 300;
 
@@ -59,6 +60,8 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
     setDownloadUrlTtl: (ms) => {
       urls.downloadTtlMs = ms;
     },
+    expireDownloadUrls: () => urls.expireAll(),
+    expireUploadSessions: () => uploads.expireSessions(),
     setDatelineWindow: (sec) => {
       datelineWindowSec = sec;
     },
@@ -83,15 +86,20 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
       return uploadedBytes;
     },
     get requests() {
-      return requests;
+      return requests.entries;
     },
+    get requestCount() {
+      return requests.total;
+    },
+    requestsSince: (mark) => requests.since(mark),
   };
 
   server.on('request', createHandler({
     lib, api, uploads, urls, faults, credentials,
+    controlRoutes: opts.controlRoutes === true,
     datelineWindowSec: () => datelineWindowSec,
     writeAsMember: (fullpath, data, member) => writeFile(fullpath, data, member || OTHER_MEMBER),
-    record: (entry) => requests.push(entry),
+    record: (entry) => requests.record(entry),
     addUploadedBytes: (n) => {
       uploadedBytes += n;
     },
@@ -103,7 +111,7 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
         files: s.countFile, folders: nodes.filter((n) => n.dir).length, size: s.size,
         recycleBin: lib.bin.map((b) => b.top.fullpath),
         locked: nodes.filter((n) => n.lockedBy !== undefined).map((n) => ({ fullpath: n.fullpath, by: n.lockedBy })),
-        uploadedBytes, requestCount: requests.length,
+        uploadedBytes, requestCount: requests.total,
         entries: nodes.map((n) => ({ fullpath: n.fullpath, dir: n.dir ? 1 : 0, filesize: n.filesize, filehash: n.filehash, versions: n.history.length, tags: n.tags })),
       };
     },

@@ -7,7 +7,7 @@ import type { Faults } from '../common/misbehaviour';
 import { verifyGokuaiSign } from './sign';
 import { nameOf, type Library } from './store';
 import type { Uploads } from './upload';
-import { blobDownload, delay, dropAfterSomeBytes, escapeHtml, htmlPage, isLoopback, readBody, send, type Reply } from '../common/http';
+import { blobDownload, CONTROL_PREFIX, controlAccess, delay, dropAfterSomeBytes, escapeHtml, htmlPage, readBody, send, type Reply } from '../common/http';
 
 /**
  * HTTP routing of the Gokuai sandbox (one server, bound to 127.0.0.1):
@@ -16,7 +16,8 @@ import { blobDownload, delay, dropAfterSomeBytes, escapeHtml, htmlPage, isLoopba
  *   GET  /dl/<token>?e=&s=                temporary download URL (Range supported; 403 once expired)
  *   GET  /preview/<token>, /cedit/<token>, /link/<code>   small HTML pages
  *   GET|PUT|DELETE /__sandbox/file?fullpath=, POST /__sandbox/lock|unlock?fullpath=, GET /__sandbox/state
- *                                         control routes for out-of-process tests (loopback clients only)
+ *                                         control routes for out-of-process tests: only with the `controlRoutes`
+ *                                         option (else 404), loopback clients only
  * Error codes: see errors.ts.
  */
 
@@ -30,6 +31,8 @@ export interface ServerDeps {
   urls: GokuaiUrls;
   faults: Faults;
   credentials: { orgClientId: string; orgClientSecret: string };
+  /** Serve the /__sandbox/ control routes (GokuaiSandboxOptions.controlRoutes). */
+  controlRoutes: boolean;
   /** Accepted |now - dateline| in seconds. */
   datelineWindowSec(): number;
   /** Writes as another member (control.writeFile). */
@@ -59,8 +62,10 @@ export function createHandler(d: ServerDeps): http.RequestListener {
 async function serve(d: ServerDeps, req: http.IncomingMessage, res: http.ServerResponse, method: string, url: URL): Promise<number> {
   const path = url.pathname;
   const query = Object.fromEntries(url.searchParams) as Params;
-  if (path.startsWith('/__sandbox/')) {
-    if (!isLoopback(req.socket.remoteAddress)) return send(res, method, { status: 403, json: { error_code: 40301, error_msg: 'loopback only' } });
+  if (path.startsWith(CONTROL_PREFIX)) {
+    const access = controlAccess(d.controlRoutes, req);
+    if (access === 'off') return send(res, method, errorReply(err.notFound('not found')));
+    if (access === 'forbidden') return send(res, method, errorReply(err.permission('loopback only')));
     const body = await readBody(req);
     return send(res, method, safely(() => control(d, method, path, query, body)));
   }

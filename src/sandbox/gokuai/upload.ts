@@ -48,6 +48,14 @@ export class Uploads {
     this.pending.set(p.hash, p);
   }
 
+  /**
+   * control.expireUploadSessions: every open session is forgotten, so its next call answers 401 / 40402 like an
+   * expired one. Announcements stay: upload_init with the same pathhash starts a new session.
+   */
+  expireSessions(): void {
+    this.sessions.clear();
+  }
+
   /** Key for /2/web_upload, valid `timeoutSec`. */
   newWebKey(timeoutSec: number): string {
     const key = crypto.randomBytes(16).toString('hex');

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import { bufferBlob, readAll } from '../common/blob';
 import { closeServer, listenLoopback } from '../common/http';
 import { Faults } from '../common/misbehaviour';
+import { RequestLog } from '../common/requests';
 import { TemporaryUrls } from '../common/urls';
 import {
   SANDBOX_KDOCS_APP_ID, SANDBOX_KDOCS_APP_KEY,
@@ -26,7 +27,7 @@ export const KDOCS_OTHER_MEMBER = '同事 Colleague';
 
 export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise<KdocsSandbox> {
   const credentials = { appId: opts.appId ?? SANDBOX_KDOCS_APP_ID, appKey: opts.appKey ?? SANDBOX_KDOCS_APP_KEY };
-  const requests: Array<{ method: string; path: string; status: number }> = [];
+  const requests = new RequestLog();
   let skewSec = 300;
 
   const server = http.createServer();
@@ -73,6 +74,7 @@ export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise
     setDownloadUrlTtl: (ms) => {
       urls.downloadTtlMs = ms;
     },
+    expireDownloadUrls: () => urls.expireAll(),
     setDateSkewWindow: (sec) => {
       skewSec = sec;
     },
@@ -93,15 +95,20 @@ export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise
     },
     versionCount: (space, path) => live(space, path)?.versions.length ?? 0,
     get requests() {
-      return requests;
+      return requests.entries;
     },
+    get requestCount() {
+      return requests.total;
+    },
+    requestsSince: (mark) => requests.since(mark),
   };
 
   server.on('request', createHandler({
     d, router, faults, quotas, appKey: credentials.appKey,
+    controlRoutes: opts.controlRoutes === true,
     skewSec: () => skewSec,
     writeAsMember: (space, path, data, member) => writeFile(space, path, data, member || KDOCS_OTHER_MEMBER),
-    record: (entry) => requests.push(entry),
+    record: (entry) => requests.record(entry),
     summary: () => {
       const describe = (space: KdocsSpace) => {
         const sp = spaceOf(d, space);
@@ -111,7 +118,7 @@ export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise
           trash: sp.trashed().map((e) => sp.pathOf(e)),
         };
       };
-      return { host, appFolderPath: APP_FOLDER_PATH, requestCount: requests.length, endpoints: router.keys().length, personal: describe('personal'), appspace: describe('appspace') };
+      return { host, appFolderPath: APP_FOLDER_PATH, requestCount: requests.total, endpoints: router.keys().length, personal: describe('personal'), appspace: describe('appspace') };
     },
   }));
 

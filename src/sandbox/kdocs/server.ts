@@ -1,7 +1,7 @@
 import type * as http from 'node:http';
 import { readAll } from '../common/blob';
 import { multipartBoundary, parseMultipart, type MultipartFile } from '../common/form';
-import { blobDownload, delay, escapeHtml, htmlPage, isLoopback, readBody, send, type Reply } from '../common/http';
+import { blobDownload, CONTROL_PREFIX, controlAccess, delay, escapeHtml, htmlPage, readBody, send, type Reply } from '../common/http';
 import type { Faults } from '../common/misbehaviour';
 import { spaceOf, type Deps, type SpaceName } from './deps';
 import { KdError, kerr } from './errors';
@@ -16,7 +16,8 @@ import { verifyWps2 } from './wps2';
  *   GET  /api/v1/oauth2/access_token?code&app_id&app_key, POST /api/v1/oauth2/refresh_token?app_id {app_key,refresh_token}
  *   GET  /dl/<token>?e&s                  temporary download URL (Range; 403 once expired)
  *   GET  /edit/<token>?e&s&edit_token     edit page of "url/with_edit_token"; GET /l/<sid> share link page
- *   GET|PUT /__sandbox/file?space=personal|appspace&path=, GET /__sandbox/state   control routes (loopback only)
+ *   GET|PUT /__sandbox/file?space=personal|appspace&path=, GET /__sandbox/state   control routes: only with the
+ *                                         `controlRoutes` option (else 404), loopback clients only
  * Error codes: errors.ts.
  */
 
@@ -26,6 +27,8 @@ export interface ServerDeps {
   faults: Faults;
   quotas: Quotas;
   appKey: string;
+  /** Serve the /__sandbox/ control routes (KdocsSandboxOptions.controlRoutes). */
+  controlRoutes: boolean;
   /** Accepted |now - Date| in seconds for WPS-2. */
   skewSec(): number;
   writeAsMember(space: SpaceName, path: string, data: Buffer, member?: string): void;
@@ -50,8 +53,10 @@ export function createHandler(s: ServerDeps): http.RequestListener {
 async function serve(s: ServerDeps, req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<number> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const path = url.pathname;
-  if (path.startsWith('/__sandbox/')) {
-    if (!isLoopback(req.socket.remoteAddress)) return send(res, method, errorReply(kerr.auth('loopback only')));
+  if (path.startsWith(CONTROL_PREFIX)) {
+    const access = controlAccess(s.controlRoutes, req);
+    if (access === 'off') return send(res, method, errorReply(kerr.notFound('page')));
+    if (access === 'forbidden') return send(res, method, errorReply(kerr.auth('loopback only')));
     const body = await readBody(req);
     return send(res, method, safely(() => control(s, method, path, url, body)));
   }
