@@ -92,7 +92,12 @@ export class CancelledError extends DocError {
 }
 /** 5xx after retries were exhausted. */
 export class ServerError extends DocError {
-  constructor(message: string, opts?: DocErrorOptions) { super('Server', message, opts); }
+  constructor(message: string, opts?: DocErrorOptions & { retryAfterMs?: number }) {
+    super('Server', message, opts);
+    this.retryAfterMs = opts?.retryAfterMs;
+  }
+  /** The server's Retry-After (503 "try again later"), when it sent one. */
+  readonly retryAfterMs?: number;
 }
 /** The server answered with something we cannot parse or that lacks required fields. */
 export class BadResponseError extends DocError {

@@ -175,7 +175,7 @@ export class HttpClient {
     const msg = `${error.message} (after ${attempts} attempts)`;
     const o = { vendorCode: error.vendorCode, status: error.status, cause: error };
     if (error instanceof RateLimitedError) return new RateLimitedError(msg, { ...o, retryAfterMs: error.retryAfterMs });
-    if (error instanceof ServerError) return new ServerError(msg, o);
+    if (error instanceof ServerError) return new ServerError(msg, { ...o, retryAfterMs: error.retryAfterMs });
     if (error instanceof TimeoutError) return new TimeoutError(msg, o);
     if (error instanceof NetworkError) return new NetworkError(msg, o);
     return error;
@@ -201,6 +201,7 @@ export class HttpClient {
     const timer = setTimeout(() => { timedOut = true; ctrl.abort(); }, timeoutMs);
     const onCallerAbort = () => ctrl.abort();
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    if (req.signal?.aborted) ctrl.abort(); // cancelled while waiting for the limiter: the listener came too late
     const detach = () => {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onCallerAbort);
@@ -274,7 +275,7 @@ export class HttpClient {
       };
     }
     return {
-      error: new ServerError(`Server error HTTP ${status} from ${where}${suffix}`, o),
+      error: new ServerError(`Server error HTTP ${status} from ${where}${suffix}`, { ...o, retryAfterMs }),
       retryable: idempotent || (status === 503 && retryAfterMs !== undefined),
       retryAfterMs,
     };

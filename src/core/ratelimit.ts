@@ -1,4 +1,5 @@
 import { sleep, throwIfCancelled } from './async';
+import { CancelledError } from './errors';
 
 export interface RateLimit {
   /** Sustained requests per second (token refill rate). Omit for no rate cap. */
@@ -12,7 +13,9 @@ export interface RateLimit {
 interface Bucket {
   tokens: number;
   refilledAt: number;
+  /** Callers holding a slot (granted and not yet released). */
   active: number;
+  /** Queued callers, first come first served; each entry grants its caller the slot being freed. */
   waiters: Array<() => void>;
 }
 
@@ -35,8 +38,7 @@ export class RateLimiter {
     const limit = this.limits.get(key) ?? this.defaultLimit;
     if (!limit) return () => {};
     const b = this.bucket(key, limit);
-    if (limit.maxConcurrent !== undefined) await this.waitForSlot(b, limit.maxConcurrent, signal);
-    b.active++;
+    await this.takeSlot(b, limit.maxConcurrent ?? Infinity, signal);
     try {
       if (limit.perSecond !== undefined && limit.perSecond > 0) await this.takeToken(b, limit, signal);
     } catch (e) {
@@ -60,19 +62,30 @@ export class RateLimiter {
     return b;
   }
 
-  private async waitForSlot(b: Bucket, max: number, signal?: AbortSignal): Promise<void> {
-    while (b.active >= max) {
-      throwIfCancelled(signal);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          signal?.removeEventListener('abort', wake);
-          resolve();
-        };
-        b.waiters.push(wake);
-        signal?.addEventListener('abort', wake, { once: true });
-      });
-    }
+  /**
+   * Counts the caller into `active`, queueing it while `max` are in flight. A freed slot is handed straight to the
+   * first queued caller (`active` stays), so nobody can overtake it; a caller that cancels while queued leaves the
+   * queue at once, so a slot is never handed to someone who is gone.
+   */
+  private takeSlot(b: Bucket, max: number, signal?: AbortSignal): Promise<void> {
     throwIfCancelled(signal);
+    if (b.active < max) {
+      b.active++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const i = b.waiters.indexOf(grant);
+        if (i >= 0) b.waiters.splice(i, 1);
+        reject(new CancelledError());
+      };
+      b.waiters.push(grant);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   private async takeToken(b: Bucket, limit: RateLimit, signal?: AbortSignal): Promise<void> {
@@ -90,8 +103,9 @@ export class RateLimiter {
   }
 
   private release(b: Bucket): void {
-    b.active--;
-    b.waiters.shift()?.();
+    const next = b.waiters.shift();
+    if (next) next(); // the slot passes to the next caller
+    else b.active--;
   }
 }
 

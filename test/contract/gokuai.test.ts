@@ -15,6 +15,7 @@ import { crc32 as crc } from '../../src/core/hash';
 import { type FetchLike, HttpClient } from '../../src/core/http';
 import { startGokuaiSandbox, type GokuaiSandbox } from '../../src/sandbox';
 import { GokuaiClient, type GokuaiClientOptions } from '../../src/vendors/gokuai/client';
+import { UploadSessionExpiredError } from '../../src/vendors/gokuai/errors';
 import { GokuaiRemoteFs } from '../../src/vendors/gokuai/remotefs';
 import { memoryLogger, until } from '../unit/support';
 
@@ -33,10 +34,19 @@ describe('Gokuai client against the sandbox', function () {
   let tmp: string;
   const logger = memoryLogger();
 
+  // 64 KiB parts (below the vendor's 4-10 MiB, hence the test-only option) give multi-part uploads out of small data.
   const makeClient = (extra: GokuaiClientOptions = {}, secret?: string) => new GokuaiClient(
     { host: sb.host, orgClientId: sb.credentials.orgClientId, orgClientSecret: secret ?? sb.credentials.orgClientSecret },
-    { logger, retry: { baseMs: 5, maxDelayMs: 20 }, rateLimit: { perSecond: 1000, burst: 1000 }, uploadPartSize: 64 * 1024, poll: { intervalMs: 5, maxIntervalMs: 20 }, ...extra },
+    { logger, retry: { baseMs: 5, maxDelayMs: 20 }, rateLimit: { perSecond: 1000, burst: 1000 }, testOnlyPartSize: 64 * 1024, poll: { intervalMs: 5, maxIntervalMs: 20 }, ...extra },
   );
+  /** Requests to paths ending in `suffix` since `mark` (a requestCount read before the step). */
+  const callsSince = (mark: number, suffix: string) => sb.control.requestsSince(mark).filter((q) => q.path.endsWith(suffix));
+  /** The real transport. */
+  const send: FetchLike = (url, init) => nodeFetch(url, init as never) as never;
+  /** A client whose HTTP goes through `fetch`: lets a test act between client and server. */
+  const viaTransport = (fetch: FetchLike, log = logger) => makeClient({
+    http: new HttpClient({ fetch, logger: log, retry: { baseMs: 5, maxDelayMs: 20 } }), logger: log,
+  });
   let client: GokuaiClient;
   let fs: GokuaiRemoteFs;
 
@@ -235,7 +245,8 @@ describe('Gokuai client against the sandbox', function () {
       const cf = await client.createFile({ fullpath: 'up/abort.txt', filehash: sha1(data), filesize: data.length });
       const init = await client.uploadInit(cf.server, { filename: 'abort.txt', pathhash: cf.hash, filehash: sha1(data), filesize: data.length });
       await client.uploadAbort(cf.server, { session: init.session! });
-      await assert.rejects(client.uploadReq(cf.server, { session: init.session! }), UnauthorizedError);
+      // 401 on a session call is the session, not the credentials (upload-server calls are unsigned)
+      await assert.rejects(client.uploadReq(cf.server, { session: init.session! }), (e: unknown) => e instanceof UploadSessionExpiredError && !(e instanceof UnauthorizedError) && e.kind === 'Server');
       assert.ok(!sb.control.exists('up/abort.txt'));
     });
 
@@ -263,20 +274,21 @@ describe('Gokuai client against the sandbox', function () {
     it('resumes after a part is dropped mid-body (upload_req)', async () => {
       const data = randomBytes(400_000);
       sb.control.dropNextParts(1);
+      const mark = sb.control.requestCount;
       const r = await client.uploadFile({ fullpath: 'up/resumed.bin', source: { data }, overwrite: false });
       assert.strictEqual(r.filesize, data.length);
       assert.deepStrictEqual(sb.control.readFile('up/resumed.bin'), data);
-      assert.ok(sb.control.requests.some((q) => q.path.endsWith('/upload_req')), 'asked upload_req where to resume');
+      assert.strictEqual(callsSince(mark, '/upload_req').length, 1, 'asked upload_req where to resume');
     });
 
     it('upload_finish answering 202 ("still processing") is asked again until the file lands', async () => {
       const data = randomBytes(200_000);
       sb.control.finishPending(3);
-      const from = sb.control.requests.length;
+      const mark = sb.control.requestCount;
       const r = await client.uploadFile({ fullpath: 'up/finish-pending.bin', source: { data }, overwrite: false });
       assert.strictEqual(r.instant, false);
       assert.deepStrictEqual(sb.control.readFile('up/finish-pending.bin'), data);
-      const finishes = sb.control.requests.slice(from).filter((q) => q.path.endsWith('/upload_finish'));
+      const finishes = callsSince(mark, '/upload_finish');
       assert.deepStrictEqual(finishes.map((q) => q.status), [202, 202, 202, 200]);
       assert.strictEqual((await fs.stat('up/finish-pending.bin')).version, sha1(data));
     });
@@ -297,12 +309,12 @@ describe('Gokuai client against the sandbox', function () {
       const data = randomBytes(10_000);
       sb.control.finishPending(1_000_000);
       const impatient = makeClient({ poll: { intervalMs: 5, maxIntervalMs: 10, timeoutMs: 200 } });
-      const from = sb.control.requests.length;
+      const mark = sb.control.requestCount;
       await assert.rejects(
         impatient.uploadFile({ fullpath: 'up/finish-never.bin', source: { data }, overwrite: false }),
         (e: unknown) => e instanceof TimeoutError && /upload_finish/.test(e.message),
       );
-      assert.ok(sb.control.requests.slice(from).some((q) => q.path.endsWith('/upload_abort')), 'upload_abort sent');
+      assert.strictEqual(callsSince(mark, '/upload_abort').length, 1, 'upload_abort sent');
       sb.control.resetMisbehaviour();
       assert.ok(!sb.control.exists('up/finish-never.bin'));
     });
@@ -310,12 +322,13 @@ describe('Gokuai client against the sandbox', function () {
     it('cancelling an upload aborts the session', async () => {
       const data = randomBytes(600_000);
       const ctrl = new AbortController();
+      const mark = sb.control.requestCount;
       const p = client.uploadFile({ fullpath: 'up/cancelled.bin', source: { data }, overwrite: false }, {
         signal: ctrl.signal,
         onProgress: (done) => { if (done > 0 && done < data.length) ctrl.abort(); },
       });
       await assert.rejects(p, CancelledError);
-      await until(() => sb.control.requests.some((q) => q.path.endsWith('/upload_abort')));
+      await until(() => callsSince(mark, '/upload_abort').length === 1);
       assert.ok(!sb.control.exists('up/cancelled.bin'));
     });
 
@@ -329,14 +342,140 @@ describe('Gokuai client against the sandbox', function () {
         await h.write(chunk);
       }
       await h.close();
-      const big = makeClient({ uploadPartSize: undefined });
+      const big = makeClient({ testOnlyPartSize: undefined });
       const before = sb.control.uploadedBytes;
+      const mark = sb.control.requestCount;
       const r = await big.uploadFile({ fullpath: 'up/fifty.bin', source: { path: file }, overwrite: false });
       assert.strictEqual(r.filesize, 50 * 1024 * 1024);
       assert.strictEqual(sb.control.uploadedBytes - before, r.filesize);
       assert.strictEqual(sha1(sb.control.readFile('up/fifty.bin')!), r.filehash);
-      const parts = sb.control.requests.filter((q) => q.path.endsWith('/upload_part')).length;
-      assert.ok(parts >= 13, `${parts} upload_part requests`);
+      assert.strictEqual(callsSince(mark, '/upload_part').length, 13, '12 parts of 4 MiB and one of 2 MiB');
+    });
+
+    it('the part size is held to the vendor\'s 4-10 MiB', async function () {
+      this.timeout(60_000);
+      const data = randomBytes(21 * 1024 * 1024);
+      for (const [partSize, parts] of [[64 * 1024, 6], [64 * 1024 * 1024, 3]]) { // 4 MiB x 5 + 1 MiB; 10 MiB x 2 + 1 MiB
+        data[0] = partSize & 0xff ^ data[0] ^ 1; // fresh content each round: no instant upload
+        const mark = sb.control.requestCount;
+        await makeClient({ testOnlyPartSize: undefined, uploadPartSize: partSize })
+          .uploadFile({ fullpath: `up/clamped-${partSize}.bin`, source: { data }, overwrite: false });
+        assert.strictEqual(callsSince(mark, '/upload_part').length, parts, `uploadPartSize ${partSize}`);
+        assert.deepStrictEqual(sb.control.readFile(`up/clamped-${partSize}.bin`), data);
+      }
+    });
+  });
+
+  describe('interrupted uploads', () => {
+    it('a part the server already has (replayed request) is answered 409 expect; the upload continues there', async () => {
+      const data = randomBytes(200_000);
+      let replayed = false;
+      // The transport sends the first part twice, as a proxy retrying behind the client's back would.
+      const c = viaTransport(async (url, init) => {
+        if (!replayed && url.endsWith('/upload_part')) {
+          replayed = true;
+          await (await send(url, init)).buffer();
+        }
+        return send(url, init);
+      });
+      const mark = sb.control.requestCount;
+      const before = sb.control.uploadedBytes;
+      const progress: number[] = [];
+      await c.uploadFile({ fullpath: 'up/replayed.bin', source: { data }, overwrite: false }, { onProgress: (d) => progress.push(d) });
+      assert.deepStrictEqual(sb.control.readFile('up/replayed.bin'), data);
+      const parts = callsSince(mark, '/upload_part').map((q) => q.status);
+      assert.deepStrictEqual(parts.slice(0, 3), [200, 409, 200], 'the 409 answer moved the client on to the next part');
+      assert.strictEqual(parts.length, 4 + 1, 'four parts of 64 KiB, none sent twice by the client');
+      assert.strictEqual(sb.control.uploadedBytes - before, data.length + 64 * 1024, 'the client sent every byte once (plus the replay)');
+      assert.strictEqual(callsSince(mark, '/upload_req').length, 0);
+      assert.ok(progress.every((v, i) => i === 0 || v >= progress[i - 1]), `progress ${progress}`);
+    });
+
+    it('the upload session expiring mid-upload starts the upload again instead of blaming the credentials', async () => {
+      const data = randomBytes(300_000);
+      let expired = false;
+      const mark = sb.control.requestCount;
+      const r = await client.uploadFile({ fullpath: 'up/session-expired.bin', source: { data }, overwrite: false }, {
+        onProgress: (done) => {
+          if (!expired && done > 0 && done < data.length) {
+            expired = true;
+            sb.control.expireUploadSessions();
+          }
+        },
+      });
+      assert.strictEqual(r.filehash, sha1(data));
+      assert.deepStrictEqual(sb.control.readFile('up/session-expired.bin'), data);
+      assert.ok(callsSince(mark, '/upload_part').some((q) => q.status === 401), 'a part hit the expired session');
+      assert.strictEqual(callsSince(mark, '/upload_init').length, 2, 'a second session');
+      assert.strictEqual(callsSince(mark, '/upload_abort').length, 0, 'an expired session is not aborted');
+      assert.strictEqual((await fs.stat('up/session-expired.bin')).version, sha1(data));
+    });
+
+    it('a session that keeps expiring gives up after a few fresh starts, as a server problem', async () => {
+      const data = randomBytes(300_000);
+      const mark = sb.control.requestCount;
+      await assert.rejects(
+        client.uploadFile({ fullpath: 'up/session-never.bin', source: { data }, overwrite: false }, {
+          onProgress: (done) => { if (done > 0 && done < data.length) sb.control.expireUploadSessions(); },
+        }),
+        (e: unknown) => e instanceof UploadSessionExpiredError && !(e instanceof UnauthorizedError) && /session has expired/.test(e.message),
+      );
+      assert.strictEqual(callsSince(mark, '/upload_init').length, 3, 'the first session and two fresh starts');
+      assert.ok(!sb.control.exists('up/session-never.bin'));
+    });
+
+    it('429 on a part: waits for Retry-After, asks upload_req and resumes', async () => {
+      const data = randomBytes(300_000);
+      sb.control.failNext(1, { status: 429, retryAfterSec: 1, pathIncludes: '/upload_part' });
+      const mark = sb.control.requestCount;
+      const t0 = Date.now();
+      await client.uploadFile({ fullpath: 'up/rate-limited.bin', source: { data }, overwrite: false });
+      assert.ok(Date.now() - t0 >= 900, 'waited for Retry-After');
+      assert.deepStrictEqual(sb.control.readFile('up/rate-limited.bin'), data);
+      assert.strictEqual(callsSince(mark, '/upload_part')[0].status, 429);
+      assert.strictEqual(callsSince(mark, '/upload_req').length, 1);
+      assert.strictEqual(callsSince(mark, '/upload_abort').length, 0);
+    });
+
+    it('503 on a part mid-way: resumes where the server stopped', async () => {
+      const data = randomBytes(300_000);
+      let failed = false;
+      const mark = sb.control.requestCount;
+      await client.uploadFile({ fullpath: 'up/unavailable.bin', source: { data }, overwrite: false }, {
+        onProgress: (done) => {
+          if (!failed && done > 0) {
+            failed = true;
+            sb.control.failNext(2, { status: 503, retryAfterSec: 0, pathIncludes: '/upload_part' });
+          }
+        },
+      });
+      assert.deepStrictEqual(sb.control.readFile('up/unavailable.bin'), data);
+      assert.deepStrictEqual(callsSince(mark, '/upload_part').map((q) => q.status).slice(0, 3), [200, 503, 503]);
+      assert.strictEqual(callsSince(mark, '/upload_req').length, 2);
+    });
+
+    it('a Retry-After too long to wait fails the upload at once with RateLimitedError and aborts the session', async () => {
+      const data = randomBytes(100_000);
+      sb.control.failNext(1, { status: 429, retryAfterSec: 3600, pathIncludes: '/upload_part' });
+      const mark = sb.control.requestCount;
+      await assert.rejects(
+        client.uploadFile({ fullpath: 'up/rate-limited-long.bin', source: { data }, overwrite: false }),
+        (e: unknown) => e instanceof RateLimitedError && e.retryAfterMs === 3_600_000,
+      );
+      assert.strictEqual(callsSince(mark, '/upload_abort').length, 1);
+      assert.ok(!sb.control.exists('up/rate-limited-long.bin'));
+    });
+
+    it('upload_abort is one attempt: an abort that fails does not hold back the upload\'s own error', async () => {
+      const data = randomBytes(10_000);
+      sb.control.finishPending(1_000_000);
+      sb.control.failNext(10, { status: 503, retryAfterSec: 5, pathIncludes: '/upload_abort' });
+      const impatient = makeClient({ poll: { intervalMs: 5, maxIntervalMs: 10, timeoutMs: 100 } });
+      const mark = sb.control.requestCount;
+      const t0 = Date.now();
+      await assert.rejects(impatient.uploadFile({ fullpath: 'up/abort-fails.bin', source: { data }, overwrite: false }), TimeoutError);
+      assert.ok(Date.now() - t0 < 3000, `the error came after ${Date.now() - t0} ms`);
+      assert.deepStrictEqual(callsSince(mark, '/upload_abort').map((q) => q.status), [503]);
     });
   });
 
@@ -358,23 +497,20 @@ describe('Gokuai client against the sandbox', function () {
     });
 
     it('fetches a fresh URL once when the download URL has expired', async () => {
-      sb.control.setDownloadUrlTtl(1000);
       let firstDownload = true;
-      // The transport holds the first GET on a download URL past its lifetime: the URL is then really expired.
-      const slowFirst: FetchLike = async (url, init) => {
+      const log = memoryLogger();
+      // The URL expires while the first GET on it is in transit.
+      const c = viaTransport(async (url, init) => {
         if (init.method === 'GET' && firstDownload) {
           firstDownload = false;
-          await new Promise((r) => setTimeout(r, 1300));
+          sb.control.expireDownloadUrls();
         }
-        return nodeFetch(url, init as never) as never;
-      };
-      const log = memoryLogger();
-      const c = makeClient({ http: new HttpClient({ fetch: slowFirst, logger: log }), logger: log });
-      const urlCalls = () => sb.control.requests.filter((q) => q.path.endsWith('/download_url')).length;
-      const before = urlCalls();
+        return send(url, init);
+      }, log);
+      const mark = sb.control.requestCount;
       const bytes = await c.downloadBytes({ fullpath: SEED.readme });
       assert.deepStrictEqual(Buffer.from(bytes), sb.control.readFile(SEED.readme));
-      assert.strictEqual(urlCalls() - before, 2);
+      assert.strictEqual(callsSince(mark, '/download_url').length, 2);
       const text = log.lines.join('\n');
       assert.match(text, /-> 403/);
       assert.ok(!/[?&](e|s)=/.test(text), `download query leaked into logs:\n${text}`);
@@ -403,7 +539,7 @@ describe('Gokuai client against the sandbox', function () {
       const r = await client.ls({ fullpath: '' });
       assert.ok(r.list.length > 0);
       assert.ok(Date.now() - t0 >= 900, 'waited for Retry-After');
-      const ls = sb.control.requests.filter((q) => q.path.endsWith('/file/ls')).slice(-2).map((q) => q.status);
+      const ls = sb.control.requests.filter((q) => q.path.endsWith('/file/ls')).slice(-2).map((q) => q.status); // the newest two
       assert.deepStrictEqual(ls, [429, 200]);
     });
 
@@ -506,6 +642,31 @@ describe('Gokuai client against the sandbox', function () {
       const fresh = await fs.read('cf/doc.txt');
       const saved = await fs.write('cf/doc.txt', Buffer.from('my edit'), { create: false, overwrite: true, expectedVersion: fresh.entry.version });
       assert.strictEqual(saved.version, sha1(Buffer.from('my edit')));
+    });
+
+    it('a colleague saving right after our upload: the saved version is ours, so our next save conflicts', async () => {
+      await fs.write('cf/race.txt', Buffer.from('v1'), { create: true, overwrite: false });
+      const theirs = Buffer.from('saved by a colleague right after us');
+      let raced = false;
+      // The colleague's save lands between our upload_finish and whatever the client asks next.
+      const racing = new GokuaiRemoteFs(viaTransport(async (url, init) => {
+        const res = await send(url, init);
+        if (!raced && url.endsWith('/upload_finish') && res.status === 200) {
+          raced = true;
+          sb.control.writeFile('cf/race.txt', theirs);
+        }
+        return res;
+      }));
+      const mine = Buffer.from(`my edit ${randomBytes(8).toString('hex')}`); // new content: a chunked upload
+      const saved = await racing.write('cf/race.txt', mine, { create: false, overwrite: true, expectedVersion: sha1(Buffer.from('v1')) });
+      assert.ok(raced);
+      assert.strictEqual(saved.version, sha1(mine));
+      assert.strictEqual(saved.size, mine.length);
+      await assert.rejects(
+        racing.write('cf/race.txt', Buffer.from('my next edit'), { create: false, overwrite: true, expectedVersion: saved.version }),
+        (e: unknown) => e instanceof ConflictError && e.remoteVersion === sha1(theirs),
+      );
+      assert.deepStrictEqual(sb.control.readFile('cf/race.txt'), theirs, "the colleague's change survives");
     });
 
     it('write follows create/overwrite rules', async () => {

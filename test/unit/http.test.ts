@@ -60,6 +60,15 @@ describe('HttpClient', () => {
     assert.strictEqual(server.hits.length, 2);
   });
 
+  it('a 503 that is not retried carries its Retry-After (callers that resume by themselves wait for it)', async () => {
+    server = await startServer((_req, res) => res.writeHead(503, { 'retry-after': '7' }).end());
+    await assert.rejects(
+      new HttpClient({ retry: fast }).request({ method: 'PUT', url: server.url, body: 'part', retry: false }),
+      (e: unknown) => e instanceof ServerError && e.status === 503 && e.retryAfterMs === 7000,
+    );
+    assert.strictEqual(server.hits.length, 1);
+  });
+
   it('honours Retry-After in seconds on 429', async () => {
     server = await startServer((_req, res, _b, n) => (n < 2 ? res.writeHead(429, { 'retry-after': '1' }).end() : res.writeHead(200).end()));
     const t0 = Date.now();
@@ -306,22 +315,6 @@ describe('HttpClient', () => {
     await all;
     assert.strictEqual(peak, 1);
     assert.strictEqual(server.hits.length, 3);
-  });
-});
-
-describe('rate limiter', () => {
-  it('spaces requests beyond the burst at the configured rate', async () => {
-    const limiter = new RateLimiter();
-    limiter.configure('h', { perSecond: 50, burst: 2 });
-    const t0 = Date.now();
-    for (let i = 0; i < 6; i++) (await limiter.acquire('h'))();
-    // 2 free + 4 at 20 ms each
-    assert.ok(Date.now() - t0 >= 70, `took ${Date.now() - t0} ms`);
-  });
-
-  it('passes unconfigured keys straight through', async () => {
-    const release = await new RateLimiter().acquire('anything');
-    release();
   });
 });
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { DEFAULT_PART_SIZE, MIB, planParts } from '../../src/vendors/gokuai/upload';
+import { clampPartSize, DEFAULT_PART_SIZE, MAX_PART_SIZE, MIB, MIN_PART_SIZE, planParts } from '../../src/vendors/gokuai/upload';
 
 describe('planParts', () => {
   it('covers the file with inclusive ranges of at most partSize', () => {
@@ -35,5 +35,19 @@ describe('planParts', () => {
 
   it('rejects a non-positive part size', () => {
     assert.throws(() => planParts(10, 0));
+  });
+});
+
+describe('clampPartSize', () => {
+  it("holds a configured part size to the vendor's 4-10 MiB", () => {
+    assert.strictEqual(clampPartSize(64 * 1024), MIN_PART_SIZE);
+    assert.strictEqual(clampPartSize(6 * MIB), 6 * MIB);
+    assert.strictEqual(clampPartSize(64 * MIB), MAX_PART_SIZE);
+    assert.deepStrictEqual([MIN_PART_SIZE, MAX_PART_SIZE], [4 * MIB, 10 * MIB]);
+  });
+
+  it('falls back to the default for no number', () => {
+    assert.strictEqual(clampPartSize(Number.NaN), DEFAULT_PART_SIZE);
+    assert.strictEqual(clampPartSize(Number.POSITIVE_INFINITY), DEFAULT_PART_SIZE);
   });
 });

@@ -12,9 +12,9 @@ import { registerSecret } from '../../core/redact';
 import { rfc3986 } from '../../core/urlencode';
 import { VendorClient, type VendorClientOptions } from '../../core/vendorClient';
 import type { GkOp, GkRef, GokuaiApi, GokuaiCredentials } from './api';
-import { gokuaiError, parseGkError } from './errors';
+import { gokuaiError, parseGkError, UploadSessionExpiredError } from './errors';
 import { formEncode, type GkParams, signParams } from './signer';
-import { runUpload, DEFAULT_PART_SIZE } from './upload';
+import { clampPartSize, DEFAULT_PART_SIZE, runUpload } from './upload';
 import type {
   GkCopyResult, GkCreateFileResult, GkHistory, GkInfo, GkLink, GkLinkListItem, GkList, GkPermission, GkPermissions,
   GkQueueStatus, GkStat, GkUpdates, GkUploadServers, GkWebUploadResult,
@@ -78,9 +78,17 @@ export const GOKUAI_UPLOAD_PATHS = {
 
 /** `poll` paces both the copy queue (waitQueue) and upload_finish while it answers 202. */
 export interface GokuaiClientOptions extends VendorClientOptions {
-  /** Chunked upload part size (default 4 MiB; the vendor wants 4-10 MiB, tests may go lower). */
+  /** Chunked upload part size, held to the vendor's 4-10 MiB (default 4 MiB). */
   uploadPartSize?: number;
+  /**
+   * TEST ONLY: a part size used as given, outside the vendor's 4-10 MiB, so that tests get multi-part uploads out of
+   * a few hundred KB against the sandbox. Never set it for a real Gokuai server.
+   */
+  testOnlyPartSize?: number;
 }
+
+/** upload_abort is clean-up after a failure: one short attempt, so it never delays the error the user waits for. */
+const UPLOAD_ABORT_TIMEOUT_MS = 5_000;
 
 export class GokuaiClient extends VendorClient implements GokuaiApi {
   constructor(private readonly creds: GokuaiCredentials, private readonly opts: GokuaiClientOptions = {}) {
@@ -337,13 +345,15 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
   }
 
   async uploadAbort(server: string, p: { session: string }, o?: CallOptions): Promise<void> {
-    await this.uploadRequest('uploadAbort', server, 'POST', { 'x-gk-upload-session': p.session }, o, 'upload_abort');
+    await this.uploadRequest('uploadAbort', server, 'POST', { 'x-gk-upload-session': p.session }, o, 'upload_abort', {
+      noRetry: true, timeoutMs: UPLOAD_ABORT_TIMEOUT_MS,
+    });
   }
 
   private async uploadRequest(
     name: keyof typeof GOKUAI_UPLOAD_PATHS, server: string, method: string, headers: Record<string, string>,
     o: CallOptions | undefined, what: string,
-    extra: { query?: string; body?: Uint8Array; noRetry?: boolean; accept409?: boolean } = {},
+    extra: { query?: string; body?: Uint8Array; noRetry?: boolean; accept409?: boolean; timeoutMs?: number } = {},
   ): Promise<HttpResponse> {
     const res = await this.http.request({
       method,
@@ -354,10 +364,15 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
       retry: extra.noRetry ? false : undefined,
       idempotent: true,
       signal: o?.signal,
-      timeoutMs: extra.body ? Math.max(60_000, this.opts.timeoutMs ?? 0) : undefined,
+      timeoutMs: extra.timeoutMs ?? (extra.body ? Math.max(60_000, this.opts.timeoutMs ?? 0) : undefined),
     });
     if (res.status >= 200 && res.status < 300) return res;
     if (res.status === 409 && extra.accept409) return res;
+    // Upload-server calls are unsigned: a 401 to one that names a session means the session is gone, not bad
+    // credentials (vendor-facts: "401 bad session"). upload_init carries no session; its 401 is the client id.
+    if (res.status === 401 && headers['x-gk-upload-session'] !== undefined) {
+      throw new UploadSessionExpiredError(what, { status: res.status, vendorCode: parseGkError(res.body).code });
+    }
     throw gokuaiError(res.status, res.body, what, res.headers);
   }
 
@@ -368,7 +383,7 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
     o?: CallOptions & { onProgress?: ProgressFn },
   ): Promise<{ hash: string; fullpath: string; filehash: string; filesize: number; instant: boolean }> {
     return runUpload(this, p, o ?? {}, {
-      partSize: this.opts.uploadPartSize ?? DEFAULT_PART_SIZE,
+      partSize: this.opts.testOnlyPartSize ?? clampPartSize(this.opts.uploadPartSize ?? DEFAULT_PART_SIZE),
       logger: this.log,
       poll: this.opts.poll,
     });

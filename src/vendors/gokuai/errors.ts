@@ -3,11 +3,23 @@
  * Gokuai's own codes and words come first (signature, clock, client id, lock, quota); the rest is the common
  * HTTP-status meaning of core/vendorError. Any body shape is accepted.
  */
-import { type DocError, LockedError, QuotaExceededError, UnauthorizedError } from '../../core/errors';
+import { type DocError, LockedError, QuotaExceededError, ServerError, UnauthorizedError } from '../../core/errors';
 import { errorDetail, parseErrorBody, statusError, type VendorErrorInfo } from '../../core/vendorError';
 import { GK_ERR } from './wire';
 
 export type GkErrorInfo = VendorErrorInfo;
+
+/**
+ * The upload server no longer knows a chunked-upload session (expired, aborted, or the server restarted): it answers
+ * 401 to requests carrying it. That says nothing about the account's credentials (upload-server calls are unsigned),
+ * so it is no UnauthorizedError: the upload flow starts the upload again. Should it escape (it keeps happening), the
+ * user sees a server problem to retry later.
+ */
+export class UploadSessionExpiredError extends ServerError {
+  constructor(what: string, opts?: { status?: number; vendorCode?: string | number }) {
+    super(`${what}: the upload session has expired on the Gokuai upload server`, opts);
+  }
+}
 
 const GK_ERROR_KEYS = { code: ['error_code', 'code'], message: ['error_msg', 'message', 'msg', 'error'] };
 

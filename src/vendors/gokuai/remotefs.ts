@@ -5,9 +5,10 @@
 import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError, unlessNotFound } from '../../core/errors';
 import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
 import { collectPages, offsetPager, parseCursor } from '../../core/paging';
-import { normalizePath, rootEntry } from '../../core/paths';
+import { baseName, normalizePath, rootEntry } from '../../core/paths';
 import type { RemoteFs } from '../../core/remote';
 import type { GokuaiApi } from './api';
+import type { UploadResult } from './upload';
 import type { GkFile, GkInfo } from './wire';
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -96,7 +97,7 @@ export class GokuaiRemoteFs implements RemoteFs {
     }
     // overwrite=1 on the wire: the checks above decided; overwrite=0 would make Gokuai store "name (1)" instead.
     const r = await this.api.uploadFile({ fullpath, source: { data }, overwrite: true }, opts);
-    return this.stat(r.fullpath, opts);
+    return this.savedEntry(r, opts);
   }
 
   async upload(localPath: string, path: string, opts: CallOptions & { overwrite: boolean; onProgress?: ProgressFn }): Promise<Entry> {
@@ -104,7 +105,25 @@ export class GokuaiRemoteFs implements RemoteFs {
     const current = await this.tryStat(fullpath, opts);
     this.checkTarget(fullpath, current, { create: true, overwrite: opts.overwrite });
     const r = await this.api.uploadFile({ fullpath, source: { path: localPath }, overwrite: true }, opts);
-    return this.stat(r.fullpath, opts);
+    return this.savedEntry(r, opts);
+  }
+
+  /**
+   * The entry of what an upload stored. Its version is the content we sent (r.filehash), never whatever a later stat
+   * finds: when a colleague saves in between, recording their version as ours would let our next save overwrite
+   * their change without a conflict. The fresh stat only adds metadata (mtime, id, who) when it shows our content;
+   * when it cannot be had (changed, gone, failed) the entry is built from the upload result alone, since the upload
+   * itself succeeded.
+   */
+  private async savedEntry(r: UploadResult, opts?: CallOptions): Promise<Entry> {
+    const fresh = await this.stat(r.fullpath, opts).catch(() => undefined);
+    if (fresh && fresh.type === 'file' && fresh.version === r.filehash) return fresh;
+    const path = normalizePath(r.fullpath);
+    const now = Date.now();
+    return {
+      name: baseName(path), path, type: 'file', size: r.filesize, mtime: now, ctime: now, id: r.hash,
+      version: r.filehash,
+    };
   }
 
   /** create/overwrite/lock rules of RemoteFs.write against what is at the target now. */

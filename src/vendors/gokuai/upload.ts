@@ -1,23 +1,43 @@
 /**
  * Chunked upload flow (vendor-facts.md): sha1 -> create_file (state 1 = instant upload, nothing sent) ->
- * upload_init (202 = already complete) -> upload_part in order (409 {expect} = continue there; dropped
- * connection = ask upload_req and resume) -> upload_finish until it stops answering 202. upload_abort on failure.
+ * upload_init (202 = already complete) -> upload_part in order -> upload_finish until it stops answering 202.
+ * upload_abort on failure. What interrupts it:
+ * - 409 {expect} on a part: continue at that offset;
+ * - a dropped connection, a timeout, 5xx or 429 on a part: wait what the server asked (Retry-After), ask upload_req
+ *   how much arrived and resume there;
+ * - the session expired (401 on a session call): start again from create_file, a few times at most.
  * Files are read part by part from disk, so memory stays around one part whatever the file size.
  */
 import { createReadStream, promises as fsp } from 'fs';
-import { CancelledError, InvalidInputError, NetworkError, ServerError, TimeoutError } from '../../core/errors';
-import { throwIfCancelled } from '../../core/async';
+import {
+  CancelledError, InvalidInputError, NetworkError, RateLimitedError, ServerError, TimeoutError,
+} from '../../core/errors';
+import { sleep, throwIfCancelled } from '../../core/async';
+import { DEFAULT_RETRY } from '../../core/http';
 import { crc32, sha1File, sha1Hex } from '../../core/hash';
 import { type Logger } from '../../core/log';
 import type { CallOptions, ProgressFn } from '../../core/model';
 import { pollTask } from '../../core/tasks';
 import type { GkOp, GokuaiApi } from './api';
+import { UploadSessionExpiredError } from './errors';
 
 export const MIB = 1024 * 1024;
 /** The vendor asks for parts of 4-10 MiB. */
-export const DEFAULT_PART_SIZE = 4 * MIB;
+export const MIN_PART_SIZE = 4 * MIB;
+export const MAX_PART_SIZE = 10 * MIB;
+export const DEFAULT_PART_SIZE = MIN_PART_SIZE;
 /** Consecutive interrupted parts tolerated before giving up. */
 const MAX_RESUMES = 5;
+/** Fresh starts after the upload session expired, before giving up. */
+const MAX_SESSION_RESTARTS = 2;
+/** A Retry-After longer than this on a part is not waited for: the upload fails (same cap as the HTTP layer). */
+const MAX_RETRY_AFTER_MS = DEFAULT_RETRY.maxRetryAfterMs;
+
+/** A part size the vendor accepts: within 4-10 MiB (anything else, or no number, gives the nearest bound / default). */
+export function clampPartSize(n: number): number {
+  if (!Number.isFinite(n)) return DEFAULT_PART_SIZE;
+  return Math.min(MAX_PART_SIZE, Math.max(MIN_PART_SIZE, Math.floor(n)));
+}
 
 export interface Part {
   start: number;
@@ -100,11 +120,27 @@ export interface UploadFlowOptions {
 export async function runUpload(
   api: UploadApi, p: UploadParams, o: CallOptions & { onProgress?: ProgressFn }, opts: UploadFlowOptions,
 ): Promise<UploadResult> {
-  const signal = o.signal;
   const src = await openSource(p.source);
+  const filehash = await src.sha1(o.signal);
+  for (let restarts = 0; ; restarts++) {
+    throwIfCancelled(o.signal);
+    try {
+      return await uploadOnce(api, p, src, filehash, o, opts);
+    } catch (e) {
+      if (!(e instanceof UploadSessionExpiredError) || restarts >= MAX_SESSION_RESTARTS || o.signal?.aborted) throw e;
+      opts.logger.debug(`upload "${p.fullpath}": ${e.message}; starting again`);
+      o.onProgress?.(0, src.size);
+    }
+  }
+}
+
+/** One pass from create_file to upload_finish. */
+async function uploadOnce(
+  api: UploadApi, p: UploadParams, src: Source, filehash: string, o: CallOptions & { onProgress?: ProgressFn },
+  opts: UploadFlowOptions,
+): Promise<UploadResult> {
+  const { signal } = o;
   const size = src.size;
-  const filehash = await src.sha1(signal);
-  throwIfCancelled(signal);
   const cf = await api.createFile(
     { fullpath: p.fullpath, filehash, filesize: size, overwrite: p.overwrite ? 1 : 0, op_id: p.op_id, op_name: p.op_name },
     { signal },
@@ -127,8 +163,9 @@ export async function runUpload(
         intervalMs: 200, maxIntervalMs: 2_000, timeoutMs: 5 * 60_000, ...opts.poll, signal, what: 'Gokuai upload_finish',
       });
     } catch (e) {
-      // Best effort, without the (maybe aborted) signal: the server can drop the partial upload.
-      await api.uploadAbort(server, { session }).catch(() => undefined);
+      // Best effort, without the (maybe aborted) signal: the server can drop the partial upload. An expired
+      // session is gone already.
+      if (!(e instanceof UploadSessionExpiredError)) await api.uploadAbort(server, { session }).catch(() => undefined);
       if (signal?.aborted) throw new CancelledError();
       throw e;
     }
@@ -137,8 +174,21 @@ export async function runUpload(
   return { ...result, instant: false };
 }
 
-function isInterruption(e: unknown): boolean {
-  return e instanceof NetworkError || e instanceof TimeoutError || e instanceof ServerError;
+/**
+ * A part that did not get through but may be resumed (upload_req tells where): a dropped connection, a timeout, 5xx,
+ * 429. The session is then still open; an expired one is not an interruption.
+ */
+function isInterruption(e: unknown): e is Error {
+  if (e instanceof UploadSessionExpiredError) return false;
+  return e instanceof NetworkError || e instanceof TimeoutError || e instanceof ServerError || e instanceof RateLimitedError;
+}
+
+/** How long to wait before resuming after an interruption: the server's Retry-After, else a short backoff for 429/5xx. */
+function resumeDelay(e: Error, failures: number): number {
+  const asked = e instanceof RateLimitedError || e instanceof ServerError ? e.retryAfterMs : undefined;
+  if (asked !== undefined) return asked;
+  if (e instanceof RateLimitedError || e instanceof ServerError) return Math.min(10_000, 500 * 2 ** (failures - 1));
+  return 0; // a dropped connection: upload_req (retried by the HTTP layer) paces itself
 }
 
 async function sendParts(
@@ -158,8 +208,12 @@ async function sendParts(
       r = await api.uploadPart(server, { session, start: offset, end, crc: crc32(data), data }, { signal });
     } catch (e) {
       if (signal?.aborted || !isInterruption(e) || ++failures > MAX_RESUMES) throw e;
+      const wait = resumeDelay(e, failures);
+      if (wait > MAX_RETRY_AFTER_MS) throw e;
+      opts.logger.debug(`upload part ${offset}-${end} interrupted (${e.message}); resuming${wait ? ` in ${wait} ms` : ''}`);
+      await sleep(wait, signal);
       const { received } = await api.uploadReq(server, { session }, { signal });
-      opts.logger.debug(`upload part ${offset}-${end} interrupted (${(e as Error).message}); server has ${received} bytes, resuming`);
+      opts.logger.debug(`upload: the server has ${received} bytes, resuming there`);
       offset = clampOffset(received, size);
       o.onProgress?.(offset, size);
       continue;
@@ -169,6 +223,7 @@ async function sendParts(
       // The server wants another offset (e.g. it kept part of a dropped request): continue from there.
       if (++failures > MAX_RESUMES) throw new ServerError(`upload keeps asking for offset ${r.expect}; giving up`);
       offset = clampOffset(r.expect, size);
+      o.onProgress?.(offset, size);
       continue;
     }
     failures = 0;

@@ -1,0 +1,102 @@
+import * as assert from 'assert';
+import { CancelledError } from '../../src/core/errors';
+import { RateLimiter } from '../../src/core/ratelimit';
+import { until } from './support';
+
+/** Lets every pending promise continuation run (no timers involved). */
+const settle = () => new Promise((r) => setImmediate(r));
+
+/** A limiter with one slot for key 'k', and helpers to watch who holds it. */
+function oneSlot() {
+  const limiter = new RateLimiter();
+  limiter.configure('k', { maxConcurrent: 1 });
+  const granted: string[] = [];
+  const releases = new Map<string, () => void>();
+  const take = (name: string, signal?: AbortSignal) => limiter.acquire('k', signal).then((release) => {
+    granted.push(name);
+    releases.set(name, release);
+  });
+  const release = (name: string) => releases.get(name)!();
+  return { limiter, granted, take, release };
+}
+
+describe('rate limiter', () => {
+  it('spaces requests beyond the burst at the configured rate', async () => {
+    const limiter = new RateLimiter();
+    limiter.configure('h', { perSecond: 50, burst: 2 });
+    const t0 = Date.now();
+    for (let i = 0; i < 6; i++) (await limiter.acquire('h'))();
+    // 2 free + 4 at 20 ms each
+    assert.ok(Date.now() - t0 >= 70, `took ${Date.now() - t0} ms`);
+  });
+
+  it('passes unconfigured keys straight through', async () => {
+    const release = await new RateLimiter().acquire('anything');
+    release();
+  });
+
+  describe('concurrency cap', () => {
+    it('a caller that cancels while queued rejects at once and does not take the next free slot', async () => {
+      const s = oneSlot();
+      await s.take('a');
+      const ctrl = new AbortController();
+      const b = s.take('b', ctrl.signal);
+      const c = s.take('c');
+      ctrl.abort();
+      await assert.rejects(b, CancelledError); // while 'a' still holds the slot
+      s.release('a');
+      await until(() => s.granted.includes('c'), 1000);
+      await c;
+      assert.deepStrictEqual(s.granted, ['a', 'c']);
+    });
+
+    it('when every queued caller cancelled, the freed slot is free for the next caller (and only one)', async () => {
+      const s = oneSlot();
+      await s.take('a');
+      const ctrl = new AbortController();
+      const b = s.take('b', ctrl.signal);
+      ctrl.abort();
+      await assert.rejects(b, CancelledError);
+      s.release('a');
+      await s.take('d');
+      void s.take('e');
+      await settle();
+      assert.deepStrictEqual(s.granted, ['a', 'd'], 'the cap still holds: e waits for d');
+      s.release('d');
+      await until(() => s.granted.includes('e'), 1000);
+    });
+
+    it('serves queued callers in arrival order, one at a time', async () => {
+      const s = oneSlot();
+      await s.take('a');
+      for (const n of ['b', 'c', 'd']) void s.take(n);
+      for (const [holder, next] of [['a', 'b'], ['b', 'c'], ['c', 'd']]) {
+        await settle();
+        assert.strictEqual(s.granted[s.granted.length - 1], holder);
+        s.release(holder);
+        await until(() => s.granted.includes(next), 1000);
+      }
+      assert.deepStrictEqual(s.granted, ['a', 'b', 'c', 'd']);
+    });
+
+    it('releasing twice frees the slot once', async () => {
+      const s = oneSlot();
+      await s.take('a');
+      void s.take('b');
+      void s.take('c');
+      s.release('a');
+      s.release('a');
+      await until(() => s.granted.includes('b'), 1000);
+      await settle();
+      assert.deepStrictEqual(s.granted, ['a', 'b']);
+    });
+
+    it('an already cancelled signal is refused without queueing', async () => {
+      const s = oneSlot();
+      const ctrl = new AbortController();
+      ctrl.abort();
+      await assert.rejects(s.take('a', ctrl.signal), CancelledError);
+      await s.take('b'); // the slot was never taken
+    });
+  });
+});
