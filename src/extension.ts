@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { GokuaiClient, GokuaiRemoteFs } from './vendors/gokuai';
 import { Accounts } from './vscode/accounts';
-import type { DocWorkspacesApi } from './vscode/api';
+import type { DocWorkspacesApi, DocWorkspacesPublicApi } from './vscode/api';
 import { registerAccountCommands } from './vscode/commands/accounts';
 import { registerFileCommands } from './vscode/commands/files';
 import { registerGokuaiCommands } from './vscode/commands/gokuai';
@@ -19,13 +19,15 @@ import { DocTreeProvider } from './vscode/tree/provider';
 import { RO_SCHEME, SCHEME } from './vscode/uri';
 
 /** Wiring only: every behaviour lives in src/vscode/** (glue) and src/core, src/vendors (no vscode). */
-export async function activate(context: vscode.ExtensionContext): Promise<DocWorkspacesApi> {
+export async function activate(context: vscode.ExtensionContext): Promise<DocWorkspacesPublicApi> {
+  // Test hooks (sandbox control, conflict resolver, unverified accounts, drops) exist only outside production.
+  const testHooks = context.extensionMode !== vscode.ExtensionMode.Production;
   const channel = vscode.window.createOutputChannel('Doc Workspaces', { log: true });
   const log = createChannelLogger(channel);
   const accounts = new Accounts(context.globalState, context.secrets, (creds) => {
     const api = new GokuaiClient(creds, { logger: log });
     return { api, fs: new GokuaiRemoteFs(api) };
-  });
+  }, testHooks);
   const fsp = new GokuaiFileSystemProvider(accounts, resolveConflict, log);
   const ro = new GokuaiReadonlyProvider(accounts);
   const tree = new DocTreeProvider(accounts, log);
@@ -55,19 +57,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
 
   await sandbox.apply();
 
-  return {
-    get sandbox() { return sandbox.sandbox; },
-    sandboxReady: () => sandbox.apply(),
+  const api: DocWorkspacesPublicApi = {
     accounts: {
       list: () => accounts.list(),
-      addGokuai: (input) => accounts.addGokuai(input),
+      addGokuai: (input, opts) => accounts.addGokuai(input, opts),
       remove: (id) => accounts.remove(id),
       onDidChange: accounts.onDidChange,
     },
     getRemoteFs: (id) => fsp.remoteFs(id),
     tree,
-    setConflictResolver,
   };
+  if (!testHooks) return api;
+  const testApi: DocWorkspacesApi = {
+    ...api,
+    get sandbox() { return sandbox.sandbox; },
+    sandboxReady: () => sandbox.apply(),
+    setConflictResolver,
+    dragAndDrop: dnd,
+  };
+  return testApi;
 }
 
 export function deactivate(): void {

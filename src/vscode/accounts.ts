@@ -30,7 +30,10 @@ export interface AddGokuaiInput {
   host?: string;
   orgClientId: string;
   orgClientSecret: string;
-  /** Verify with one `stat` call before saving (default true). Tests pass false to store deliberately bad credentials. */
+  /**
+   * Verify with one `stat` call before saving (default true). Tests pass false to store deliberately bad credentials;
+   * honoured only outside production (see Accounts `allowUnverified`).
+   */
   verify?: boolean;
 }
 
@@ -61,10 +64,15 @@ export class Accounts implements vscode.Disposable {
   private sandbox?: { info: AccountInfo; secret: string };
   private readonly subscription: vscode.Disposable;
 
+  /**
+   * @param allowUnverified honour `verify: false` (test and development hosts only): in production every account is
+   * verified, so neither a command argument nor another extension can store unchecked credentials.
+   */
   constructor(
     private readonly state: vscode.Memento,
     private readonly secrets: vscode.SecretStorage,
     private readonly connect: Connector,
+    private readonly allowUnverified = false,
   ) {
     // Another window may update or delete a secret: drop the cached client so the next call picks it up.
     this.subscription = secrets.onDidChange((e) => {
@@ -100,15 +108,15 @@ export class Accounts implements vscode.Disposable {
     return conn;
   }
 
-  /** Adds (or replaces) a Gokuai library. The secret goes to SecretStorage only. */
-  async addGokuai(input: AddGokuaiInput): Promise<AccountInfo> {
+  /** Adds (or replaces) a Gokuai library. The secret goes to SecretStorage only. `signal` cancels the verification. */
+  async addGokuai(input: AddGokuaiInput, opts: { signal?: AbortSignal } = {}): Promise<AccountInfo> {
     const host = normalizeHost(input.host || DEFAULT_GOKUAI_HOST);
     const orgClientId = input.orgClientId.trim();
     if (!orgClientId || !input.orgClientSecret) throw new InvalidInputError(vscode.l10n.t('The client ID and the client secret are both required.'));
     registerSecret(input.orgClientSecret);
     const info: AccountInfo = { id: accountIdFor(host, orgClientId), vendor: 'gokuai', host, orgClientId };
-    if (input.verify !== false) {
-      const stat = await this.connect({ host, orgClientId, orgClientSecret: input.orgClientSecret }).api.stat();
+    if (input.verify !== false || !this.allowUnverified) {
+      const stat = await this.connect({ host, orgClientId, orgClientSecret: input.orgClientSecret }).api.stat({ signal: opts.signal });
       info.libraryName = stat.org_name;
     }
     await this.secrets.store(secretKey(info.id), input.orgClientSecret);

@@ -5,21 +5,32 @@ import type { AccountInfo, AddGokuaiInput } from './accounts';
 import type { ConflictResolver } from './conflict';
 import type { TreeNode } from './tree/nodes';
 
-/** What `activate()` returns: used by the integration tests (and available to other extensions). */
-export interface DocWorkspacesApi {
-  /** The embedded sandbox while `docWorkspaces.sandbox.enabled` is on (tests reach `sandbox.control`). */
-  readonly sandbox: GokuaiSandbox | undefined;
-  /** Resolves once the sandbox matches the current settings (after toggling them). */
-  sandboxReady(): Promise<void>;
+/** What `activate()` returns to every extension (production): accounts, mounted file systems and the tree. */
+export interface DocWorkspacesPublicApi {
   readonly accounts: {
     list(): AccountInfo[];
-    addGokuai(input: AddGokuaiInput): Promise<AccountInfo>;
+    /** `signal` cancels the verification call; `verify: false` is ignored in production. */
+    addGokuai(input: AddGokuaiInput, opts?: { signal?: AbortSignal }): Promise<AccountInfo>;
     remove(id: string): Promise<void>;
     readonly onDidChange: vscode.Event<void>;
   };
   getRemoteFs(accountId: string): Promise<RemoteFs>;
-  /** The tree's data provider (getChildren / getTreeItem). */
+  /** The tree's data provider (getChildren / getTreeItem / resolveTreeItem). */
   readonly tree: vscode.TreeDataProvider<TreeNode>;
+}
+
+/**
+ * The public API plus hooks for the integration tests. Returned only when the extension host does not run in
+ * production (`ExtensionMode.Test` or `Development`): in an installed extension no other extension can reach the
+ * sandbox's control object, replace the conflict dialog or drive drops.
+ */
+export interface DocWorkspacesApi extends DocWorkspacesPublicApi {
+  /** The embedded sandbox while `docWorkspaces.sandbox.enabled` is on (tests reach `sandbox.control`). */
+  readonly sandbox: GokuaiSandbox | undefined;
+  /** Resolves once the sandbox matches the current settings (after toggling them). */
+  sandboxReady(): Promise<void>;
   /** Replaces the save-conflict modal (undefined restores it). */
   setConflictResolver(resolver: ConflictResolver | undefined): void;
+  /** The tree's drag-and-drop controller (tests call handleDrop with a DataTransfer). */
+  readonly dragAndDrop: vscode.TreeDragAndDropController<TreeNode>;
 }

@@ -19,6 +19,14 @@ export function toFileStat(e: Entry, readonly = false): vscode.FileStat {
   };
 }
 
+/** True when an open text or notebook document of this file has unsaved changes. */
+function hasDirtyDocument(ref: RemoteRef): boolean {
+  const key = refKey(ref);
+  const dirty = (uri: vscode.Uri) => uri.scheme === SCHEME && refKey(fromUri(uri)) === key;
+  return vscode.workspace.textDocuments.some((d) => d.isDirty && dirty(d.uri))
+    || vscode.workspace.notebookDocuments.some((d) => d.isDirty && dirty(d.uri));
+}
+
 /**
  * gokuai://<account>/<fullpath> backed by core RemoteFs. Thin by design: path mapping, the version memory that makes
  * saves conditional (no silent overwrite), change events for our own operations, and error mapping in errors.ts.
@@ -75,7 +83,10 @@ export class GokuaiFileSystemProvider implements vscode.FileSystemProvider, vsco
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
     return this.run(uri, 'readFile', async (fs, ref) => {
       const { data, entry } = await fs.read(ref.path);
-      this.remember(ref, entry);
+      // A dirty editor's next save must be checked against the version that editor was loaded from. Anyone else
+      // reading the file meanwhile (workspace search, another extension, a diff) must not move that baseline, or the
+      // save would silently overwrite the colleague's change it just read.
+      if (!hasDirtyDocument(ref)) this.remember(ref, entry);
       return data;
     });
   }

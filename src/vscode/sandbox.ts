@@ -4,12 +4,17 @@ import type { GokuaiSandbox } from '../sandbox/types';
 import type { Accounts } from './accounts';
 import { affects, config } from './config';
 
+/** What the sandbox was started with; a change of either restarts it. */
+interface SandboxSettings { port: number; controlRoutes: boolean }
+
 /**
  * The embedded Gokuai emulator behind the "Sandbox" account: started on activation when
- * `docWorkspaces.sandbox.enabled` is on, restarted on port changes, stopped when disabled. Transitions are serialized.
+ * `docWorkspaces.sandbox.enabled` is on, restarted when its settings change, stopped when disabled. Transitions are
+ * serialized. Its unauthenticated HTTP control routes stay off unless `docWorkspaces.sandbox.controlRoutes` is set
+ * (only the out-of-process UI tests need them).
  */
 export class EmbeddedSandbox implements vscode.Disposable {
-  private current?: { sandbox: GokuaiSandbox; port: number };
+  private current?: { sandbox: GokuaiSandbox; settings: SandboxSettings };
   private queue: Promise<void> = Promise.resolve();
   private readonly subscription: vscode.Disposable;
 
@@ -36,13 +41,14 @@ export class EmbeddedSandbox implements vscode.Disposable {
 
   private async sync(): Promise<void> {
     const want = config.sandboxEnabled();
-    const port = config.sandboxPort();
-    if (this.current && (!want || this.current.port !== port)) await this.stop();
+    const settings: SandboxSettings = { port: config.sandboxPort(), controlRoutes: config.sandboxControlRoutes() };
+    const same = (a: SandboxSettings) => a.port === settings.port && a.controlRoutes === settings.controlRoutes;
+    if (this.current && (!want || !same(this.current.settings))) await this.stop();
     if (!want || this.current) return;
     // Loaded on demand: users who turn the sandbox off never evaluate it.
     const { startGokuaiSandbox } = await import('../sandbox/gokuai');
-    const sandbox = await startGokuaiSandbox({ port });
-    this.current = { sandbox, port };
+    const sandbox = await startGokuaiSandbox(settings);
+    this.current = { sandbox, settings };
     this.log.info(`Sandbox started at ${sandbox.host}`);
     this.accounts.setSandbox({ host: sandbox.host, libraryName: sandbox.libraryName, credentials: sandbox.credentials });
   }

@@ -1,14 +1,22 @@
 import { promises as nodeFs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { isDocError } from '../core/errors';
+import { BadResponseError, InvalidInputError, isDocError } from '../core/errors';
+import type { Entry } from '../core/model';
 import type { RemoteFs } from '../core/remote';
+import { formatBytes } from './format';
 import type { Services } from './services';
-import { baseName, joinPath, type RemoteRef, toUri } from './uri';
+import { baseName, isSafeName, joinPath, type RemoteRef, toUri } from './uri';
 
 /** Upload/download between the local disk and a library, shared by the commands and drag and drop. */
 
 export type Report = (message: string, increment?: number) => void;
+
+/**
+ * What can be uploaded: local files and folders (file: URIs), or files dropped from the OS. A dropped file has a
+ * local `uri` on the desktop; in a browser (code-server, vscode.dev) it only has a name and its bytes.
+ */
+export type UploadSource = vscode.Uri | vscode.DataTransferFile;
 
 export interface UploadOptions {
   signal: AbortSignal;
@@ -17,28 +25,56 @@ export interface UploadOptions {
   overwrite?: boolean;
 }
 
-interface UploadPlan {
-  folders: string[];
-  files: Array<{ local: string; remote: string; size: number }>;
-  top: string[];
+interface PlannedFile {
+  remote: string;
+  size: number;
+  /** A local file streamed from disk, or bytes already in memory (browser drops). */
+  source: { local: string } | { data: Uint8Array };
 }
 
-async function planUpload(sources: readonly vscode.Uri[], folder: string): Promise<UploadPlan> {
-  const plan: UploadPlan = { folders: [], files: [], top: [] };
+interface UploadPlan {
+  folders: string[];
+  files: PlannedFile[];
+}
+
+/**
+ * Progress of a multi-file transfer in bytes: each file's (done, total) callbacks become notification increments
+ * (percent of the whole transfer) and a "name — 3.0 MB / 12.0 MB" message.
+ */
+function byteProgress(total: number, report: Report): (name: string) => (done: number) => void {
+  let overall = 0;
+  return (name) => {
+    let sent = 0;
+    return (done) => {
+      const delta = Math.max(0, done - sent);
+      sent = Math.max(sent, done);
+      overall += delta;
+      report(`${name} — ${formatBytes(overall)} / ${formatBytes(total)}`, total ? (delta / total) * 100 : undefined);
+    };
+  };
+}
+
+async function planUpload(sources: readonly UploadSource[], folder: string): Promise<UploadPlan> {
+  const plan: UploadPlan = { folders: [], files: [] };
   const walk = async (local: string, remote: string): Promise<void> => {
     const st = await nodeFs.stat(local);
     if (st.isDirectory()) {
       plan.folders.push(remote);
       for (const name of (await nodeFs.readdir(local)).sort()) await walk(path.join(local, name), joinPath(remote, name));
     } else if (st.isFile()) {
-      plan.files.push({ local, remote, size: st.size });
+      plan.files.push({ remote, size: st.size, source: { local } });
     }
   };
   for (const src of sources) {
-    if (src.scheme !== 'file') continue;
-    const remote = joinPath(folder, path.basename(src.fsPath));
-    plan.top.push(remote);
-    await walk(src.fsPath, remote);
+    const uri = src instanceof vscode.Uri ? src : src.uri;
+    if (uri?.scheme === 'file') {
+      await walk(uri.fsPath, joinPath(folder, path.basename(uri.fsPath)));
+    } else if (!(src instanceof vscode.Uri)) {
+      // The name comes from outside (the browser's drop): it must stay one segment inside the target folder.
+      if (!isSafeName(src.name)) throw new InvalidInputError(vscode.l10n.t('"{0}" is not a valid file name.', src.name));
+      const data = await src.data();
+      plan.files.push({ remote: joinPath(folder, src.name), size: data.byteLength, source: { data } });
+    }
   }
   return plan;
 }
@@ -49,11 +85,11 @@ async function askReplace(name: string): Promise<boolean> {
   return pick === replace;
 }
 
-/** Uploads local files and folders (recursively) into a remote folder, streaming each file. Returns remote paths created. */
-export async function uploadLocal(s: Services, sources: readonly vscode.Uri[], folder: RemoteRef, o: UploadOptions): Promise<string[]> {
+/** Uploads files and folders (recursively) into a remote folder, streaming local files. Returns remote paths created. */
+export async function uploadLocal(s: Services, sources: readonly UploadSource[], folder: RemoteRef, o: UploadOptions): Promise<string[]> {
   const fs = await s.fsp.remoteFs(folder.accountId);
   const plan = await planUpload(sources, folder.path);
-  const total = plan.files.reduce((n, f) => n + f.size, 0) || 1;
+  const progress = byteProgress(plan.files.reduce((n, f) => n + f.size, 0), o.report);
   for (const dir of plan.folders) {
     try {
       await fs.mkdir(dir, { signal: o.signal });
@@ -63,17 +99,16 @@ export async function uploadLocal(s: Services, sources: readonly vscode.Uri[], f
   }
   const uploaded: string[] = [];
   for (const f of plan.files) {
-    let sent = 0;
-    const onProgress = (done: number) => {
-      o.report(baseName(f.remote), ((done - sent) / total) * 100);
-      sent = done;
-    };
+    const onProgress = progress(baseName(f.remote));
+    const put = (overwrite: boolean) => ('data' in f.source
+      ? fs.write(f.remote, f.source.data, { create: true, overwrite, signal: o.signal, onProgress })
+      : fs.upload(f.source.local, f.remote, { overwrite, signal: o.signal, onProgress }));
     try {
-      await fs.upload(f.local, f.remote, { overwrite: o.overwrite ?? false, signal: o.signal, onProgress });
+      await put(o.overwrite ?? false);
     } catch (e) {
       if (!isDocError(e, 'AlreadyExists') || o.overwrite !== undefined) throw e;
       if (!(await askReplace(baseName(f.remote)))) continue; // the user chose to skip this file
-      await fs.upload(f.local, f.remote, { overwrite: true, signal: o.signal, onProgress });
+      await put(true);
     }
     uploaded.push(f.remote);
   }
@@ -81,16 +116,21 @@ export async function uploadLocal(s: Services, sources: readonly vscode.Uri[], f
   return uploaded;
 }
 
-async function downloadTree(fs: RemoteFs, remote: string, local: string, o: { signal: AbortSignal; report: Report }): Promise<void> {
-  const entry = await fs.stat(remote, { signal: o.signal });
+interface DownloadPlan {
+  folders: string[];
+  files: Array<{ remote: string; local: string; size: number }>;
+}
+
+/** Lists what a download will write. Names listed by the server are checked before they become local paths. */
+async function planDownload(fs: RemoteFs, entry: Entry, local: string, plan: DownloadPlan, signal: AbortSignal): Promise<void> {
   if (entry.type === 'file') {
-    o.report(entry.name);
-    await fs.download(remote, local, { signal: o.signal });
+    plan.files.push({ remote: entry.path, local, size: entry.size });
     return;
   }
-  await nodeFs.mkdir(local, { recursive: true });
-  for (const child of await fs.listAll(remote, { signal: o.signal })) {
-    await downloadTree(fs, child.path, path.join(local, child.name), o);
+  plan.folders.push(local);
+  for (const child of await fs.listAll(entry.path, { signal })) {
+    if (!isSafeName(child.name)) throw new BadResponseError(vscode.l10n.t('The server listed an item with an unsafe name: "{0}".', child.name));
+    await planDownload(fs, child, path.join(local, child.name), plan, signal);
   }
 }
 
@@ -102,10 +142,22 @@ export async function downloadRemote(
   s: Services, refs: readonly RemoteRef[], destination: vscode.Uri, destinationIsFolder: boolean,
   o: { signal: AbortSignal; report: Report },
 ): Promise<void> {
+  const jobs: Array<{ fs: RemoteFs; plan: DownloadPlan }> = [];
   for (const ref of refs) {
     const fs = await s.fsp.remoteFs(ref.accountId);
     const local = destinationIsFolder ? path.join(destination.fsPath, baseName(ref.path) || 'library') : destination.fsPath;
-    await downloadTree(fs, ref.path, local, o);
+    const plan: DownloadPlan = { folders: [], files: [] };
+    await planDownload(fs, await fs.stat(ref.path, { signal: o.signal }), local, plan, o.signal);
+    jobs.push({ fs, plan });
+  }
+  const progress = byteProgress(jobs.reduce((n, j) => n + j.plan.files.reduce((m, f) => m + f.size, 0), 0), o.report);
+  for (const { fs, plan } of jobs) {
+    for (const dir of plan.folders) await nodeFs.mkdir(dir, { recursive: true });
+    for (const f of plan.files) {
+      const onProgress = progress(baseName(f.remote));
+      await fs.download(f.remote, f.local, { signal: o.signal, onProgress });
+      onProgress(f.size); // an empty file or a server that reports no progress still completes its share
+    }
   }
 }
 

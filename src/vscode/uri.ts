@@ -51,6 +51,14 @@ export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/**
+ * True for a name that stays one path segment wherever it is joined (remote folder or local disk): not empty, not
+ * `.`/`..`, no `/`, `\` or NUL. Used for names typed by the user, dropped by the OS and listed by a server.
+ */
+export function isSafeName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[\\/\0]/.test(name);
+}
+
 /** Stable key for per-file state (versions): independent of how a caller encoded the URI. */
 export function refKey(ref: RemoteRef): string {
   return ref.accountId + '\n' + ref.path;

@@ -39,7 +39,7 @@ describe('UI journey (code-server + Chromium)', function () {
     mkdirSync(SHOTS, { recursive: true });
     sandboxPort = await freePort();
     server = await startCodeServer({
-      userSettings: { 'docWorkspaces.sandbox.port': sandboxPort },
+      userSettings: { 'docWorkspaces.sandbox.port': sandboxPort, 'docWorkspaces.sandbox.controlRoutes': true },
       logFile: join(SHOTS, 'code-server.log'),
     });
     browser = await launchBrowser({ profileDir: join(server.tmp, 'chromium-profile') });

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import { ACCOUNT, closeAllEditors, EXT_ID, openAndEdit, revertActive, setup, sha1, text, uriOf } from './support';
+import { ACCOUNT, closeAllEditors, EXT_ID, openAndEdit, revertActive, setup, sha1, text, uriOf, withDialogs } from './support';
 
 let api: DocWorkspacesApi;
 let sandbox: GokuaiSandbox;
@@ -188,6 +188,23 @@ describe('editing and saving', () => {
     assert.strictEqual(Buffer.from((await fs.read(p)).data).toString('utf8'), 'colleague again\n');
   });
 
+  it('a read by someone else while the editor is dirty does not let its save overwrite a colleague\'s change', async () => {
+    const p = `${base}/dirty-read.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('original\n'));
+    const asked: string[] = [];
+    api.setConflictResolver(async (c) => { asked.push(c.name); return 'cancel'; });
+    const editor = await openAndEdit(uriOf(p), 'my unsaved change\n');
+    control.writeFile(p, 'the colleague wrote this\n', 'Colleague');
+    // Workspace search, another extension or a diff reads the file while the editor holds unsaved changes.
+    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(uriOf(p))).toString('utf8'), 'the colleague wrote this\n');
+
+    // Written straight to the provider (no VS Code mtime check in between): only our version check stands guard.
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uriOf(p), text(editor.document.getText()))));
+    assert.deepStrictEqual(asked, ['dirty-read.txt'], 'the conflict was detected and the user asked');
+    assert.strictEqual(control.readFile(p)?.toString('utf8'), 'the colleague wrote this\n', 'the colleague\'s change survives');
+    assert.strictEqual(editor.document.isDirty, true);
+  });
+
   it('a locked file refuses the save with a clear error and the editor stays dirty', async () => {
     const p = `${base}/locked.txt`;
     await vscode.workspace.fs.writeFile(uriOf(p), text('locked content\n'));
@@ -309,5 +326,73 @@ describe('commands', () => {
 
     const found = await vscode.commands.executeCommand<vscode.Uri[]>('docWorkspaces.search', { account: ACCOUNT, keywords: '分享', scope: ['filename'] });
     assert.ok(found?.some((u) => u.path === '/' + p), 'search finds the file by name');
+  });
+
+  it('file history: a version opens read-only, is compared with the current file, and is restored from the diff', async () => {
+    const p = `${base}/history-flow.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('old words\n'));
+    await vscode.workspace.fs.writeFile(uriOf(p), text('new words\n'));
+    const versions = await vscode.commands.executeCommand<Array<{ filehash: string }>>('docWorkspaces.fileHistory', { target: uriOf(p) });
+    const old = versions?.find((v) => v.filehash === sha1(text('old words\n')));
+    assert.ok(old, 'the first version is listed');
+    try {
+      // 1. The picked version opens read-only in its own editor.
+      const snapshot = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.fileHistory', { target: uriOf(p), version: old.filehash });
+      assert.ok(snapshot, 'the snapshot URI');
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.ok(tab?.input instanceof vscode.TabInputText && tab.input.uri.toString() === snapshot.toString(), 'the version is the active editor');
+      assert.strictEqual(vscode.window.activeTextEditor?.document.getText(), 'old words\n');
+      assert.strictEqual(vscode.workspace.fs.isWritableFileSystem(snapshot.scheme), false, 'read-only');
+
+      // 2. "Compare with Current" (its editor title button passes the editor's URI): current on the left, the version
+      // on the right, so the diff's title also offers "Restore This Version".
+      await vscode.commands.executeCommand('docWorkspaces.compareWithCurrent', snapshot);
+      const diff = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      assert.ok(diff instanceof vscode.TabInputTextDiff, 'a diff editor is active');
+      assert.strictEqual(diff.original.toString(), uriOf(p).toString());
+      assert.strictEqual(diff.modified.toString(), snapshot.toString());
+
+      // 3. "Restore This Version" from the diff's title (it passes the diff's right-hand URI).
+      const count = control.versionCount(p);
+      const shown = await withDialogs(() => undefined, async (messages) => {
+        await vscode.commands.executeCommand('docWorkspaces.restoreVersion', diff.modified);
+        return messages;
+      });
+      assert.strictEqual(control.readFile(p)?.toString('utf8'), 'old words\n', 'restored');
+      assert.ok(control.versionCount(p) > count, 'as a new version');
+      assert.ok(shown.some((m) => m.kind === 'information' && m.message.includes('history-flow.txt')), 'the user is told');
+    } finally {
+      await closeAllEditors();
+    }
+  });
+
+  it('a share link for a folder passed as a bare Uri is a folder link', async () => {
+    // The sandbox, like the service, refuses a folder shared with dir=0.
+    const dir = `${base}/shared folder 共享`;
+    await vscode.workspace.fs.createDirectory(uriOf(dir));
+    const link = await vscode.commands.executeCommand<string>('docWorkspaces.copyShareLink', { target: uriOf(dir), days: 1, auth: 'preview' });
+    assert.match(link ?? '', /^https?:\/\//, 'a link was created');
+  });
+});
+
+describe('accounts', () => {
+  it('cancelling the credential check of a new account stops the request and stores nothing', async function () {
+    this.timeout(30_000);
+    const input = { host: sandbox.host, orgClientId: sandbox.credentials.orgClientId, orgClientSecret: sandbox.credentials.orgClientSecret };
+    const stored = () => api.accounts.list().filter((a) => !a.sandbox && a.host === sandbox.host);
+    const before = stored().length;
+    control.setLatency(20_000); // the check would take 20 s: only a working Cancel ends it early
+    const abort = new AbortController();
+    const started = Date.now();
+    try {
+      const adding = api.accounts.addGokuai(input, { signal: abort.signal });
+      abort.abort();
+      await assert.rejects(adding, (e: { kind?: string; name?: string }) => e.kind === 'Cancelled' || e.name === 'AbortError');
+      assert.ok(Date.now() - started < 10_000, 'ended by the cancel, not by the server');
+      assert.strictEqual(stored().length, before, 'no account was stored');
+    } finally {
+      control.setLatency(0);
+      for (const a of stored().slice(before)) await api.accounts.remove(a.id);
+    }
   });
 });

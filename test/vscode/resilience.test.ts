@@ -2,12 +2,14 @@
 // garbage, rate-limits or holds a lock never costs the user their edits nor silently changes the remote copy; the tree
 // turns failures into error nodes; paging, tooltips and opening odd file names from the tree work as a user sees them.
 import * as assert from 'assert';
+import { promises as fsp } from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import { children, closeAllEditors, libraryNode, nodeAt, openAndEdit, revertActive, setup, text, uriOf } from './support';
+import { children, closeAllEditors, libraryNode, nodeAt, openAndEdit, resolvedItem, revertActive, setup, text, tooltipText, uriOf, withDialogs, withSetting } from './support';
 
 let api: DocWorkspacesApi;
 let sandbox: GokuaiSandbox;
@@ -184,6 +186,88 @@ describe('tree under failure, paging and presentation', function () {
     }
   });
 
+  it('two quick clicks on "Load more" load the next page once', async () => {
+    await withSetting('docWorkspaces.pageSize', 100, async () => {
+      const folder = await nodeAt(api, '批量');
+      await vscode.commands.executeCommand('docWorkspaces.refreshNode', folder);
+      const more = (await children(api, folder)).find((n) => n.kind === 'loadMore');
+      assert.ok(more, '"Load more" after the first page');
+      await Promise.all([
+        vscode.commands.executeCommand('docWorkspaces.loadMore', more),
+        vscode.commands.executeCommand('docWorkspaces.loadMore', more),
+      ]);
+      const ids = (await children(api, folder)).filter((n) => n.kind === 'entry').map((n) => n.id);
+      assert.strictEqual(ids.length, 160, 'the second page was appended once');
+      assert.strictEqual(new Set(ids).size, 160, 'no duplicate ids');
+    });
+  });
+
+  it('refreshing the recycle bin or an error node keeps the pages loaded in other folders', async () => {
+    await withSetting('docWorkspaces.pageSize', 100, async () => {
+      const big = await nodeAt(api, '批量');
+      await vscode.commands.executeCommand('docWorkspaces.refreshNode', big);
+      const more = (await children(api, big)).find((n) => n.kind === 'loadMore');
+      assert.ok(more);
+      await vscode.commands.executeCommand('docWorkspaces.loadMore', more);
+      const entries = async () => (await children(api, big)).filter((n) => n.kind === 'entry').length;
+      assert.strictEqual(await entries(), 160);
+
+      const bin = (await children(api, await libraryNode(api))).find((n) => n.kind === 'recycleBin');
+      assert.ok(bin, 'recycle bin node');
+      await vscode.commands.executeCommand('docWorkspaces.refreshNode', bin);
+      assert.strictEqual(await entries(), 160, 'still everything after refreshing the recycle bin');
+
+      const dir = `${base}/refresh-error`;
+      await vscode.workspace.fs.writeFile(uriOf(`${dir}/x.txt`), text('x'));
+      const failing = await nodeAt(api, dir);
+      await vscode.commands.executeCommand('docWorkspaces.refreshNode', failing);
+      control.failNext(50, { status: 500, pathIncludes: '/ls' });
+      const [error] = await children(api, failing);
+      assert.strictEqual(error.kind, 'error');
+      control.resetMisbehaviour();
+      await vscode.commands.executeCommand('docWorkspaces.refreshNode', error);
+      assert.strictEqual(await entries(), 160, 'still everything after retrying an error node elsewhere');
+      assert.ok(!(await children(api, big)).some((n) => n.kind === 'loadMore'));
+    });
+  });
+
+  it('pages the recycle bin with "Load more"', async () => {
+    const dir = `${base}/bin-paging`;
+    const mine = ['a.txt', 'b.txt', 'c.txt'].map((n) => `${dir}/${n}`);
+    for (const p of mine) await vscode.workspace.fs.writeFile(uriOf(p), text(p));
+    await vscode.commands.executeCommand('docWorkspaces.delete', { targets: mine.map((p) => uriOf(p)), confirm: false });
+    assert.ok(mine.every((p) => control.isInRecycleBin(p)));
+
+    await withSetting('docWorkspaces.pageSize', 2, async () => {
+      const bin = (await children(api, await libraryNode(api))).find((n) => n.kind === 'recycleBin');
+      assert.ok(bin, 'recycle bin node');
+      await vscode.commands.executeCommand('docWorkspaces.refreshNode', bin);
+      let kids = await children(api, bin);
+      assert.strictEqual(kids.filter((n) => n.kind === 'recycled').length, 2, 'one page of two');
+      for (let guard = 0; kids[kids.length - 1]?.kind === 'loadMore'; guard++) {
+        assert.ok(guard < 500, 'the listing ends');
+        const item = api.tree.getTreeItem(kids[kids.length - 1]) as vscode.TreeItem;
+        assert.ok(item.command, '"Load more" loads on click');
+        await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+        kids = await children(api, bin);
+      }
+      const paths = kids.flatMap((n) => (n.kind === 'recycled' ? [n.file.fullpath] : []));
+      assert.ok(mine.every((p) => paths.includes(p)), 'all three deleted files are listed');
+      assert.strictEqual(new Set(kids.map((n) => n.id)).size, kids.length, 'no duplicate ids');
+    });
+  });
+
+  it('shows the library usage in the account tooltip', async () => {
+    const library = await libraryNode(api);
+    assert.strictEqual(library.kind, 'library');
+    if (library.kind !== 'library') return;
+    const account = api.tree.getParent?.(library) as TreeNode | undefined;
+    assert.strictEqual(account?.kind, 'account');
+    const tooltip = tooltipText(await resolvedItem(api, account));
+    assert.match(tooltip, new RegExp(`\\b${library.stat.count_file}\\b`), 'file count');
+    assert.match(tooltip, /\d(\.\d)? (B|KB|MB|GB|TB)\b.*\d(\.\d)? (B|KB|MB|GB|TB)\b/, 'used of capacity');
+  });
+
   it('shows the library usage from stat in its tooltip and description', async () => {
     const library = await libraryNode(api);
     assert.strictEqual(library.kind, 'library');
@@ -238,3 +322,73 @@ async function openFromTree(p: string): Promise<vscode.TextDocument> {
   assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(uriOf(p))).toString('utf8'), doc.getText());
   return doc;
 }
+
+/** A dropped OS file as VS Code hands it to a drop handler (only VS Code creates these; tests stand in for it). */
+class DroppedFile extends vscode.DataTransferItem {
+  constructor(private readonly file: vscode.DataTransferFile) {
+    super('');
+  }
+
+  override asFile(): vscode.DataTransferFile {
+    return this.file;
+  }
+}
+
+describe('drag and drop from the OS onto the tree', function () {
+  this.timeout(60_000);
+
+  /** Drops `data` on the tree node of `target` the way VS Code does (handleDrop of the tree's controller). */
+  async function drop(target: string, data: vscode.DataTransfer): Promise<void> {
+    const dnd = api.dragAndDrop;
+    assert.ok(dnd.handleDrop, 'the tree accepts drops');
+    await dnd.handleDrop(await nodeAt(api, target), data, new vscode.CancellationTokenSource().token);
+  }
+
+  before(async () => {
+    ({ api, sandbox, control, base } = await setup());
+  });
+
+  it('uploads files dropped in a browser (a name and bytes, no path) into the folder dropped on', async () => {
+    const dir = `${base}/drop-web`;
+    await vscode.workspace.fs.createDirectory(uriOf(dir));
+    const data = new vscode.DataTransfer();
+    data.set('text/plain', new DroppedFile({ name: '拖放 dropped #1.txt', data: async () => text('from the browser') }));
+    data.set('application/octet-stream', new DroppedFile({ name: 'second.bin', data: async () => new Uint8Array([0, 1, 2, 255]) }));
+    await drop(dir, data);
+    assert.strictEqual(remoteText(`${dir}/拖放 dropped #1.txt`), 'from the browser');
+    assert.deepStrictEqual(control.readFile(`${dir}/second.bin`), Buffer.from([0, 1, 2, 255]));
+  });
+
+  it('uploads a desktop drop once although it arrives both as a file and in text/uri-list', async () => {
+    const dir = `${base}/drop-desktop`;
+    await vscode.workspace.fs.writeFile(uriOf(`${dir}/already here.txt`), text('x'));
+    const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'dw-drop-'));
+    try {
+      const local = path.join(tmp, 'from disk 磁盘.txt');
+      await fsp.writeFile(local, 'local bytes');
+      const uri = vscode.Uri.file(local);
+      const data = new vscode.DataTransfer();
+      data.set('text/plain', new DroppedFile({ name: 'from disk 磁盘.txt', uri, data: async () => fsp.readFile(local) }));
+      data.set('text/uri-list', new vscode.DataTransferItem(uri.toString()));
+      // Dropped on a file: it lands in that file's folder.
+      await drop(`${dir}/already here.txt`, data);
+      assert.strictEqual(remoteText(`${dir}/from disk 磁盘.txt`), 'local bytes');
+      assert.strictEqual(control.versionCount(`${dir}/from disk 磁盘.txt`), 1, 'uploaded once');
+    } finally {
+      await fsp.rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a dropped name that would leave the folder', async () => {
+    const dir = `${base}/drop-evil/inner`;
+    await vscode.workspace.fs.createDirectory(uriOf(dir));
+    const data = new vscode.DataTransfer();
+    data.set('text/plain', new DroppedFile({ name: '../escaped.txt', data: async () => text('no') }));
+    const shown = await withDialogs(() => undefined, async (messages) => {
+      await drop(dir, data);
+      return messages;
+    });
+    assert.ok(shown.some((m) => m.kind === 'error' && m.message.includes('../escaped.txt')), 'the user is told why');
+    assert.ok(!control.exists(`${base}/drop-evil/escaped.txt`) && !control.exists(`${dir}/escaped.txt`), 'nothing written');
+  });
+});

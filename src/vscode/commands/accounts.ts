@@ -29,7 +29,7 @@ export function registerAccountCommands(s: Services): vscode.Disposable[] {
         input = { host, orgClientId, orgClientSecret };
       }
       const req = input;
-      const info = await withCancellableProgress(vscode.l10n.t('Checking the credentials'), () => s.accounts.addGokuai(req));
+      const info = await withCancellableProgress(vscode.l10n.t('Checking the credentials'), (signal) => s.accounts.addGokuai(req, { signal }));
       if (!arg) void vscode.window.showInformationMessage(vscode.l10n.t('Library {0} added.', accountLabel(info)));
       return info.id;
     }),

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { InvalidInputError } from '../../core/errors';
 import type { Services } from '../services';
 import { downloadRemote, moveInto, uploadLocal } from '../transfer';
-import { baseName, joinPath, parentPath, type RemoteRef, toUri } from '../uri';
+import { baseName, isSafeName, joinPath, parentPath, type RemoteRef, toUri } from '../uri';
 import { folderOf, isOptions, targetOf, targetsOf } from './targets';
 import { runCommand, withCancellableProgress } from './wrap';
 
@@ -16,7 +16,7 @@ export interface CopyMoveArgs { targets: vscode.Uri[]; /** destination folder */
 
 function validateName(name: string): string | undefined {
   if (!name.trim()) return vscode.l10n.t('Enter a name.');
-  if (/[\\/]/.test(name)) return vscode.l10n.t('A name cannot contain / or \\.');
+  if (!isSafeName(name)) return vscode.l10n.t('A name cannot be . or .. nor contain / or \\.');
   return undefined;
 }
 

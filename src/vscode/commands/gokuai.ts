@@ -1,18 +1,22 @@
 import * as vscode from 'vscode';
 import { InvalidInputError } from '../../core/errors';
+import { collectPages, offsetPager } from '../../core/paging';
+import type { GokuaiApi } from '../../vendors/gokuai/api';
 import type { GkFile } from '../../vendors/gokuai/wire';
 import { compareWithServer } from '../conflict';
+import { describeError } from '../errors';
 import { formatBytes, formatTime } from '../format';
 import type { Services } from '../services';
 import { isTreeNode, type TreeNode } from '../tree/nodes';
-import { baseName, fromUri, parentPath, RO_SCHEME, toUri, versionOf } from '../uri';
-import { isOptions, targetOf, targetsOf } from './targets';
-import { runCommand } from './wrap';
+import { baseName, fromUri, parentPath, type RemoteRef, RO_SCHEME, toUri, versionOf } from '../uri';
+import { isOptions, targetOf, targetsOf, typeOf } from './targets';
+import { runCommand, withCancellableProgress } from './wrap';
 
 /** Library features beyond a file system (links, history, recycle bin, locks, tags, search), via GokuaiApi. */
 
 export interface ShareLinkArgs { target: vscode.Uri; days?: number; password?: string; auth?: 'preview' | 'download' | 'upload' }
-export interface HistoryArgs { target: vscode.Uri }
+/** Without `version`: returns the versions. With it: opens that version read-only and returns its gokuai-ro URI. */
+export interface HistoryArgs { target: vscode.Uri; version?: string }
 export interface RestoreVersionArgs { target: vscode.Uri; version: string }
 export interface RecycleArgs { account: string; restore?: string[]; purge?: string[] }
 export interface TagArgs { target: vscode.Uri; tags: string[] }
@@ -60,7 +64,8 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
         if (!picked) return;
         auth = picked.auth;
       }
-      const folder = t.type === 'folder' || t.path === '';
+      // A Uri from the explorer or an editor says nothing about the type: a folder must get a folder link.
+      const folder = (await typeOf(s, t)) === 'folder';
       const { link } = await (await api(t.accountId)).link({
         fullpath: t.path, deadline: Math.floor(Date.now() / 1000) + (days ?? 7) * DAY_S, auth, password: password || undefined, dir: folder ? 1 : 0,
       });
@@ -87,34 +92,42 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       return links;
     }),
 
+    // History: pick a version -> it opens read-only (title buttons: Compare with Current, Restore This Version) ->
+    // the diff shows current ↔ that version, with Restore in its title too (the version is the diff's right side).
     reg('docWorkspaces.fileHistory', async (arg?: unknown) => {
       const o = isOptions<HistoryArgs>(arg, 'target') ? arg : undefined;
       const t = targetOf(s, o ? o.target : arg);
-      const history = await (await api(t.accountId)).history({ fullpath: t.path, size: 100 });
-      const versions = history.list.filter((h) => h.filehash);
-      if (o) return versions;
-      const pick = await vscode.window.showQuickPick(versions.map((h) => ({
-        label: formatTime(h.dateline * 1000), description: `${h.member_name} · ${h.act_name}`, detail: formatBytes(h.filesize), version: h.filehash,
-      })), { placeHolder: vscode.l10n.t('Versions of {0}', baseName(t.path)) });
-      if (!pick) return;
-      const old = toUri(t, RO_SCHEME, pick.version);
-      await vscode.commands.executeCommand('vscode.diff', old, toUri(t), vscode.l10n.t('{0} ({1}) ↔ current', baseName(t.path), pick.label));
-      const restore = vscode.l10n.t('Restore this version');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Showing the version of {0}.', pick.label), restore).then((r) => {
-        if (r === restore) void vscode.commands.executeCommand('docWorkspaces.restoreVersion', { target: toUri(t), version: pick.version });
-      });
+      let version = o?.version;
+      if (!version) {
+        const history = await (await api(t.accountId)).history({ fullpath: t.path, size: 100 });
+        const versions = history.list.filter((h) => h.filehash);
+        if (o) return versions;
+        const pick = await vscode.window.showQuickPick(versions.map((h) => ({
+          label: formatTime(h.dateline * 1000), description: `${h.member_name} · ${h.act_name}`, detail: formatBytes(h.filesize), version: h.filehash,
+        })), { placeHolder: vscode.l10n.t('Versions of {0}', baseName(t.path)) });
+        if (!pick) return;
+        version = pick.version;
+      }
+      const snapshot = toUri(t, RO_SCHEME, version);
+      await vscode.commands.executeCommand('vscode.open', snapshot, { preview: false });
+      return snapshot;
+    }),
+
+    reg('docWorkspaces.compareWithCurrent', async (arg?: unknown) => {
+      const { ref, version } = versionTarget(arg);
+      const title = vscode.l10n.t('{0} (current) ↔ {0} (version {1})', baseName(ref.path), version.slice(0, 8));
+      await vscode.commands.executeCommand('vscode.diff', toUri(ref), toUri(ref, RO_SCHEME, version), title);
     }),
 
     reg('docWorkspaces.restoreVersion', async (arg?: unknown) => {
       const o = isOptions<RestoreVersionArgs>(arg, 'version') ? arg : undefined;
-      const uri = o ? o.target : arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-      const version = o?.version ?? (uri && versionOf(uri));
-      if (!uri || !version) throw new InvalidInputError(vscode.l10n.t('Open a version from File history first.'));
-      const ref = fromUri(uri);
+      const { ref, version } = o ? { ref: fromUri(o.target), version: o.version } : versionTarget(arg);
       const conn = await s.accounts.connection(ref.accountId);
-      // Restoring = writing the old content as a new version: history keeps everything in between.
-      const data = await conn.api.downloadBytes({ fullpath: ref.path, filehash: version });
-      await conn.fs.write(ref.path, data, { create: false, overwrite: true });
+      await withCancellableProgress(vscode.l10n.t('Restoring {0}', baseName(ref.path)), async (signal) => {
+        // Restoring = writing the old content as a new version: history keeps everything in between.
+        const data = await conn.api.downloadBytes({ fullpath: ref.path, filehash: version }, { signal });
+        await conn.fs.write(ref.path, data, { create: false, overwrite: true, signal });
+      });
       changed(ref.accountId, [ref.path]);
       if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('{0} restored.', baseName(ref.path)));
     }),
@@ -128,7 +141,7 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       let restore = o?.restore ?? [];
       let purge = o?.purge ?? [];
       if (!o) {
-        const items = (await gk.recycle({ start: 0, size: 500 })).list;
+        const items = await withCancellableProgress(vscode.l10n.t('Reading the recycle bin'), (signal) => allRecycled(gk, signal));
         const picked = await vscode.window.showQuickPick(items.map((f) => recycleItem(f)), { canPickMany: true, placeHolder: items.length ? vscode.l10n.t('Pick items to restore or delete permanently') : vscode.l10n.t('The recycle bin is empty') });
         if (!picked?.length) return;
         const restoreLabel = vscode.l10n.t('Restore');
@@ -215,8 +228,24 @@ async function recycleAction(s: Services, accountId: string, restore: string[], 
     s.fsp.notify(restore.map((p) => ({ type: vscode.FileChangeType.Created, uri: toUri({ accountId, path: p }) })));
   }
   if (purge.length) await api.delCompletely({ fullpaths: purge });
-  const bin = s.tree.nodeFor(toUri({ accountId, path: '' }));
-  if (bin) s.tree.refresh(bin);
+  s.tree.refreshRecycleBin(accountId);
+}
+
+/** Every item of the recycle bin, page by page (the QuickPick shows them all). */
+function allRecycled(gk: GokuaiApi, signal: AbortSignal): Promise<GkFile[]> {
+  const fetch = offsetPager(async (start, size) => {
+    const r = await gk.recycle({ start, size }, { signal });
+    return { items: r.list, total: r.count };
+  }, 500);
+  return collectPages(fetch, { signal });
+}
+
+/** The file and version a history command acts on: a gokuai-ro URI with `?version=` (argument or active editor). */
+function versionTarget(arg: unknown): { ref: RemoteRef; version: string } {
+  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  const version = uri?.scheme === RO_SCHEME ? versionOf(uri) : undefined;
+  if (!uri || !version) throw new InvalidInputError(vscode.l10n.t('Open a version from File history first.'));
+  return { ref: fromUri(uri), version };
 }
 
 async function lockCommand(s: Services, arg: unknown, multi: unknown, lock: 'lock' | 'unlock'): Promise<void> {
@@ -230,7 +259,7 @@ type ScopeKey = 'filename' | 'tag' | 'content';
 
 /** QuickPick with three toggle buttons for the search scope; results update as you type. */
 function searchQuickPick(s: Services, accountId: string): Promise<GkFile | undefined> {
-  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { file: GkFile }>();
+  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { file?: GkFile }>();
   const scope = new Set<ScopeKey>(['filename', 'tag']);
   const labels: Record<ScopeKey, string> = { filename: vscode.l10n.t('File name'), tag: vscode.l10n.t('Tag'), content: vscode.l10n.t('Full text') };
   const icons: Record<ScopeKey, string> = { filename: 'symbol-file', tag: 'tag', content: 'whole-word' };
@@ -254,8 +283,11 @@ function searchQuickPick(s: Services, accountId: string): Promise<GkFile | undef
         if (mine !== seq) return;
         qp.items = res.list.map((file) => ({ label: file.filename, description: parentPath(file.fullpath) || '/', iconPath: new vscode.ThemeIcon(file.dir ? 'folder' : 'file'), file }));
       }, (e: unknown) => {
-        if (mine === seq) qp.items = [];
         s.log.warn('Search failed', e);
+        if (mine !== seq) return;
+        // Shown in place of the results: an empty list would read as "nothing found".
+        const { message, hint } = describeError(e);
+        qp.items = [{ label: '$(error) ' + message, detail: hint, alwaysShow: true }];
       })
       .finally(() => { if (mine === seq) qp.busy = false; });
   };

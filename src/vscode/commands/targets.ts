@@ -45,10 +45,14 @@ export function targetOf(s: Services, arg: unknown): RemoteTarget {
   return targetsOf(s, arg)[0];
 }
 
-/** The folder a target stands for: itself when it is a folder, else its parent. Asks the server when unsure. */
+/** Whether a target is a file or a folder; asks the server when the caller did not say (a bare Uri). */
+export async function typeOf(s: Services, t: RemoteTarget): Promise<'file' | 'folder'> {
+  return t.type ?? (t.path === '' ? 'folder' : (await (await s.fsp.remoteFs(t.accountId)).stat(t.path)).type);
+}
+
+/** The folder a target stands for: itself when it is a folder, else its parent. */
 export async function folderOf(s: Services, t: RemoteTarget): Promise<RemoteRef> {
-  const type = t.type ?? (t.path === '' ? 'folder' : (await (await s.fsp.remoteFs(t.accountId)).stat(t.path)).type);
-  return { accountId: t.accountId, path: type === 'folder' ? t.path : parentPath(t.path) };
+  return { accountId: t.accountId, path: (await typeOf(s, t)) === 'folder' ? t.path : parentPath(t.path) };
 }
 
 /** Options objects passed by tests and other extensions: `{ target: uri, ... }`. */

@@ -2,20 +2,22 @@ import * as vscode from 'vscode';
 import { refOf, type RemoteTarget } from '../commands/targets';
 import { reportError, withCancellableProgress } from '../commands/wrap';
 import type { Services } from '../services';
-import { moveInto, uploadLocal } from '../transfer';
+import { moveInto, type UploadSource, uploadLocal } from '../transfer';
 import { parentPath, type RemoteRef, toUri } from '../uri';
 import { folderPathOf, type TreeNode } from './nodes';
 
 /** VS Code puts the dragged elements of a tree under this MIME type (tree id, lower-cased). */
 const TREE_MIME = 'application/vnd.code.tree.docworkspaces.tree';
 const URI_LIST = 'text/uri-list';
+/** Special drop type: every dropped file, whatever its own MIME type (the only way files arrive in a browser). */
+const FILES = 'files';
 
 /**
  * Drop files from the OS / Explorer onto a folder = upload; drag nodes inside the tree = move. Dragging nodes out
  * offers their gokuai:// URIs (e.g. to open them in an editor group).
  */
 export class TreeDragAndDrop implements vscode.TreeDragAndDropController<TreeNode> {
-  readonly dropMimeTypes = [TREE_MIME, URI_LIST];
+  readonly dropMimeTypes = [TREE_MIME, FILES, URI_LIST];
   readonly dragMimeTypes = [URI_LIST];
 
   /** Set right after the tree view exists (the services include the view, the view needs this controller). */
@@ -38,9 +40,7 @@ export class TreeDragAndDrop implements vscode.TreeDragAndDropController<TreeNod
         await moveInto(refs, folder);
         return;
       }
-      const list = await data.get(URI_LIST)?.asString();
-      const sources = (list ?? '').split(/\r?\n/).filter((l) => l && !l.startsWith('#')).map((l) => vscode.Uri.parse(l.trim()))
-        .filter((u) => u.scheme === 'file');
+      const sources = await droppedSources(data);
       if (!sources.length) return;
       await withCancellableProgress(vscode.l10n.t('Uploading to {0}', folder.path || '/'), (signal, report) =>
         uploadLocal(s, sources, folder, { signal, report }));
@@ -48,6 +48,27 @@ export class TreeDragAndDrop implements vscode.TreeDragAndDropController<TreeNod
       reportError('Drop', e, s.log, () => s.showLog());
     }
   }
+}
+
+/**
+ * What an OS / Explorer drop carries: files (asFile(): a local uri on the desktop, only name and bytes in a browser)
+ * and a text/uri-list (also folders). The same local file often comes both ways: keep it once.
+ */
+async function droppedSources(data: vscode.DataTransfer): Promise<UploadSource[]> {
+  const files: vscode.DataTransferFile[] = [];
+  data.forEach((item) => {
+    const f = item.asFile();
+    if (f) files.push(f);
+  });
+  const local = new Map<string, vscode.Uri>();
+  for (const f of files) if (f.uri?.scheme === 'file') local.set(f.uri.toString(), f.uri);
+  const list = await data.get(URI_LIST)?.asString();
+  for (const line of (list ?? '').split(/\r?\n/)) {
+    if (!line.trim() || line.startsWith('#')) continue;
+    const uri = vscode.Uri.parse(line.trim());
+    if (uri.scheme === 'file' && !local.has(uri.toString())) local.set(uri.toString(), uri);
+  }
+  return [...local.values(), ...files.filter((f) => f.uri?.scheme !== 'file')];
 }
 
 /** Dropping on a file means its folder; on the account or library, the root. */

@@ -10,7 +10,8 @@ export type TreeNode =
   | { kind: 'account'; id: string; accountId: string }
   | { kind: 'library'; id: string; accountId: string; stat: GkStat }
   | { kind: 'entry'; id: string; accountId: string; entry: Entry }
-  | { kind: 'loadMore'; id: string; accountId: string; parentPath: string }
+  /** "Load more" at the end of a folder listing (`parentPath`) or, with `recycleBin`, of the account's recycle bin. */
+  | { kind: 'loadMore'; id: string; accountId: string; parentPath: string; recycleBin?: true }
   | { kind: 'recycleBin'; id: string; accountId: string }
   | { kind: 'recycled'; id: string; accountId: string; file: GkFile }
   | { kind: 'error'; id: string; accountId: string; error: ErrorDescription; retry?: TreeNode };
