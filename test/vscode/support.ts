@@ -84,3 +84,116 @@ export async function revertActive(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.files.revert');
   await closeAllEditors();
 }
+
+// --- Helpers added for the command / account / conflict suites (additive) ---------------------------------------
+
+/** A message the extension showed through vscode.window.show{Information,Warning,Error}Message. */
+export interface ShownMessage {
+  kind: 'information' | 'warning' | 'error';
+  message: string;
+  modal: boolean;
+  /** Button labels, in order. */
+  items: string[];
+}
+
+type MessageItemLike = string | { title: string };
+const MESSAGE_FNS = { information: 'showInformationMessage', warning: 'showWarningMessage', error: 'showErrorMessage' } as const;
+
+/**
+ * Plays the user for message dialogs while `fn` runs: every message the extension shows is recorded in `shown` and
+ * answered with the button label `answer` returns (undefined = the dialog was dismissed), instead of waiting for a
+ * click nobody can make in a headless run (modals would block forever).
+ *
+ * This stands in for VS Code's UI, not for the extension: the test files live inside the extension's folder, so the
+ * extension host hands them the same `vscode` API object as the extension and the replacement reaches its calls.
+ */
+export async function withDialogs<T>(
+  answer: (m: ShownMessage) => string | undefined,
+  fn: (shown: ShownMessage[]) => Promise<T>,
+): Promise<T> {
+  const win = vscode.window as unknown as Record<string, unknown>;
+  const saved = new Map<string, unknown>();
+  const shown: ShownMessage[] = [];
+  for (const [kind, name] of Object.entries(MESSAGE_FNS) as Array<[ShownMessage['kind'], string]>) {
+    saved.set(name, win[name]);
+    win[name] = (message: string, ...rest: unknown[]) => {
+      const options = rest.length && typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0])
+        ? rest.shift() as vscode.MessageOptions : undefined;
+      const items = rest as MessageItemLike[];
+      const m: ShownMessage = { kind, message, modal: !!options?.modal, items: items.map((i) => (typeof i === 'string' ? i : i.title)) };
+      shown.push(m);
+      const label = answer(m);
+      return Promise.resolve(label === undefined ? undefined : items.find((i) => (typeof i === 'string' ? i : i.title) === label));
+    };
+  }
+  try {
+    return await fn(shown);
+  } finally {
+    for (const [name, f] of saved) win[name] = f;
+  }
+}
+
+/** Runs `fn` with a user (global) setting changed, then restores the previous value. */
+export async function withSetting<T>(key: string, value: unknown, fn: () => Promise<T>): Promise<T> {
+  const dot = key.lastIndexOf('.');
+  const cfg = vscode.workspace.getConfiguration(key.slice(0, dot));
+  const name = key.slice(dot + 1);
+  const before = cfg.inspect(name)?.globalValue;
+  await cfg.update(name, value, vscode.ConfigurationTarget.Global);
+  try {
+    return await fn();
+  } finally {
+    await cfg.update(name, before, vscode.ConfigurationTarget.Global);
+  }
+}
+
+/** The tree item of a node as the hover shows it: resolveTreeItem (when the provider has one) fills in the tooltip. */
+export async function resolvedItem(api: DocWorkspacesApi, node: TreeNode): Promise<vscode.TreeItem> {
+  const item = await api.tree.getTreeItem(node);
+  const resolved = await api.tree.resolveTreeItem?.(item, node, new vscode.CancellationTokenSource().token);
+  return resolved ?? item;
+}
+
+/** Tooltip text of a tree item (plain or Markdown). */
+export function tooltipText(item: vscode.TreeItem): string {
+  const t = item.tooltip;
+  return t instanceof vscode.MarkdownString ? t.value : String(t ?? '');
+}
+
+/** The recycle-bin node of the sandbox library, re-listed so it shows the server's current bin. */
+export async function recycleBinNode(api: DocWorkspacesApi): Promise<TreeNode> {
+  const bin = (await children(api, await libraryNode(api))).find((n) => n.kind === 'recycleBin');
+  assert.ok(bin, 'recycle bin node under the library');
+  await vscode.commands.executeCommand('docWorkspaces.refreshNode', bin);
+  return bin;
+}
+
+/** All text tabs and diff tabs currently open. */
+export function openTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+}
+
+/**
+ * Throws away the unsaved changes of every open document and closes all editors. Unlike revertActive it also copes
+ * with a diff editor in front of the dirty one (closing a dirty editor would wait on a "Save?" dialog).
+ */
+export async function revertAllAndClose(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  await closeAllEditors();
+}
+
+/**
+ * Marks the sandbox's request log now; the returned function lists the requests seen since. Works across the log's
+ * cap (it keeps only the newest entries) by remembering the last entry rather than a count.
+ */
+export function requestsSince(control: GokuaiSandboxControl): () => Array<{ method: string; path: string; status: number }> {
+  const log = () => control.requests;
+  const mark = log()[log().length - 1];
+  return () => {
+    const all = log();
+    return all.slice(mark === undefined ? 0 : all.lastIndexOf(mark) + 1);
+  };
+}

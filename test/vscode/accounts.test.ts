@@ -1,0 +1,221 @@
+// Accounts as a user manages them: adding a library checks the credentials with one call and keeps the secret out of
+// settings, state and the log; removing an account takes it out of the tree and the file system; the sandbox account
+// stays; "Open as workspace folder" mounts the library root.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
+import type { DocWorkspacesApi } from '../../src/vscode/api';
+import { ACCOUNT, children, libraryNode, requestsSince, setup, uriOf, withDialogs } from './support';
+
+let api: DocWorkspacesApi;
+let sandbox: GokuaiSandbox;
+let control: GokuaiSandboxControl;
+let base: string;
+
+/** Credentials of the sandbox library entered as a regular account (a distinct account id, not 'sandbox'). */
+const credentials = () => ({ host: sandbox.host, orgClientId: sandbox.credentials.orgClientId, orgClientSecret: sandbox.credentials.orgClientSecret });
+
+/** Removes the accounts this suite adds: regular accounts pointing at the embedded sandbox. */
+async function removeAdded(): Promise<void> {
+  for (const a of api.accounts.list()) if (!a.sandbox && a.host === sandbox.host) await api.accounts.remove(a.id);
+}
+
+const STAT = '/m-open/1/file/stat';
+
+describe('adding a Gokuai library', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    ({ api, sandbox, control, base } = await setup());
+    await removeAdded();
+  });
+
+  afterEach(removeAdded);
+
+  it('verifies the credentials with exactly one call (stat) and names the account after the library', async () => {
+    const since = requestsSince(control);
+    const info = await api.accounts.addGokuai(credentials());
+    assert.deepStrictEqual(since().map((r) => `${r.method} ${r.path} ${r.status}`), [`POST ${STAT} 200`], 'one stat call, nothing else');
+    assert.notStrictEqual(info.id, ACCOUNT, 'a regular account, not the sandbox one');
+    assert.strictEqual(info.libraryName, sandbox.libraryName, 'the name comes from stat');
+    assert.ok(api.accounts.list().some((a) => a.id === info.id && !a.sandbox), 'listed');
+
+    // The account works: its URIs reach the same library.
+    const root = await vscode.workspace.fs.readDirectory(vscode.Uri.from({ scheme: 'gokuai', authority: info.id, path: '/' }));
+    assert.ok(root.some(([n, t]) => n === base && t === vscode.FileType.Directory), 'the new account lists the library root');
+  });
+
+  it('the Add command with arguments verifies with one call, returns the account id and shows the library in the tree', async () => {
+    const since = requestsSince(control);
+    const id = await vscode.commands.executeCommand<string>('docWorkspaces.addGokuaiLibrary', credentials());
+    assert.deepStrictEqual(since().map((r) => r.path), [STAT]);
+    assert.ok(id && api.accounts.list().some((a) => a.id === id), 'the returned id is a listed account');
+    const node = (await children(api)).find((n) => n.kind === 'account' && n.accountId === id);
+    assert.ok(node, 'the account is a root node of the tree');
+    assert.strictEqual(String((await api.tree.getTreeItem(node)).label), sandbox.libraryName);
+  });
+
+  it('keeps the secret in SecretStorage only: not in the account list (globalState), the settings or the log', async () => {
+    const info = await api.accounts.addGokuai(credentials());
+    const secret = sandbox.credentials.orgClientSecret;
+    // list() is exactly what is persisted in globalState (plus the sandbox entry).
+    assert.ok(!JSON.stringify(api.accounts.list()).includes(secret), 'not in the stored account descriptions');
+    const settings = vscode.workspace.getConfiguration('docWorkspaces');
+    assert.ok(!JSON.stringify(settings).includes(secret), 'not in the settings');
+    // The connection is created after adding (the cache is cleared), and for a regular account the only place it
+    // can get the secret from is SecretStorage: a working call proves the secret is stored there.
+    const fs = await api.getRemoteFs(info.id);
+    assert.strictEqual((await fs.stat(base)).type, 'folder');
+    assert.ok(!(await logDocument()).getText().includes(secret), 'not in the log');
+  });
+
+  it('rejects a wrong secret with a clear message that does not repeat it, and stores nothing', async () => {
+    const bad = { ...credentials(), orgClientSecret: 'wrong-secret-☃-123' };
+    const before = api.accounts.list().length;
+    await withDialogs(() => undefined, async (shown) => {
+      const id = await vscode.commands.executeCommand<string | undefined>('docWorkspaces.addGokuaiLibrary', bad);
+      assert.strictEqual(id, undefined, 'the command reports failure');
+      const errors = shown.filter((m) => m.kind === 'error');
+      assert.strictEqual(errors.length, 1, 'one error notification');
+      assert.match(errors[0].message, /secret|signature|credential/i, `says what is wrong: ${errors[0].message}`);
+      assert.ok(!errors[0].message.includes(bad.orgClientSecret), 'the secret is not shown');
+    });
+    await assert.rejects(api.accounts.addGokuai(bad), (e: Error) => !e.message.includes(bad.orgClientSecret));
+    assert.strictEqual(api.accounts.list().length, before, 'no account was added');
+    // The failure is logged (with the request that failed); neither secret may be in it.
+    const log = await logWhen((t) => /addGokuaiLibrary failed/.test(t), 'the failure in the log');
+    assert.ok(!log.includes(bad.orgClientSecret), 'the wrong secret is not in the log');
+    assert.ok(!log.includes(sandbox.credentials.orgClientSecret), 'nor the right one');
+  });
+});
+
+describe('removing an account', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    ({ api, sandbox, control, base } = await setup());
+  });
+
+  afterEach(removeAdded);
+
+  it('Remove Account with the account id removes it from the list, the tree and the file system, without asking', async () => {
+    const info = await api.accounts.addGokuai(credentials());
+    const uri = vscode.Uri.from({ scheme: 'gokuai', authority: info.id, path: '/' + base });
+    assert.strictEqual((await vscode.workspace.fs.stat(uri)).type, vscode.FileType.Directory);
+
+    await withDialogs(() => undefined, async (shown) => {
+      await vscode.commands.executeCommand('docWorkspaces.removeAccount', info.id);
+      assert.deepStrictEqual(shown.filter((m) => m.modal), [], 'an explicit id needs no confirmation');
+    });
+    assert.ok(!api.accounts.list().some((a) => a.id === info.id), 'gone from the list');
+    assert.ok(!(await children(api)).some((n) => n.accountId === info.id), 'gone from the tree');
+    await assert.rejects(api.getRemoteFs(info.id), 'no connection for a removed account');
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(uri)), (e: unknown) => e instanceof vscode.FileSystemError);
+  });
+
+  it('from the tree it asks first: dismissing keeps the account, "Remove" removes it', async () => {
+    const info = await api.accounts.addGokuai(credentials());
+    const node = (await children(api)).find((n) => n.kind === 'account' && n.accountId === info.id);
+    assert.ok(node);
+
+    await withDialogs(() => undefined, async (shown) => {
+      await vscode.commands.executeCommand('docWorkspaces.removeAccount', node);
+      const modal = shown.filter((m) => m.modal);
+      assert.strictEqual(modal.length, 1, 'a confirmation dialog');
+      assert.ok(modal[0].message.includes(sandbox.libraryName), `names the library: ${modal[0].message}`);
+    });
+    assert.ok(api.accounts.list().some((a) => a.id === info.id), 'dismissed: still there');
+
+    await withDialogs((m) => (m.modal ? 'Remove' : undefined), () => Promise.resolve(vscode.commands.executeCommand('docWorkspaces.removeAccount', node)));
+    assert.ok(!api.accounts.list().some((a) => a.id === info.id), 'confirmed: removed');
+  });
+
+  it('the sandbox account cannot be removed', async () => {
+    await withDialogs(() => 'Remove', () => Promise.resolve(vscode.commands.executeCommand('docWorkspaces.removeAccount', ACCOUNT)));
+    assert.ok(api.accounts.list().some((a) => a.id === ACCOUNT && a.sandbox), 'the sandbox account is still listed');
+    assert.ok(await vscode.workspace.fs.stat(uriOf(base)));
+  });
+});
+
+describe('Open as workspace folder', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    ({ api, sandbox, control, base } = await setup());
+  });
+
+  /**
+   * Adding a folder to this single-folder window turns it into a multi-root workspace, which reloads the window in
+   * VS Code for the Web and would end the test run. So the call to VS Code is recorded instead of performed; the URI
+   * it carries is then checked to be a working mount of the library root.
+   */
+  async function recordAdd(arg: unknown): Promise<Array<{ start: number; deleteCount: number; folders: Array<{ uri: vscode.Uri; name?: string }> }>> {
+    const ws = vscode.workspace as unknown as Record<string, unknown>;
+    const original = ws.updateWorkspaceFolders;
+    const calls: Array<{ start: number; deleteCount: number; folders: Array<{ uri: vscode.Uri; name?: string }> }> = [];
+    ws.updateWorkspaceFolders = (start: number, deleteCount: number, ...folders: Array<{ uri: vscode.Uri; name?: string }>) => {
+      calls.push({ start, deleteCount, folders });
+      return true;
+    };
+    try {
+      await vscode.commands.executeCommand('docWorkspaces.openAsWorkspaceFolder', arg);
+    } finally {
+      ws.updateWorkspaceFolders = original;
+    }
+    return calls;
+  }
+
+  for (const via of ['account id', 'library node'] as const) {
+    it(`adds the library root (gokuai://sandbox/) after the open folders, named after the library (${via})`, async () => {
+      const calls = await recordAdd(via === 'account id' ? ACCOUNT : await libraryNode(api));
+      const open = vscode.workspace.workspaceFolders?.length ?? 0;
+      assert.strictEqual(calls.length, 1, 'one workspace change');
+      assert.strictEqual(calls[0].start, open, 'appended: the folders already open stay');
+      assert.strictEqual(calls[0].deleteCount, 0);
+      assert.strictEqual(calls[0].folders.length, 1);
+      const { uri, name } = calls[0].folders[0];
+      assert.strictEqual(uri.scheme, 'gokuai');
+      assert.strictEqual(uri.authority, ACCOUNT);
+      assert.match(uri.path, /^\/?$/, 'the library root');
+      assert.ok(name?.includes(sandbox.libraryName), `named after the library: ${name}`);
+      const listing = await vscode.workspace.fs.readDirectory(uri);
+      assert.ok(listing.some(([n]) => n === base), 'the mounted root lists the library');
+    });
+  }
+});
+
+/** The document of the extension's log channel ("Doc Workspaces" output, scheme `output`), shown through Show Log. */
+async function logDocument(): Promise<vscode.TextDocument> {
+  const isLog = (d: vscode.TextDocument) => d.uri.scheme === 'output' && /doc-workspaces/i.test(d.uri.toString());
+  let sub: vscode.Disposable | undefined;
+  const opened = new Promise<vscode.TextDocument>((resolve) => {
+    sub = vscode.workspace.onDidOpenTextDocument((d) => { if (isLog(d)) resolve(d); });
+  });
+  try {
+    await vscode.commands.executeCommand('docWorkspaces.showLog');
+    return vscode.workspace.textDocuments.find(isLog) ?? await bounded(opened, 'the log channel opens as a document');
+  } finally {
+    sub?.dispose();
+  }
+}
+
+/** The log text once it satisfies `ready` (the output document follows the log file with a short delay). */
+async function logWhen(ready: (text: string) => boolean, what: string): Promise<string> {
+  const doc = await logDocument();
+  if (ready(doc.getText())) return doc.getText();
+  let sub: vscode.Disposable | undefined;
+  try {
+    return await bounded(new Promise<string>((resolve) => {
+      sub = vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === doc && ready(doc.getText())) resolve(doc.getText()); });
+    }), what);
+  } finally {
+    sub?.dispose();
+  }
+}
+
+/** Fails after 10 s instead of hanging the suite (an upper bound, not a synchronisation delay). */
+function bounded<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out waiting: ${what}`)), 10_000); });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
