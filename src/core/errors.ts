@@ -120,3 +120,12 @@ export async function unlessNotFound<T>(p: Promise<T>): Promise<T | undefined> {
     throw e;
   }
 }
+
+/**
+ * The same kind of error (kind, status, vendor code kept; the original as `cause`) with a message that says what
+ * state a multi-step operation left behind: `<message>: <original message>`.
+ */
+export function rewrapError(e: unknown, message: string): DocError {
+  if (!(e instanceof DocError)) return new DocError('Server', `${message}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  return new DocError(e.kind, `${message}: ${e.message}`, { status: e.status, vendorCode: e.vendorCode, cause: e });
+}

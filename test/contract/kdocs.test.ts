@@ -13,11 +13,11 @@ import {
 } from '../../src/core/errors';
 import { type FetchLike, HttpClient } from '../../src/core/http';
 import { startKdocsSandbox, type KdocsSandbox } from '../../src/sandbox';
-import { KdocsClient, type KdocsClientOptions } from '../../src/vendors/kdocs/client';
+import type { KdocsClient, KdocsClientOptions } from '../../src/vendors/kdocs/client';
 import { KdocsTokenManager, storedTokens } from '../../src/vendors/kdocs/oauth';
 import { appSpace, KdocsRemoteFs, personalSpace } from '../../src/vendors/kdocs/remotefs';
-import { KD_SCOPES } from '../../src/vendors/kdocs/wire';
 import { memoryLogger } from '../unit/support';
+import { sandboxClient, signedInClient, signIn } from './kdocs-support';
 
 const APP = {
   readme: 'README.txt',
@@ -43,27 +43,12 @@ describe('Kingsoft Docs client against the sandbox', function () {
   let tokens: KdocsTokenManager;
   let client: KdocsClient;
 
-  const base = (extra: KdocsClientOptions = {}, appKey?: string) => new KdocsClient(
-    { host: sb.host, appId: sb.credentials.appId, appKey: appKey ?? sb.credentials.appKey },
-    { logger, retry: { baseMs: 5, maxDelayMs: 20 }, rateLimit: { perSecond: 1000, burst: 1000 }, poll: { intervalMs: 5, maxIntervalMs: 20 }, ...extra },
-  );
-
-  /** The whole OAuth dance: authorize page (auto-approved) -> redirect with code -> token exchange. */
-  async function signIn(c: KdocsClient) {
-    const url = c.authorizeUrl({ redirectUri: 'http://127.0.0.1:1/callback', scopes: [...KD_SCOPES], state: 's-1' });
-    const res = await nodeFetch(url, { redirect: 'manual' });
-    assert.strictEqual(res.status, 302);
-    const back = new URL(res.headers.get('location')!);
-    assert.strictEqual(back.searchParams.get('state'), 's-1');
-    return c.exchangeCode(back.searchParams.get('code')!);
-  }
+  const base = (extra: KdocsClientOptions = {}, appKey?: string) => sandboxClient(sb, logger, extra, appKey);
 
   before(async () => {
     sb = await startKdocsSandbox();
     tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'dw-kd-contract-'));
-    const oauthClient = base();
-    tokens = new KdocsTokenManager(oauthClient, storedTokens(await signIn(oauthClient), Date.now()));
-    client = base({ accessToken: () => tokens.accessToken(), onTokenExpired: (t) => tokens.refresh(t) });
+    ({ client, tokens } = await signedInClient(sb, logger));
   });
   after(async () => {
     await sb.close();

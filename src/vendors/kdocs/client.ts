@@ -7,7 +7,9 @@
  *   when the server says it expired, the refresh hook runs once and the call is replayed.
  * - Answers are `{"code":0,"data":...}`; any non-zero code (whatever the HTTP status) becomes a typed DocError.
  */
-import { BadResponseError, NotFoundError, AlreadyExistsError, ServerError, UnauthorizedError } from '../../core/errors';
+import {
+  AlreadyExistsError, BadResponseError, ForbiddenError, InvalidInputError, NotFoundError, ServerError, UnauthorizedError,
+} from '../../core/errors';
 import { readAllBody, saveBodyToFile } from '../../core/download';
 import type { HttpBody, HttpResponse } from '../../core/http';
 import type { CallOptions, ProgressFn } from '../../core/model';
@@ -573,21 +575,41 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
     await saveBodyToFile(await this.getDownload(space, fileToken, o), localPath, `download of ${fileToken}`, o);
   }
 
+  /** Content of an app-space file's older version via its temporary download URL (refreshed once when expired). */
+  async downloadVersionBytes(fileToken: string, version: number, o?: CallOptions): Promise<Uint8Array> {
+    const what = `download of version ${version} of ${fileToken}`;
+    const res = await this.fetchTemporary(what, async () => (await this.appVersionDownloadUrl(fileToken, version, o)).url, o);
+    return readAllBody(res, what, o);
+  }
+
   private getDownload(space: 'personal' | 'appspace', fileToken: string, o?: CallOptions): Promise<HttpResponse> {
-    const what = `download of ${fileToken}`;
     const getUrl = async () => (space === 'personal' ? await this.personalDownloadUrl(fileToken, o) : await this.appDownloadUrl(fileToken, o)).url;
-    // An expired URL is 40302 in the sandbox (HTTP 403); other storages answer 404/410: all refresh the URL once.
+    return this.fetchTemporary(`download of ${fileToken}`, getUrl, o);
+  }
+
+  /** GET of a temporary URL. An expired one is 40302 in the sandbox (HTTP 403); other storages answer 404/410: all refresh it once. */
+  private fetchTemporary(what: string, getUrl: () => Promise<string>, o?: CallOptions): Promise<HttpResponse> {
     return this.openDownload(what, getUrl, (res) => kdocsError(res.status, parseKdError(res.body), what, res.headers), o);
   }
 
-  /** Polls a batch / async-upload task until it succeeds (its result) or fails (typed error). */
-  waitTask(space: 'personal' | 'appspace' | 'asyncUpload', taskId: string, o?: CallOptions): Promise<unknown> {
+  /**
+   * Polls a batch / async-upload task until it succeeds (its result) or fails (typed error). `onProgress` gets the
+   * server's percentage (done, 100) after every poll that reports one.
+   */
+  waitTask(
+    space: 'personal' | 'appspace' | 'asyncUpload', taskId: string, o?: CallOptions & { onProgress?: ProgressFn },
+  ): Promise<unknown> {
     const poll = space === 'personal' ? (id: string) => this.personalTask(id, o)
       : space === 'appspace' ? (id: string) => this.appTask(id, o) : (id: string) => this.appAsyncUploadStatus(id, o);
     return this.pollServerTask<unknown>(async () => {
       const t = await poll(taskId);
       if (t.status === 'failed') throw taskError(t.error);
-      return t.status === 'success' ? { done: true, value: t.result } : { done: false };
+      if (t.status === 'success') {
+        o?.onProgress?.(100, 100);
+        return { done: true, value: t.result };
+      }
+      if (t.progress !== undefined) o?.onProgress?.(Math.min(99, Math.max(0, t.progress)), 100);
+      return { done: false };
     }, 'Kingsoft Docs task', o);
   }
 }
@@ -644,5 +666,7 @@ function taskError(msg: string | undefined) {
   const m = msg ?? 'unknown error';
   if (/not found/i.test(m)) return new NotFoundError(`Kingsoft Docs task failed: ${m}`);
   if (/exist/i.test(m)) return new AlreadyExistsError(`Kingsoft Docs task failed: ${m}`);
+  if (/itself/i.test(m)) return new InvalidInputError(`Kingsoft Docs task failed: ${m}`);
+  if (/share right|permission|forbidden/i.test(m)) return new ForbiddenError(`Kingsoft Docs task failed: ${m}`);
   return new ServerError(`Kingsoft Docs task failed: ${m}`);
 }

@@ -1,5 +1,14 @@
 export { KdocsClient, KDOCS_ENDPOINTS, KDOCS_OAUTH_PATHS, type KdocsClientOptions } from './client';
 export { KdocsRemoteFs, appSpace, isOnlineDoc, personalSpace, toEntry, type KdSpace } from './remotefs';
+export {
+  KdocsOperations, KD_BLANK_TYPES, isCopyName,
+  type BatchOptions, type BatchResult, type KdSpaceName, type PageOptions, type PersonalSection, type ShareOptions,
+  type TokenBatchResult,
+} from './operations';
+export { TOKEN_SEGMENT, isTokenPath, parsePath, tokenPath, type ParsedPath } from './tokenpath';
 export { KdocsTokenManager, storedTokens, type KdStoredTokens } from './oauth';
 export type { KdocsApi, KdocsCredentials, KdocsOAuth } from './api';
-export { KD_SCOPES, type KdScope, type KdTokenPair } from './wire';
+export {
+  KD_SCOPES, type KdEditToken, type KdFile, type KdLink, type KdLinkMember, type KdScope, type KdTokenPair, type KdUsage,
+  type KdUser, type KdVersion,
+} from './wire';

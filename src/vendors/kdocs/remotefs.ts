@@ -8,9 +8,16 @@
  * original's share links would not follow it). So personal files are read-only entries, `write` onto one explains why,
  * and the UI offers two explicit composites instead: `saveAsNew` (a new file next to it) and `replace` (new file
  * takes the name, the original goes to the recycle bin).
+ *
+ * Items that come from listings without paths (recent, starred, app folder, search results, files shared by others)
+ * are addressed by token paths, `~token/<file_token>/<name>[/<child>...]` (tokenpath.ts): `entryOf(kdFile)` gives
+ * their Entry, and every method accepts such paths like plain ones. Token paths are stable across restarts and always
+ * the same for the same item, so the glue can use them in URIs (`kdocs://<account>/personal/~token/<t>/报告.docx`);
+ * they are not rewritten to a folder path even when one is known, since one document must not have two URIs.
+ * `tokenOf(path)` / `folderTokenOf(path)` give the file token behind any path for the token-based APIs.
  */
 import {
-  AlreadyExistsError, ConflictError, DocError, InvalidInputError, isDocError, NotFoundError, unlessNotFound,
+  AlreadyExistsError, ConflictError, InvalidInputError, isDocError, NotFoundError, rewrapError, unlessNotFound,
   UnsupportedError,
 } from '../../core/errors';
 import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
@@ -19,6 +26,7 @@ import { baseName, joinPath, normalizePath, numberedName, parentPath, rootEntry,
 import type { RemoteFs } from '../../core/remote';
 import type { KdSource } from './api';
 import type { KdocsClient } from './client';
+import { parsePath, TOKEN_SEGMENT, tokenPath } from './tokenpath';
 import { type KdFile, type KdPage, toKdFile, toPage } from './wire';
 
 /** What the path logic needs from one kdocs space. Folder token `undefined` = the root. */
@@ -92,23 +100,74 @@ export function personalSpace(c: KdocsClient): KdSpace {
 
 const LIST_PAGE = 100;
 
+/** Where new files next to a path go: the folder token (undefined = root) and the path a new item gets there. */
+interface Place {
+  folder: string | undefined;
+  pathFor(f: KdFile): string;
+}
+
 export class KdocsRemoteFs implements RemoteFs {
   /** path -> token of entries seen (folders and files). */
   private readonly tokens = new Map<string, string>();
+  /** token -> parent folder token (undefined = root), when an answer said so; places new files next to token paths. */
+  private readonly parents = new Map<string, string | undefined>();
 
-  constructor(private readonly client: KdocsClient, private readonly space: KdSpace) {}
+  constructor(private readonly client: KdocsClient, readonly space: KdSpace) {}
+
+  // ---------------------------------------------------------------- tokens and entries (public helpers)
+
+  /** File token of the item at `path` (plain or token path). InvalidInputError for the root, NotFoundError when missing. */
+  async tokenOf(path: string, o?: CallOptions): Promise<string> {
+    const p = normalizePath(path);
+    if (p === '') throw new InvalidInputError('The root folder has no file token');
+    return (await this.resolve(p, o)).token;
+  }
+
+  /** Token of the folder at `path` (undefined = the root); InvalidInputError when it is a file or a placeholder. */
+  async folderTokenOf(path: string, o?: CallOptions): Promise<string | undefined> {
+    const p = normalizePath(path);
+    if (p === '') return undefined;
+    const r = await this.resolve(p, o);
+    if (r.entry.type !== 'folder') throw new InvalidInputError(`"${p}" is not a folder`);
+    return r.token;
+  }
+
+  /**
+   * Entry of an item from a listing without paths (recent, starred, app folder, search), at its token path
+   * (tokenpath.ts): every method of this RemoteFs accepts that path, and it is the same for the same item every time.
+   */
+  entryOf(f: KdFile): Entry {
+    return this.remember(f, tokenPath(f.token, f.name));
+  }
+
+  /** Entry of an item the caller just got from the API for folder path `dir` (remembered for later lookups). */
+  entryIn(dir: string, f: KdFile): Entry {
+    return this.remember(f, joinPath(normalizePath(dir), f.name));
+  }
+
+  /** Forgets what is cached for a path and below (after changes made outside this object). */
+  invalidate(path: string): void {
+    this.forget(normalizePath(path));
+  }
 
   // ---------------------------------------------------------------- reading
 
   async stat(path: string, o?: CallOptions): Promise<Entry> {
     const p = normalizePath(path);
     if (p === '') return rootEntry();
+    if (parsePath(p).kind === 'placeholder') return placeholderEntry(p);
     return (await this.resolve(p, o)).entry;
   }
 
   async list(path: string, cursor?: string, o?: CallOptions & { pageSize?: number }): Promise<Page<Entry>> {
     const p = normalizePath(path);
-    const folder = await this.folderToken(p, o);
+    const parsed = parsePath(p);
+    if (parsed.kind === 'placeholder') {
+      // `~token/<t>` holds just the item itself; `~token` holds nothing.
+      const items = parsed.token && !cursor ? [this.entryOf(await this.space.info(parsed.token, o))] : [];
+      return { items };
+    }
+    const folder = await this.folderTokenOf(p, o);
     const offset = parseCursor(cursor);
     const page = await this.space.list(folder, offset, o?.pageSize ?? LIST_PAGE, o);
     const items = page.items.map((f) => this.remember(f, joinPath(p, f.name)));
@@ -159,26 +218,26 @@ export class KdocsRemoteFs implements RemoteFs {
     }
     if (!o.create) throw new NotFoundError(`"${p}" does not exist`);
     if (o.expectedVersion !== undefined) throw new ConflictError(`"${p}" was deleted on the server`);
-    return this.createIn(parentPath(p), baseName(p), source, o);
+    return this.createAt(await this.folderPlace(parentPath(p), o), baseName(p), source, o);
   }
 
   /**
    * Saves `data` as a new file next to `path` under the first free `name (n).ext`; the file at `path` stays as it is.
-   * For personal files, whose content cannot be updated in place.
+   * For personal files, whose content cannot be updated in place. Next to a token path, the result has a token path.
    */
   async saveAsNew(path: string, data: Uint8Array, o: CallOptions & { onProgress?: ProgressFn } = {}): Promise<Entry> {
     const p = normalizePath(path);
-    if (p === '') throw new InvalidInputError('The root is a folder');
-    const dir = parentPath(p);
-    return this.createIn(dir, await this.freeName(dir, baseName(p), o), { data }, o);
+    const { token } = await this.resolveFile(p, o);
+    const place = await this.siblingPlace(p, token, o);
+    return this.createAt(place, await this.freeName(place.folder, baseName(p), o), { data }, o);
   }
 
   /**
    * Replaces the file at `path` by a new file with `data`, in an order that never loses content: (1) upload under a
    * free `name (n).ext` next to it, (2) move the original to the recycle bin, (3) rename the new file to the
-   * original name. The result is a different file: the original's share links do not follow it. ConflictError (and
-   * nothing uploaded) when `expectedVersion` is given and the file changed meanwhile. When step 2 or 3 fails the
-   * error says where the new content is.
+   * original name. The result is a different file: the original's share links do not follow it (for a token path the
+   * returned entry's path names the new token). ConflictError (and nothing uploaded) when `expectedVersion` is given
+   * and the file changed meanwhile. When step 2 or 3 fails the error says where the new content is.
    */
   async replace(
     path: string, data: Uint8Array, o: CallOptions & { expectedVersion?: string; onProgress?: ProgressFn } = {},
@@ -186,33 +245,58 @@ export class KdocsRemoteFs implements RemoteFs {
     const p = normalizePath(path);
     const old = await this.resolveFile(p, o);
     checkVersion(p, old.entry, o.expectedVersion);
-    const dir = parentPath(p);
-    const fresh = await this.createIn(dir, await this.freeName(dir, baseName(p), o), { data }, o);
+    const place = await this.siblingPlace(p, old.token, o);
+    const name = baseName(p);
+    const fresh = await this.createAt(place, await this.freeName(place.folder, name, o), { data }, o);
     try {
       await this.space.trash(old.token, o);
     } catch (e) {
-      throw rewrap(e, `Replacing "${p}" stopped: the original could not be moved to the recycle bin and is unchanged; the new content is in "${fresh.path}"`);
+      throw rewrapError(e, `Replacing "${p}" stopped: the original could not be moved to the recycle bin and is unchanged; the new content is in "${fresh.path}"`);
     }
     this.forget(p);
     try {
-      await this.space.rename(fresh.id!, baseName(p), o);
+      await this.space.rename(fresh.id!, name, o);
     } catch (e) {
-      throw rewrap(e, `Replacing "${p}" stopped: the original is in the recycle bin and the new content is in "${fresh.path}" (renaming it failed)`);
+      throw rewrapError(e, `Replacing "${p}" stopped: the original is in the recycle bin and the new content is in "${fresh.path}" (renaming it failed)`);
     }
     this.forget(fresh.path);
-    this.tokens.set(p, fresh.id!);
-    return (await this.resolve(p, o)).entry;
+    const target = parsePath(p).kind === 'anchored' ? tokenPath(fresh.id!, name) : p;
+    this.tokens.set(target, fresh.id!);
+    return (await this.resolve(target, o)).entry;
   }
 
-  /** Uploads a new file into folder `dir`. The server may pick "name (1)" when the name was taken meanwhile. */
-  private async createIn(dir: string, name: string, source: KdSource, o: CallOptions & { onProgress?: ProgressFn }): Promise<Entry> {
-    const f = await this.space.create(await this.folderToken(dir, o), name, source, o);
-    return this.remember(f, joinPath(dir, f.name));
+  /** Creates a file in `place`. The server may pick "name (1)" when the name was taken meanwhile. */
+  private async createAt(place: Place, name: string, source: KdSource, o: CallOptions & { onProgress?: ProgressFn }): Promise<Entry> {
+    const f = await this.space.create(place.folder, name, source, o);
+    return this.remember(f, place.pathFor(f));
   }
 
-  /** The first `name (n).ext` that no entry of folder `dir` has. */
-  private async freeName(dir: string, name: string, o?: CallOptions): Promise<string> {
-    const taken = new Set((await this.listAll(dir, o)).map((e) => e.name));
+  /** New items in folder path `dir` get paths below it. */
+  private async folderPlace(dir: string, o?: CallOptions): Promise<Place> {
+    const folder = await this.folderTokenOf(dir, o);
+    return { folder, pathFor: (f) => joinPath(dir, f.name) };
+  }
+
+  /** Where new files next to the file at `p` (whose token is `token`) go. */
+  private async siblingPlace(p: string, token: string, o?: CallOptions): Promise<Place> {
+    const dir = parentPath(p);
+    if (parsePath(dir).kind !== 'placeholder') return this.folderPlace(dir, o);
+    // `p` is the token path of the item itself: its folder is what the API told about it.
+    if (!this.parents.has(token)) this.remember(await this.space.info(token, o), p);
+    if (!this.parents.has(token)) {
+      throw new UnsupportedError(`Kingsoft Docs does not tell which folder "${baseName(p)}" is in: open it from its folder to save next to it`);
+    }
+    return { folder: this.parents.get(token), pathFor: (f) => tokenPath(f.token, f.name) };
+  }
+
+  /** The first `name (n).ext` that no item of the folder has. */
+  private async freeName(folder: string | undefined, name: string, o?: CallOptions): Promise<string> {
+    const taken = new Set<string>();
+    for (let offset: number | undefined = 0; offset !== undefined;) {
+      const page: KdPage<KdFile> = await this.space.list(folder, offset, LIST_PAGE, o);
+      for (const f of page.items) taken.add(f.name);
+      offset = page.nextOffset;
+    }
     for (let n = 1; ; n++) {
       const candidate = numberedName(name, n);
       if (!taken.has(candidate)) return candidate;
@@ -223,7 +307,7 @@ export class KdocsRemoteFs implements RemoteFs {
     const p = normalizePath(path);
     if (p === '') throw new AlreadyExistsError('The root folder exists');
     if (await this.tryResolve(p, o)) throw new AlreadyExistsError(`"${p}" already exists`);
-    const token = await this.space.mkdir(await this.folderToken(parentPath(p), o), baseName(p), o);
+    const token = await this.space.mkdir(await this.folderTokenOf(parentPath(p), o), baseName(p), o);
     this.tokens.set(p, token);
     return (await this.resolve(p, o)).entry;
   }
@@ -242,8 +326,11 @@ export class KdocsRemoteFs implements RemoteFs {
     if (src === '' || dst === '') throw new InvalidInputError('Cannot rename the root folder');
     if (src === dst) return;
     const { token } = await this.resolve(src, o);
+    const moving = parentPath(src) !== parentPath(dst);
+    // The target folder is checked before anything at the target is cleared away.
+    const folder = moving ? await this.folderTokenOf(parentPath(dst), o) : undefined;
     await this.clearTarget(dst, o);
-    if (parentPath(src) !== parentPath(dst)) await this.space.move(token, await this.folderToken(parentPath(dst), o), o);
+    if (moving) await this.space.move(token, folder, o);
     // Renaming by token after the move also fixes a "name (1)" the server may have picked in the new folder.
     const moved = await this.space.info(token, o);
     if (moved.name !== baseName(dst)) await this.space.rename(token, baseName(dst), o);
@@ -256,8 +343,9 @@ export class KdocsRemoteFs implements RemoteFs {
     const dst = normalizePath(to);
     if (src === '' || dst === '') throw new InvalidInputError('Cannot copy the root folder');
     const { token } = await this.resolve(src, o);
+    const folder = await this.folderTokenOf(parentPath(dst), o);
     await this.clearTarget(dst, o);
-    this.tokens.set(dst, await this.space.copy(token, await this.folderToken(parentPath(dst), o), baseName(dst), o));
+    this.tokens.set(dst, await this.space.copy(token, folder, baseName(dst), o));
   }
 
   /** Makes room at `dst`: AlreadyExistsError without overwrite, else the old entry goes to the recycle bin. */
@@ -278,20 +366,16 @@ export class KdocsRemoteFs implements RemoteFs {
     return r;
   }
 
-  /** Folder token of a path (undefined = root); NotFoundError / InvalidInputError when it is missing or a file. */
-  private async folderToken(p: string, o?: CallOptions): Promise<string | undefined> {
-    if (p === '') return undefined;
-    const r = await this.resolve(p, o);
-    if (r.entry.type !== 'folder') throw new InvalidInputError(`"${p}" is not a folder`);
-    return r.token;
-  }
-
   private tryResolve(p: string, o?: CallOptions): Promise<{ token: string; entry: Entry } | undefined> {
     return unlessNotFound(this.resolve(p, o));
   }
 
-  /** Token and fresh entry of a path; a stale cache entry costs one fresh walk. */
+  /** Token and fresh entry of a (non-root) path; a stale cache entry costs one fresh walk. */
   private async resolve(p: string, o?: CallOptions): Promise<{ token: string; entry: Entry }> {
+    const parsed = parsePath(p);
+    if (parsed.kind === 'placeholder') {
+      throw new InvalidInputError(`"${p}" is no file or folder (token paths are ${TOKEN_SEGMENT}/<file token>/<name>)`);
+    }
     const cached = this.tokens.get(p);
     if (cached) {
       try {
@@ -302,15 +386,21 @@ export class KdocsRemoteFs implements RemoteFs {
       }
       this.forget(p);
     }
-    let folder: string | undefined;
     let at = '';
     let found: KdFile | undefined;
-    for (const name of p.split('/')) {
+    const names = parsed.kind === 'plain' ? parsed.names : parsed.rest;
+    if (parsed.kind === 'anchored') {
+      at = parsed.anchor;
+      found = await this.space.info(parsed.token, o);
+      // The name is part of the address: an item renamed elsewhere is not found under its old name (as for folders).
+      if (found.name !== parsed.name) throw new NotFoundError(`"${at}" does not exist (the item is now called "${found.name}")`);
+      this.remember(found, at);
+    }
+    for (const name of names) {
       if (found && found.type !== 'folder') throw new NotFoundError(`"${p}" does not exist ("${at}" is a file)`);
       at = joinPath(at, name);
-      found = await this.findChild(folder, at, name, o);
+      found = await this.findChild(found?.token, at, name, o);
       if (!found) throw new NotFoundError(`"${p}" does not exist`);
-      folder = found.token;
     }
     return { token: found!.token, entry: this.remember(found!, p) };
   }
@@ -323,6 +413,7 @@ export class KdocsRemoteFs implements RemoteFs {
       let hit: KdFile | undefined;
       for (const f of page.items) {
         this.tokens.set(joinPath(dir, f.name), f.token);
+        this.noteParent(f);
         if (f.name === name && !hit) hit = f;
       }
       if (hit) return hit;
@@ -333,16 +424,37 @@ export class KdocsRemoteFs implements RemoteFs {
 
   private remember(f: KdFile, p: string): Entry {
     this.tokens.set(p, f.token);
+    this.noteParent(f);
     const e = toEntry(f, p, this.space.versionOf);
     // Without an in-place update, saving over a file is not possible: the UI offers saveAsNew / replace instead.
     if (e.type === 'file' && !this.space.update) e.readonly = true;
     return e;
   }
 
+  private noteParent(f: KdFile): void {
+    const parent = parentOf(f);
+    if (parent !== null) this.parents.set(f.token, parent);
+  }
+
   /** Drops a path and everything below it from the cache. */
   private forget(p: string): void {
     for (const k of [...this.tokens.keys()]) if (k === p || k.startsWith(p + '/')) this.tokens.delete(k);
   }
+}
+
+/** `~token` and `~token/<t>`: read-only folders without files (tokenpath.ts). */
+function placeholderEntry(p: string): Entry {
+  return { ...rootEntry(), name: baseName(p), path: p, readonly: true };
+}
+
+/** Parent folder token of an item: undefined = the root ('' or '0'), null = the answer does not say. */
+function parentOf(f: KdFile): string | undefined | null {
+  for (const key of ['parent_token', 'parent_id', 'parentid']) {
+    if (!(key in f.raw)) continue;
+    const v = f.raw[key];
+    return v === '' || v === '0' || v === 0 || v === null || v === undefined ? undefined : String(v);
+  }
+  return null;
 }
 
 /** Online documents (智能文档, 智能表格, 多维表格): they live only online, their bytes are no editable format. */
@@ -387,10 +499,4 @@ function noInPlaceUpdate(p: string): string {
   return `"${p}" is a Kingsoft Docs personal file, whose content the API cannot update in place (uploading again would `
     + 'make a second file that the share links do not follow). Use "Save as New File" to keep both, or "Replace" to '
     + 'upload it and move the original to the recycle bin (its share links stop working).';
-}
-
-/** The same kind of error with a message that says what state a multi-step operation left behind. */
-function rewrap(e: unknown, message: string): DocError {
-  if (!(e instanceof DocError)) return new DocError('Server', `${message}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  return new DocError(e.kind, `${message}: ${e.message}`, { status: e.status, vendorCode: e.vendorCode, cause: e });
 }

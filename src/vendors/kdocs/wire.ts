@@ -28,6 +28,8 @@ export interface KdFile {
   creator?: string;
   modifier?: string;
   contentType?: string;
+  /** Unix seconds when it went to the recycle bin (recycle-bin listings only). */
+  deletedTime?: number;
   raw: KdRaw;
 }
 
@@ -46,8 +48,12 @@ export interface KdLink {
   /** Unix seconds, 0 = never. */
   expireTime?: number;
   extPermList?: string[];
+  /** Collaborators added to the link (`members`), when the answer lists them. */
+  members?: KdLinkMember[];
   raw: KdRaw;
 }
+
+export interface KdLinkMember { userId: string; permission: string }
 
 export type KdTaskState = 'running' | 'success' | 'failed';
 export interface KdTask { taskId: string; status: KdTaskState; progress?: number; result?: unknown; error?: string }
@@ -128,8 +134,14 @@ export function toKdFile(raw: unknown): KdFile | undefined {
     creator: str(isRaw(raw.creator) ? raw.creator.name : raw.creator, raw.creator_id),
     modifier: str(isRaw(raw.modifier) ? raw.modifier.name : raw.modifier, raw.modifier_id),
     contentType: str(raw.content_type, raw.mime_type),
+    ...withDeletedTime(num(raw.deleted_time, raw.delete_time, raw.deleted_at)),
     raw,
   };
+}
+
+/** Only recycle-bin items have the field, so other items keep their exact shape. */
+function withDeletedTime(v: number | undefined): { deletedTime?: number } {
+  return v === undefined ? {} : { deletedTime: seconds(v) };
 }
 
 /** The item array of a list answer (`files`, `list`, `items`... or the data itself). */
@@ -191,8 +203,15 @@ export function toLink(data: unknown): KdLink | undefined {
     status: str(data.status),
     expireTime: num(data.expire_time, data.expire_period),
     extPermList: Array.isArray(ext) ? ext.map(String) : undefined,
+    members: Array.isArray(data.members) ? data.members.map(toMember).filter((m): m is KdLinkMember => m !== undefined) : undefined,
     raw: data,
   };
+}
+
+function toMember(raw: unknown): KdLinkMember | undefined {
+  if (!isRaw(raw)) return undefined;
+  const userId = str(raw.user_id, raw.userid, raw.id);
+  return userId ? { userId, permission: str(raw.permission, raw.link_permission) ?? 'read' } : undefined;
 }
 
 export function toTask(data: unknown, fallbackId = ''): KdTask | undefined {

@@ -1,0 +1,37 @@
+/**
+ * Shared setup of the kdocs contract tests: a sandbox, a signed-in client (the whole OAuth flow through the
+ * auto-approving authorize page) and fast retry/poll settings.
+ */
+import * as assert from 'assert';
+import nodeFetch from 'node-fetch';
+import type { Logger } from '../../src/core/log';
+import type { KdocsSandbox } from '../../src/sandbox';
+import { KdocsClient, type KdocsClientOptions } from '../../src/vendors/kdocs/client';
+import { KdocsTokenManager, storedTokens } from '../../src/vendors/kdocs/oauth';
+import { KD_SCOPES, type KdTokenPair } from '../../src/vendors/kdocs/wire';
+
+/** A client for the sandbox with test-speed retries and polling; no sign-in unless `extra` brings a token. */
+export function sandboxClient(sb: KdocsSandbox, logger: Logger, extra: KdocsClientOptions = {}, appKey?: string): KdocsClient {
+  return new KdocsClient(
+    { host: sb.host, appId: sb.credentials.appId, appKey: appKey ?? sb.credentials.appKey },
+    { logger, retry: { baseMs: 5, maxDelayMs: 20 }, rateLimit: { perSecond: 1000, burst: 1000 }, poll: { intervalMs: 5, maxIntervalMs: 20 }, ...extra },
+  );
+}
+
+/** The whole OAuth dance: authorize page (auto-approved) -> redirect with code -> token exchange. */
+export async function signIn(c: KdocsClient): Promise<KdTokenPair> {
+  const url = c.authorizeUrl({ redirectUri: 'http://127.0.0.1:1/callback', scopes: [...KD_SCOPES], state: 's-1' });
+  const res = await nodeFetch(url, { redirect: 'manual' });
+  assert.strictEqual(res.status, 302);
+  const back = new URL(res.headers.get('location')!);
+  assert.strictEqual(back.searchParams.get('state'), 's-1');
+  return c.exchangeCode(back.searchParams.get('code')!);
+}
+
+/** A signed-in client whose expired access tokens are refreshed silently, and its token manager. */
+export async function signedInClient(sb: KdocsSandbox, logger: Logger): Promise<{ client: KdocsClient; tokens: KdocsTokenManager }> {
+  const oauth = sandboxClient(sb, logger);
+  const tokens = new KdocsTokenManager(oauth, storedTokens(await signIn(oauth), Date.now()));
+  const client = sandboxClient(sb, logger, { accessToken: () => tokens.accessToken(), onTokenExpired: (t) => tokens.refresh(t) });
+  return { client, tokens };
+}
