@@ -116,7 +116,7 @@ export interface KdocsSandboxControl {
   malformNext(count: number, pathIncludes?: string): void;
   /** Delay every response by `ms` (0 turns it off). */
   setLatency(ms: number): void;
-  /** Clear all misbehaviour (not quotas). State stays. */
+  /** Clear all misbehaviour (not quotas), pending failTaskItem marks included. State stays. */
   resetMisbehaviour(): void;
 
   /**
@@ -142,6 +142,13 @@ export interface KdocsSandboxControl {
   setDateSkewWindow(sec: number): void;
   /** Status polls an async task needs before it completes (default 3; the last poll runs it). */
   setTaskSteps(steps: number): void;
+  /**
+   * The next batch task (copy, move or delete, in `space`) that names the live file or folder at `path` reports that
+   * item as failed with `message` (default 'file is locked by another operation', code 50000) and leaves it untouched;
+   * its other items are processed, the task ends `failed` with a per-file `result.results` list (src/sandbox/kdocs/
+   * tasks.ts documents the shape). One-shot per call; cleared by resetMisbehaviour. Throws when `path` is not live.
+   */
+  failTaskItem(space: KdocsSpace, path: string, message?: string): void;
 
   // --- direct state access; `path` is '/'-separated from the space's root ---
   readFile(space: KdocsSpace, path: string): Buffer | undefined;

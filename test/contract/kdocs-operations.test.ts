@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import nodeFetch from 'node-fetch';
 import {
-  AlreadyExistsError, CancelledError, ForbiddenError, InvalidInputError, NotFoundError, RateLimitedError,
+  AlreadyExistsError, CancelledError, ForbiddenError, InvalidInputError, NotFoundError, RateLimitedError, ServerError,
 } from '../../src/core/errors';
 import { startKdocsSandbox, type KdocsSandbox } from '../../src/sandbox';
 import type { KdocsClient } from '../../src/vendors/kdocs/client';
@@ -221,6 +221,39 @@ describe('Kingsoft Docs operations against the sandbox', function () {
       await ops.deleteMany('appspace', [`${a}/three.md`], { permanent: true });
       assert.ok(!sb.control.exists('appspace', `${a}/three.md`) && !sb.control.isInTrash('appspace', `${a}/three.md`));
     });
+
+    const partialCases: Array<{ op: 'copy' | 'move' | 'delete'; space: KdSpaceName }> = [
+      { op: 'copy', space: 'appspace' }, { op: 'copy', space: 'personal' },
+      { op: 'move', space: 'appspace' }, { op: 'move', space: 'personal' },
+      { op: 'delete', space: 'personal' }, // app-space deletes go one by one, without a task
+    ];
+    for (const { op, space } of partialCases) {
+      it(`${space} ${op} task that fails for one file (control.failTaskItem): 2 succeed, 1 fails with the reported problem, no retry`, async () => {
+        const dir = folderWith(space, { 'p1.txt': '1', 'p2.txt': '2', 'p3.txt': '3' });
+        const fs = space === 'personal' ? personal : app;
+        await fs.mkdir(`${dir}/dest`);
+        const sources = ['p1.txt', 'p2.txt', 'p3.txt'].map((f) => `${dir}/${f}`);
+        sb.control.failTaskItem(space, `${dir}/p2.txt`, 'file is being edited by 同事');
+        const mark = sb.control.requestCount;
+        const r = op === 'copy' ? await ops.copyMany(space, sources, `${dir}/dest`)
+          : op === 'move' ? await ops.moveMany(space, sources, `${dir}/dest`) : await ops.deleteMany(space, sources);
+
+        assert.deepStrictEqual(r.succeeded, [sources[0], sources[2]]);
+        assert.strictEqual(r.failed.length, 1);
+        assert.strictEqual(r.failed[0].path, sources[1]);
+        const err = r.failed[0].error;
+        assert.ok(err instanceof ServerError, String(err));
+        assert.ok(err.message.includes('file is being edited by 同事') && err.message.includes(sources[1]), err.message);
+        const starts = sb.control.requestsSince(mark).filter((q) => q.method === 'POST' && q.path.includes('/tasks/files/'));
+        assert.strictEqual(starts.length, 1, 'one task, the reported failure is not retried');
+
+        const inDest = op === 'delete' ? [] : ['p1.txt', 'p3.txt'];
+        assert.deepStrictEqual(await names(fs, `${dir}/dest`), inDest);
+        const left = op === 'copy' ? ['dest', 'p1.txt', 'p2.txt', 'p3.txt'] : ['dest', 'p2.txt'];
+        assert.deepStrictEqual(await names(fs, dir), left, 'the failed file is untouched');
+        if (op === 'delete') assert.ok(sb.control.isInTrash(space, sources[0]) && sb.control.isInTrash(space, sources[2]));
+      });
+    }
 
     it('batch-level errors are thrown, not reported per file: cancel, daily quota used up', async () => {
       const dir = folderWith('appspace', { 'c1.txt': '1', 'c2.txt': '2' });

@@ -113,6 +113,37 @@ describe('kdocs sandbox: OAuth and personal documents', () => {
     assert.equal((await personalOk(sb, token, 'GET', `/personal/tasks/${task_id}`)).status, 'success', 'a finished task stays finished');
   });
 
+  it('failTaskItem: the marked file fails alone, the others are copied / deleted, results per file; the mark is one-shot', async () => {
+    sb.control.setTaskSteps(1);
+    for (const n of ['a', 'b', 'c']) sb.control.writeFile('personal', `批量/${n}.txt`, n);
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => sb.control.tokenOf('personal', `批量/${n}.txt`)!);
+    sb.control.failTaskItem('personal', '批量/b.txt', 'file is being converted');
+    const copy = await personalOk(sb, token, 'POST', '/personal/tasks/files/copy', { json: { file_tokens: [a, b, c], parent_path: ['副本'], path_from_root: true } });
+    const done = await personalOk(sb, token, 'GET', `/personal/tasks/${copy.task_id}`);
+    assert.equal(done.status, 'failed');
+    assert.equal(done.error, '1 of 3 files failed: file is being converted');
+    assert.deepEqual(done.result.results, [
+      { file_token: a, status: 'success', msg: '' },
+      { file_token: b, status: 'failure', code: 50000, msg: 'file is being converted' },
+      { file_token: c, status: 'success', msg: '' },
+    ]);
+    assert.deepEqual(done.result.files.map((f: { fname: string }) => f.fname), ['a.txt', 'c.txt']);
+    assert.deepEqual(['a', 'b', 'c'].map((n) => sb.control.exists('personal', `副本/${n}.txt`)), [true, false, true]);
+
+    const again = await personalOk(sb, token, 'POST', '/personal/tasks/files/copy', { json: { file_tokens: [b], parent_path: ['副本'], path_from_root: true } });
+    assert.equal((await personalOk(sb, token, 'GET', `/personal/tasks/${again.task_id}`)).status, 'success', 'the mark was used up');
+
+    sb.control.failTaskItem('personal', '批量/c.txt');
+    const del = await personalOk(sb, token, 'POST', '/personal/tasks/files/delete', { json: { file_tokens: [a, b, c] } });
+    const deleted = await personalOk(sb, token, 'GET', `/personal/tasks/${del.task_id}`);
+    assert.equal(deleted.status, 'failed');
+    assert.deepEqual(deleted.result.results.map((r: { status: string }) => r.status), ['success', 'success', 'failure']);
+    assert.match(deleted.result.results[2].msg, /locked/, 'default message');
+    assert.deepEqual(deleted.result.files, [a, b]);
+    assert.equal(sb.control.isInTrash('personal', '批量/a.txt') && sb.control.isInTrash('personal', '批量/b.txt'), true);
+    assert.equal(sb.control.exists('personal', '批量/c.txt'), true);
+  });
+
   it('daily quotas per endpoint answer 429 / 42901 with Retry-After', async () => {
     sb.control.setQuota('GET /api/v1/openapi/personal/files', 2);
     assert.equal((await personal(sb, token, 'GET', '/personal/files')).status, 200);

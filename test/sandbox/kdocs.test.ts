@@ -136,6 +136,35 @@ describe('kdocs sandbox: app space over HTTP', () => {
     assert.equal(sb.control.exists('appspace', '归档/README.txt'), true);
   });
 
+  it('a batch task processes every file: real and injected (failTaskItem) failures are reported per file', async () => {
+    sb.control.setTaskSteps(1);
+    for (const n of ['x', 'y']) sb.control.writeFile('appspace', `批/${n}.txt`, n);
+    sb.control.writeFile('appspace', '批/盒/里.txt', 'in');
+    const [x, y, box] = ['批/x.txt', '批/y.txt', '批/盒'].map((p) => sb.control.tokenOf('appspace', p)!);
+    sb.control.failTaskItem('appspace', '批/y.txt', 'y is busy');
+    const move = await appOk(sb, 'POST', '/appspace/tasks/files/move', { json: { file_tokens: [y, box, x], parent_token: box } });
+    const done = await appOk(sb, 'GET', `/appspace/tasks/${move.task_id}`);
+    assert.equal(done.status, 'failed');
+    assert.equal(done.error, '2 of 3 files failed: y is busy');
+    assert.deepEqual(done.result.results, [
+      { file_token: y, status: 'failure', code: 50000, msg: 'y is busy' },
+      { file_token: box, status: 'failure', code: 40901, msg: 'cannot move a folder into itself' },
+      { file_token: x, status: 'success', msg: '' },
+    ]);
+    assert.deepEqual(done.result.files.map((f: { file_token: string }) => f.file_token), [x]);
+    assert.equal(sb.control.exists('appspace', '批/盒/x.txt'), true, 'the file after the failures was moved');
+    assert.equal(sb.control.exists('appspace', '批/y.txt'), true);
+
+    sb.control.failTaskItem('appspace', '批/y.txt');
+    sb.control.resetMisbehaviour();
+    const copy = await appOk(sb, 'POST', '/appspace/tasks/files/copy', { json: { file_tokens: [y], parent_token: box } });
+    const copied = await appOk(sb, 'GET', `/appspace/tasks/${copy.task_id}`);
+    assert.equal(copied.status, 'success', 'resetMisbehaviour forgets pending marks');
+    assert.deepEqual(copied.result.results, [{ file_token: y, status: 'success', msg: '' }]);
+    assert.throws(() => sb.control.failTaskItem('appspace', '批/nothing.txt'), /no appspace file/);
+    assert.throws(() => sb.control.failTaskItem('personal', '批/x.txt'), /no personal file/, 'paths are per space');
+  });
+
   it('download URLs serve ranges and expire', async () => {
     const token = sb.control.tokenOf('appspace', '报告/季度报告 Q1.md')!;
     const dl = await appOk(sb, 'GET', `/appspace/files/${token}/download`);

@@ -11,7 +11,8 @@ import { ROOT, validName, type Entry, type Version } from './store';
  * - parent: `parent_token` or `parent_path` (array; multipart: JSON array or 'a/b'; missing folders are created);
  *   neither = root. Names are made unique (`name (1).ext`), except rename (409).
  * - versions list `data.versions` of `{version, size, sha1, content_type, mtime, modifier}`, newest first.
- * - async upload `{url, filename, parent_token|parent_path, creator}` -> `{task_id}`; tasks advance one step per poll.
+ * - async upload `{url, filename, parent_token|parent_path, creator}` -> `{task_id}`; tasks advance one step per poll;
+ *   batch tasks report per file (tasks.ts).
  */
 
 const DEFAULT_MEMBER = 'app';
@@ -158,16 +159,17 @@ export function appspaceRoutes(d: Deps): RouteDef[] {
       const entries = tokenList(c).map((t) => sp.live(t));
       const target = parent(c);
       const creator = member(c);
-      return { task_id: d.tasks.create(() => ({ files: entries.map((e) => appItem(d, sp.copy(sp.live(e.token), target.token, creator))) })) };
+      return { task_id: d.tasks.createBatch('appspace', entries.map((e) => e.token), (t) => appItem(d, sp.copy(sp.live(t), target.token, creator))) };
     }),
     w('/appspace/tasks/files/move', 'POST', (c) => {
       const entries = tokenList(c).map((t) => sp.live(t));
       const target = parent(c);
       const creator = member(c);
       return {
-        task_id: d.tasks.create(() => {
-          for (const e of entries) sp.move(sp.live(e.token), target.token, creator);
-          return { files: entries.map((e) => appItem(d, e)) };
+        task_id: d.tasks.createBatch('appspace', entries.map((e) => e.token), (t) => {
+          const e = sp.live(t);
+          sp.move(e, target.token, creator);
+          return appItem(d, e);
         }),
       };
     }),

@@ -18,7 +18,7 @@ import { Router } from './router';
 import { APP_FOLDER_PATH, putPath, seedAppspace, seedPersonal } from './seed';
 import { createHandler } from './server';
 import { ROOT, Space } from './store';
-import { Tasks } from './tasks';
+import { DEFAULT_TASK_ITEM_FAILURE, Tasks } from './tasks';
 
 /** Emulator of the Kingsoft Docs open platform (user, personal and app-space APIs) on 127.0.0.1. */
 
@@ -64,7 +64,10 @@ export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise
     setLatency: (ms) => {
       faults.latencyMs = Math.max(0, ms);
     },
-    resetMisbehaviour: () => faults.reset(),
+    resetMisbehaviour: () => {
+      faults.reset();
+      tasks.resetItemFailures();
+    },
     setQuota: (endpoint, perDay) => quotas.set(endpoint, perDay),
     resetQuotas: () => quotas.reset(),
     expireAccessTokens: () => oauth.expireAll(),
@@ -80,6 +83,11 @@ export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise
     },
     setTaskSteps: (steps) => {
       tasks.steps = Math.max(1, Math.floor(steps));
+    },
+    failTaskItem: (space, path, message = DEFAULT_TASK_ITEM_FAILURE) => {
+      const e = live(space, path);
+      if (!e) throw new Error(`kdocs sandbox: no ${space} file or folder at "${path}"`);
+      tasks.failItem(space, e.token, message);
     },
     readFile: (space, path) => {
       const e = live(space, path);

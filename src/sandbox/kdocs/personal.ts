@@ -14,7 +14,8 @@ import { ROOT, validName, type Entry, type Share } from './store';
  * - defaults: order_by=mtime, order=desc (ties by name); count 20, at most 500.
  * - flat: files only, `exts` keeps, `ignore` drops extensions (both repeatable, without or with the dot).
  * - search (name: substring of fname; content: substring of text content) only inside the app folder, `keyword`.
- * - batch task bodies: `file_tokens` (or `file_ids`) plus a parent as above; task results via tasks/:task_id.
+ * - batch task bodies: `file_tokens` (or `file_ids`) plus a parent as above; task results via tasks/:task_id, per
+ *   file (tasks.ts).
  */
 
 const me = (d: Deps) => d.user.nickname;
@@ -286,16 +287,17 @@ export function personalRoutes(d: Deps): RouteDef[] {
     t('/personal/tasks/files/copy', 'POST', 'create_personal_files', (c) => {
       const entries = tokenList(c).map((tok) => sp.live(tok));
       const target = parentFolder(d, c);
-      return { task_id: d.tasks.create(() => ({ files: entries.map((e) => personalItem(d, sp.copy(sp.live(e.token), target.token, me(d)))) })) };
+      return { task_id: d.tasks.createBatch('personal', entries.map((e) => e.token), (tok) => personalItem(d, sp.copy(sp.live(tok), target.token, me(d)))) };
     }),
     t('/personal/tasks/files/move', 'POST', 'edit_personal_files', (c) => {
       const entries = tokenList(c).map((tok) => sp.live(tok));
       if (entries.some((e) => e.owner)) throw kerr.noShareRight();
       const target = parentFolder(d, c);
       return {
-        task_id: d.tasks.create(() => {
-          for (const e of entries) sp.move(sp.live(e.token), target.token, me(d));
-          return { files: entries.map((e) => personalItem(d, e)) };
+        task_id: d.tasks.createBatch('personal', entries.map((e) => e.token), (tok) => {
+          const e = sp.live(tok);
+          sp.move(e, target.token, me(d));
+          return personalItem(d, e);
         }),
       };
     }),
@@ -303,9 +305,9 @@ export function personalRoutes(d: Deps): RouteDef[] {
       const entries = tokenList(c).map((tok) => sp.live(tok));
       if (entries.some((e) => e.owner)) throw kerr.noShareRight();
       return {
-        task_id: d.tasks.create(() => {
-          for (const e of entries) sp.trash(sp.live(e.token), me(d));
-          return { files: entries.map((e) => e.token) };
+        task_id: d.tasks.createBatch('personal', entries.map((e) => e.token), (tok) => {
+          sp.trash(sp.live(tok), me(d));
+          return tok;
         }),
       };
     }),

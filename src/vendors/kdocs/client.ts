@@ -661,12 +661,15 @@ function tokenPair(data: unknown): KdTokenPair {
   };
 }
 
-/** A failed task carries only a message: classify it as well as a message allows. */
-function taskError(msg: string | undefined) {
+/**
+ * A failed task (or one file of a batch task, `what` naming it) carries only a message: classify it as well as a message
+ * allows.
+ */
+export function taskError(msg: string | undefined, what = 'Kingsoft Docs task failed') {
   const m = msg ?? 'unknown error';
-  if (/not found/i.test(m)) return new NotFoundError(`Kingsoft Docs task failed: ${m}`);
-  if (/exist/i.test(m)) return new AlreadyExistsError(`Kingsoft Docs task failed: ${m}`);
-  if (/itself/i.test(m)) return new InvalidInputError(`Kingsoft Docs task failed: ${m}`);
-  if (/share right|permission|forbidden/i.test(m)) return new ForbiddenError(`Kingsoft Docs task failed: ${m}`);
-  return new ServerError(`Kingsoft Docs task failed: ${m}`);
+  if (/not found/i.test(m)) return new NotFoundError(`${what}: ${m}`);
+  if (/exist/i.test(m)) return new AlreadyExistsError(`${what}: ${m}`);
+  if (/itself/i.test(m)) return new InvalidInputError(`${what}: ${m}`);
+  if (/share right|permission|forbidden/i.test(m)) return new ForbiddenError(`${what}: ${m}`);
+  return new ServerError(`${what}: ${m}`);
 }

@@ -4,21 +4,24 @@
  * tokens, app-space versions, recycle bins, search and the path-less personal sections. Everything takes the same
  * paths as the two KdocsRemoteFs mounts (plain or token paths, see tokenpath.ts), so the glue stays thin.
  *
- * Batches use the task APIs. A task reports success or failure as a whole (the sandbox stops at the first file that
- * fails; the real service documents nothing finer), so after a failed task each file's state is checked and the files
- * that were not done are retried one by one: every file ends in `succeeded` or in `failed` with its own error.
- * Errors that concern the whole batch (cancelled, signed out, offline, rate limited) are thrown instead.
+ * Batches use the task APIs. The real service documents no result shape beyond success/failure of the task; the
+ * sandbox processes every file and lists per-file outcomes in `result.results` (`{file_token, status, msg}`, see
+ * src/sandbox/kdocs/tasks.ts). After a failed task its final status is read once more: a file it reports is taken as
+ * reported (a reported failure is not retried: the service said why, and the same batch would fail again), and only
+ * files it does not report are checked for their state and, when not done, retried one by one. Every file ends in
+ * `succeeded` or in `failed` with its own error. Errors that concern the whole batch (cancelled, signed out, offline,
+ * rate limited) are thrown instead.
  */
 import {
-  AlreadyExistsError, BadResponseError, type DocError, type DocErrorKind, InvalidInputError, isDocError, rewrapError,
+  AlreadyExistsError, BadResponseError, DocError, type DocErrorKind, InvalidInputError, isDocError, rewrapError,
   unlessNotFound,
 } from '../../core/errors';
 import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
 import { parseCursor } from '../../core/paging';
 import { baseName, normalizePath, parentPath, splitExt } from '../../core/paths';
-import type { KdocsClient } from './client';
+import { type KdocsClient, taskError } from './client';
 import type { KdocsRemoteFs } from './remotefs';
-import { type KdEditToken, type KdFile, type KdLink, type KdPage, type KdUsage, type KdVersion, toKdFile } from './wire';
+import { isRaw, type KdEditToken, type KdFile, type KdLink, type KdPage, type KdUsage, type KdVersion, toKdFile } from './wire';
 
 export type KdSpaceName = 'personal' | 'appspace';
 
@@ -60,9 +63,19 @@ const DEFAULT_PAGE = 100;
 /** One resolved source of a batch. */
 interface Source { path: string; token: string; name: string }
 
+/** Per-file outcomes a finished batch task reported, by source token: undefined = done, else the failure message. */
+type FileReports = ReadonlyMap<string, string | undefined>;
+
+/** A batch task that failed and said per file what happened (kind and message of the task's error). */
+class FailedTask extends DocError {
+  constructor(cause: DocError, readonly files: FileReports) {
+    super(cause.kind, cause.message, { status: cause.status, vendorCode: cause.vendorCode, cause });
+  }
+}
+
 /** How one kind of batch runs in one space. */
 interface BatchKind {
-  /** Starts the task for `tokens`; resolves when it finished successfully. */
+  /** Starts the task for `tokens`; resolves when it finished successfully (a FailedTask when it reported per file). */
   run(tokens: string[], o: BatchOptions): Promise<void>;
   /** After a failed task: the sources it did handle. */
   done(sources: Source[], o: CallOptions): Promise<Set<string>>;
@@ -189,7 +202,8 @@ export class KdocsOperations {
 
   /**
    * The common batch: resolve every path (failures are per file), run `kind` on groups of `chunk` sources (default:
-   * all at once), and after a failed group check which files it handled and retry the others one by one.
+   * all at once), and after a failed group take what it reported per file; for the files it did not report, check
+   * which it handled and retry the others one by one.
    */
   private async batch(
     space: KdSpaceName, paths: string[], o: BatchOptions, prepare: (sources: Source[]) => Promise<BatchKind>, chunk = Infinity,
@@ -218,29 +232,35 @@ export class KdocsOperations {
       const group = sources.slice(i, i + chunk);
       const before = settled();
       const onProgress = (pct: number) => o.onProgress?.(before + Math.floor((pct * group.length) / 100), unique.length);
+      let failure: unknown;
       try {
         await kind.run(group.map((s) => s.token), { signal: o.signal, onProgress });
         result.succeeded.push(...group.map((s) => s.path));
         progress();
         continue;
       } catch (err) {
-        if (group.length === 1) {
-          fail(group[0].path, err);
-          progress();
-          continue;
-        }
-        if (isBatchLevel(err)) throw err;
+        failure = err;
       }
-      const done = await kind.done(group, o);
+      if (isBatchLevel(failure)) throw failure;
+      if (group.length === 1) {
+        fail(group[0].path, sourceError(group[0], failure));
+        progress();
+        continue;
+      }
+      const reported: FileReports = failure instanceof FailedTask ? failure.files : new Map();
+      const done = group.every((s) => reported.has(s.token)) ? new Set<string>() : await kind.done(group, o);
       for (const s of group) {
-        if (done.has(s.token)) {
+        if (reported.has(s.token)) {
+          if (reported.get(s.token) === undefined) result.succeeded.push(s.path);
+          else fail(s.path, sourceError(s, failure));
+        } else if (done.has(s.token)) {
           result.succeeded.push(s.path);
         } else {
           try {
             await kind.run([s.token], { signal: o.signal });
             result.succeeded.push(s.path);
           } catch (err) {
-            fail(s.path, err);
+            fail(s.path, sourceError(s, err));
           }
         }
         progress();
@@ -249,10 +269,30 @@ export class KdocsOperations {
     return result;
   }
 
-  /** Starts a task and waits for it, reporting its percentage. */
+  /**
+   * Starts a task and waits for it, reporting its percentage. When it fails, its final status is read again for the
+   * per-file outcomes (waitTask keeps only the message): then the error is a FailedTask.
+   */
   private async runTask(space: KdSpaceName, start: () => Promise<{ taskId: string }>, o: BatchOptions): Promise<void> {
     const { taskId } = await start();
-    await this.client.waitTask(space, taskId, o);
+    try {
+      await this.client.waitTask(space, taskId, o);
+    } catch (err) {
+      if (isBatchLevel(err)) throw err;
+      const files = await this.taskReports(space, taskId, o);
+      throw files.size ? new FailedTask(err as DocError, files) : err;
+    }
+  }
+
+  /** Per-file outcomes of a finished task; none when it lists none or cannot be read again (batch-level errors throw). */
+  private async taskReports(space: KdSpaceName, taskId: string, o: CallOptions): Promise<FileReports> {
+    try {
+      const t = space === 'personal' ? await this.client.personalTask(taskId, o) : await this.client.appTask(taskId, o);
+      return fileReports(t.result);
+    } catch (err) {
+      if (isBatchLevel(err)) throw err;
+      return new Map();
+    }
   }
 
   private async children(space: KdSpaceName, folder: string | undefined, o: CallOptions): Promise<KdFile[]> {
@@ -473,6 +513,28 @@ export class KdocsOperations {
 
 function corePage<T, U>(page: KdPage<T>, map: (t: T) => U): Page<U> {
   return { items: page.items.map(map), next: page.nextOffset !== undefined ? String(page.nextOffset) : undefined, total: page.total };
+}
+
+/** The error of source `s` after its task failed: the problem the task reported for it, else the task's error. */
+function sourceError(s: Source, err: unknown): unknown {
+  const report = err instanceof FailedTask ? err.files.get(s.token) : undefined;
+  return report !== undefined ? taskError(report, `"${s.path}" failed in the Kingsoft Docs task`) : err;
+}
+
+/**
+ * `result.results` of a batch task, `[{file_token, status: 'success'|'failure', msg}]`; lines with another status or
+ * no token are left out (those files are then checked like unreported ones).
+ */
+function fileReports(result: unknown): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  const lines: unknown[] = isRaw(result) && Array.isArray(result.results) ? result.results : [];
+  for (const r of lines) {
+    if (!isRaw(r) || typeof r.file_token !== 'string') continue;
+    const status = String(r.status).toLowerCase();
+    if (/^(success|succeeded|ok|done)$/.test(status)) out.set(r.file_token, undefined);
+    else if (/^(fail|failed|failure|error)$/.test(status)) out.set(r.file_token, typeof r.msg === 'string' && r.msg ? r.msg : 'failed');
+  }
+  return out;
 }
 
 /** `name` itself or the `stem (n).ext` a server picks for a copy when the name is taken. */
