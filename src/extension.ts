@@ -1,76 +1,86 @@
 import * as vscode from 'vscode';
-import { GokuaiClient, GokuaiRemoteFs } from './vendors/gokuai';
+import type { GokuaiSandbox } from './sandbox/types';
 import { Accounts } from './vscode/accounts';
 import type { DocWorkspacesApi, DocWorkspacesPublicApi } from './vscode/api';
 import { registerAccountCommands } from './vscode/commands/accounts';
 import { registerFileCommands } from './vscode/commands/files';
-import { registerGokuaiCommands } from './vscode/commands/gokuai';
 import { registerTreeCommands } from './vscode/commands/tree';
+import { runCommand } from './vscode/commands/wrap';
 import { resolveConflict, setConflictResolver } from './vscode/conflict';
-import { GokuaiFileSystemProvider } from './vscode/fsProvider';
+import { setVendorErrorDescribers } from './vscode/errors';
+import { RemoteFiles } from './vscode/files';
 import { createChannelLogger } from './vscode/log';
 import { OpenDocumentPoller } from './vscode/poller';
-import { GokuaiReadonlyProvider } from './vscode/roProvider';
 import { EmbeddedSandbox } from './vscode/sandbox';
 import type { Services } from './vscode/services';
 import { TreeDragAndDrop } from './vscode/tree/dnd';
 import type { TreeNode } from './vscode/tree/nodes';
 import { DocTreeProvider } from './vscode/tree/provider';
-import { RO_SCHEME, SCHEME } from './vscode/uri';
+import { VENDORS } from './vscode/vendors';
+import { addGokuaiAccount } from './vscode/vendors/gokuai';
+import { VendorRegistry } from './vscode/vendors/registry';
 
-/** Wiring only: every behaviour lives in src/vscode/** (glue) and src/core, src/vendors (no vscode). */
+/** Wiring only: every behaviour lives in src/vscode/** (glue, vendors in src/vscode/vendors) and src/core, src/vendors. */
 export async function activate(context: vscode.ExtensionContext): Promise<DocWorkspacesPublicApi> {
   // Test hooks (sandbox control, conflict resolver, unverified accounts, drops) exist only outside production.
   const testHooks = context.extensionMode !== vscode.ExtensionMode.Production;
   const channel = vscode.window.createOutputChannel('Doc Workspaces', { log: true });
   const log = createChannelLogger(channel);
-  const accounts = new Accounts(context.globalState, context.secrets, (creds) => {
-    const api = new GokuaiClient(creds, { logger: log });
-    return { api, fs: new GokuaiRemoteFs(api) };
-  }, testHooks);
-  const fsp = new GokuaiFileSystemProvider(accounts, resolveConflict, log);
-  const ro = new GokuaiReadonlyProvider(accounts);
-  const tree = new DocTreeProvider(accounts, log);
+  const showLog = () => channel.show(true);
+  const vendors = new VendorRegistry(VENDORS);
+  setVendorErrorDescribers(vendors.all.flatMap((g) => (g.describeError ? [g.describeError.bind(g)] : [])));
+  const accounts = new Accounts(context.globalState, context.secrets, vendors, log, testHooks);
+  const files = new RemoteFiles(accounts, vendors, resolveConflict, log);
+  const tree = new DocTreeProvider(accounts, vendors, log);
   const dnd = new TreeDragAndDrop();
   const treeView = vscode.window.createTreeView<TreeNode>('docWorkspaces.tree', {
     treeDataProvider: tree, dragAndDropController: dnd, canSelectMany: true, showCollapseAll: true,
   });
-  const services: Services = { accounts, fsp, ro, tree, treeView, log, showLog: () => channel.show(true) };
+  const services: Services = {
+    accounts, vendors, files, tree, treeView, log, showLog,
+    command: (id, fn) => runCommand(id, fn, log, showLog),
+  };
   dnd.services = services;
-  const sandbox = new EmbeddedSandbox(accounts, log);
+  const sandbox = new EmbeddedSandbox(accounts, vendors, log);
 
   context.subscriptions.push(
-    channel, accounts, fsp, ro, tree, treeView, sandbox, new OpenDocumentPoller(fsp),
-    vscode.workspace.registerFileSystemProvider(SCHEME, fsp, { isCaseSensitive: true }),
-    vscode.workspace.registerFileSystemProvider(RO_SCHEME, ro, { isCaseSensitive: true, isReadonly: true }),
-    fsp.onDidChangeFile((events) => tree.refreshUris(events.map((e) => e.uri))),
+    channel, accounts, files, tree, treeView, sandbox, new OpenDocumentPoller(files),
+    ...files.register(),
+    files.onDidChangeFile((events) => tree.refreshUris(events.map((e) => e.uri))),
     ...registerAccountCommands(services),
     ...registerFileCommands(services),
-    ...registerGokuaiCommands(services),
     ...registerTreeCommands(services),
+    ...vendors.all.flatMap((g) => g.registerCommands(services)),
   );
 
-  // Drives the welcome view and hides target-less commands from the palette when there is nothing to act on.
-  const updateContext = () => vscode.commands.executeCommand('setContext', 'docWorkspaces.hasAccounts', accounts.list().length > 0);
+  // Drive the welcome view, the palette and the menus: whether there are accounts (of each vendor), and which URI
+  // schemes are ours (`resourceScheme in docWorkspaces.schemes` in explorer and editor menus).
+  const updateContext = () => {
+    const list = accounts.list();
+    void vscode.commands.executeCommand('setContext', 'docWorkspaces.hasAccounts', list.length > 0);
+    for (const g of vendors.all) void vscode.commands.executeCommand('setContext', `docWorkspaces.hasAccounts.${g.vendor}`, list.some((a) => a.vendor === g.vendor));
+  };
+  void vscode.commands.executeCommand('setContext', 'docWorkspaces.schemes', vendors.schemes);
   context.subscriptions.push(accounts.onDidChange(updateContext));
-  void updateContext();
+  updateContext();
 
   await sandbox.apply();
 
   const api: DocWorkspacesPublicApi = {
     accounts: {
       list: () => accounts.list(),
-      addGokuai: (input, opts) => accounts.addGokuai(input, opts),
+      addGokuai: (input, opts) => addGokuaiAccount(accounts, input, log, opts),
       remove: (id) => accounts.remove(id),
       onDidChange: accounts.onDidChange,
     },
-    getRemoteFs: (id) => fsp.remoteFs(id),
+    getRemoteFs: (id) => files.remoteFs(id),
     tree,
   };
   if (!testHooks) return api;
   const testApi: DocWorkspacesApi = {
     ...api,
-    get sandbox() { return sandbox.sandbox; },
+    get sandbox() { return sandbox.handle('gokuai') as GokuaiSandbox | undefined; },
+    vendorSandbox: (vendor) => sandbox.handle(vendor),
     sandboxReady: () => sandbox.apply(),
     setConflictResolver,
     dragAndDrop: dnd,
@@ -79,5 +89,5 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
 }
 
 export function deactivate(): void {
-  // Everything is in context.subscriptions; the sandbox closes through EmbeddedSandbox.dispose().
+  // Everything is in context.subscriptions; the sandboxes close through EmbeddedSandbox.dispose().
 }

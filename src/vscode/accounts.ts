@@ -1,83 +1,66 @@
-import { createHash } from 'crypto';
 import * as vscode from 'vscode';
-import { InvalidInputError, NotFoundError, UnauthorizedError } from '../core/errors';
+import type { Logger } from '../core/log';
+import { NotFoundError, UnauthorizedError } from '../core/errors';
 import { registerSecret } from '../core/redact';
-import type { RemoteFs } from '../core/remote';
-import type { GokuaiApi, GokuaiCredentials } from '../vendors/gokuai/api';
+import type { VendorRegistry } from './vendors/registry';
+import type { AccountDescription, Connection, RunningSandbox, SecretHandle, VendorId } from './vendors/types';
 
-/** Non-secret description of a mounted library, kept in globalState. The secret lives only in SecretStorage. */
+/**
+ * Non-secret description of an account, kept in globalState; the secret lives only in SecretStorage. Vendors extend
+ * it with their own JSON-serialisable fields (GokuaiAccountInfo adds orgClientId) and narrow it by `vendor`.
+ */
 export interface AccountInfo {
-  /** Stable id used as the URI authority: 'sandbox' or 'gk-' + 12 hex chars derived from host + client id. */
+  /**
+   * Stable id used as the URI authority and to key per-account state: unique across vendors (vendor prefix such as
+   * 'gk-'; the Gokuai sandbox account is 'sandbox').
+   */
   id: string;
-  vendor: 'gokuai';
-  host: string;
-  orgClientId: string;
-  /** Library name from `stat` (org_name), when known. */
+  vendor: VendorId;
+  /** Server base URL when the account has its own (Gokuai host). */
+  host?: string;
+  /** Name learnt from the server (Gokuai library name, the user or space name for other vendors). */
   libraryName?: string;
-  /** The embedded sandbox account (not persisted). */
+  /** An embedded sandbox account (not persisted). */
   sandbox?: boolean;
 }
 
-/** What one account gives the rest of the glue: the vendor API (for extras like links) and the mounted file system. */
-export interface Connection {
-  readonly api: GokuaiApi;
-  readonly fs: RemoteFs;
-}
-
-export type Connector = (creds: GokuaiCredentials) => Connection;
-
-export interface AddGokuaiInput {
-  host?: string;
-  orgClientId: string;
-  orgClientSecret: string;
-  /**
-   * Verify with one `stat` call before saving (default true). Tests pass false to store deliberately bad credentials;
-   * honoured only outside production (see Accounts `allowUnverified`).
-   */
-  verify?: boolean;
-}
-
-export const SANDBOX_ACCOUNT_ID = 'sandbox';
-export const DEFAULT_GOKUAI_HOST = 'https://yk3.gokuai.com';
 const STATE_KEY = 'docWorkspaces.accounts';
-const secretKey = (id: string) => `docWorkspaces.gokuai.secret.${id}`;
+/** Unchanged from the Gokuai-only versions, so stored secrets stay found. */
+const secretKey = (a: Pick<AccountInfo, 'id' | 'vendor'>) => `docWorkspaces.${a.vendor}.secret.${a.id}`;
 
-export function accountIdFor(host: string, orgClientId: string): string {
-  return 'gk-' + createHash('sha1').update(host.toLowerCase() + '\n' + orgClientId).digest('hex').slice(0, 12);
-}
-
-export function normalizeHost(host: string): string {
-  const h = host.trim().replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+$/i.test(h)) throw new InvalidInputError(vscode.l10n.t('"{0}" is not a host URL like https://yk3.gokuai.com', h));
-  return h;
-}
-
-export function accountLabel(a: AccountInfo): string {
-  if (a.sandbox) return vscode.l10n.t('Sandbox · {0}', a.libraryName ?? '');
-  return a.libraryName ?? a.host;
-}
-
+/**
+ * The accounts of every vendor: one globalState list plus one SecretStorage entry per account, and the live
+ * connection of each account (built on first use by its vendor's `connect`).
+ */
 export class Accounts implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly connections = new Map<string, Connection>();
-  private sandbox?: { info: AccountInfo; secret: string };
+  /** The sandbox accounts by vendor, with their secrets. */
+  private readonly sandboxes = new Map<VendorId, { info: AccountInfo; secret: string }>();
+  /** Secret values this window knows (read or written): a change event carrying one of them is our own write. */
+  private readonly knownSecrets = new Map<string, string>();
   private readonly subscription: vscode.Disposable;
 
   /**
-   * @param allowUnverified honour `verify: false` (test and development hosts only): in production every account is
-   * verified, so neither a command argument nor another extension can store unchecked credentials.
+   * @param allowUnverified honour `verify: false` when adding accounts (test and development hosts only): in production
+   * every account is verified, so neither a command argument nor another extension can store unchecked credentials.
    */
   constructor(
     private readonly state: vscode.Memento,
     private readonly secrets: vscode.SecretStorage,
-    private readonly connect: Connector,
-    private readonly allowUnverified = false,
+    readonly vendors: VendorRegistry,
+    private readonly log: Logger,
+    readonly allowUnverified = false,
   ) {
-    // Another window may update or delete a secret: drop the cached client so the next call picks it up.
-    this.subscription = secrets.onDidChange((e) => {
-      const id = this.stored().find((a) => secretKey(a.id) === e.key)?.id;
-      if (id) { this.connections.delete(id); this.changed.fire(); }
+    // Another window may update or delete a secret: drop the cached connection so the next call picks it up.
+    this.subscription = secrets.onDidChange(async (e) => {
+      const info = this.stored().find((a) => secretKey(a) === e.key);
+      if (!info) return;
+      const value = await this.secrets.get(e.key);
+      if (value !== undefined && value === this.knownSecrets.get(e.key)) return;
+      this.connections.delete(info.id);
+      this.changed.fire();
     });
   }
 
@@ -87,79 +70,94 @@ export class Accounts implements vscode.Disposable {
   }
 
   list(): AccountInfo[] {
-    return [...(this.sandbox ? [this.sandbox.info] : []), ...this.stored()];
+    return [...[...this.sandboxes.values()].map((s) => s.info), ...this.stored()];
   }
 
   find(id: string): AccountInfo | undefined {
     return this.list().find((a) => a.id === id);
   }
 
-  /** The connection of an account, created on first use. */
-  async connection(id: string): Promise<Connection> {
+  describe(info: AccountInfo): AccountDescription {
+    return this.vendors.get(info.vendor).describeAccount(info);
+  }
+
+  /** The connection of an account, created on first use. With `vendor`, an account of another vendor is not found. */
+  async connection(id: string, vendor?: VendorId): Promise<Connection> {
+    const info = this.find(id);
+    if (!info || (vendor && info.vendor !== vendor)) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', id));
     const cached = this.connections.get(id);
     if (cached) return cached;
-    const info = this.find(id);
-    if (!info) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', id));
-    const secret = info.sandbox ? this.sandbox?.secret : await this.secrets.get(secretKey(id));
-    if (!secret) throw new UnauthorizedError(vscode.l10n.t('The client secret of this account is missing. Update the credentials.'));
-    registerSecret(secret);
-    const conn = this.connect({ host: info.host, orgClientId: info.orgClientId, orgClientSecret: secret });
+    const sandbox = info.sandbox ? this.sandboxes.get(info.vendor) : undefined;
+    const key = secretKey(info);
+    const value = sandbox ? sandbox.secret : await this.secrets.get(key);
+    if (!value) throw new UnauthorizedError(vscode.l10n.t('The client secret of this account is missing. Update the credentials.'));
+    registerSecret(value);
+    if (!sandbox) this.knownSecrets.set(key, value);
+    const handle: SecretHandle = {
+      value,
+      store: async (next) => {
+        if (sandbox) return;
+        registerSecret(next);
+        this.knownSecrets.set(key, next);
+        await this.secrets.store(key, next);
+      },
+    };
+    const conn = this.vendors.get(info.vendor).connect(info, handle, { log: this.log });
     this.connections.set(id, conn);
     return conn;
   }
 
-  /** Adds (or replaces) a Gokuai library. The secret goes to SecretStorage only. `signal` cancels the verification. */
-  async addGokuai(input: AddGokuaiInput, opts: { signal?: AbortSignal } = {}): Promise<AccountInfo> {
-    const host = normalizeHost(input.host || DEFAULT_GOKUAI_HOST);
-    const orgClientId = input.orgClientId.trim();
-    if (!orgClientId || !input.orgClientSecret) throw new InvalidInputError(vscode.l10n.t('The client ID and the client secret are both required.'));
-    registerSecret(input.orgClientSecret);
-    const info: AccountInfo = { id: accountIdFor(host, orgClientId), vendor: 'gokuai', host, orgClientId };
-    if (input.verify !== false || !this.allowUnverified) {
-      const stat = await this.connect({ host, orgClientId, orgClientSecret: input.orgClientSecret }).api.stat({ signal: opts.signal });
-      info.libraryName = stat.org_name;
-    }
-    await this.secrets.store(secretKey(info.id), input.orgClientSecret);
+  /** Adds (or replaces) an account; the vendor checked the credentials first. The secret goes to SecretStorage only. */
+  async add(info: AccountInfo, secret: string): Promise<AccountInfo> {
+    registerSecret(secret);
+    this.knownSecrets.set(secretKey(info), secret);
+    await this.secrets.store(secretKey(info), secret);
     await this.save([...this.stored().filter((a) => a.id !== info.id), info]);
     this.connections.delete(info.id);
     this.changed.fire();
     return info;
   }
 
-  /** Replaces the secret of an existing account (the "fix credentials" path of tree error nodes). */
-  async updateSecret(id: string, orgClientSecret: string): Promise<void> {
+  /** Replaces the secret of a stored account (the "fix credentials" path of tree error nodes). */
+  async updateSecret(id: string, secret: string): Promise<void> {
     const info = this.stored().find((a) => a.id === id);
     if (!info) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', id));
-    registerSecret(orgClientSecret);
-    await this.secrets.store(secretKey(id), orgClientSecret);
+    registerSecret(secret);
+    this.knownSecrets.set(secretKey(info), secret);
+    await this.secrets.store(secretKey(info), secret);
     this.connections.delete(id);
     this.changed.fire();
   }
 
-  /** Remembers the library name learnt from a later `stat` (accounts added without verification). */
-  async setLibraryName(id: string, libraryName: string): Promise<void> {
+  /** Remembers non-secret facts learnt later (the library name from a `stat`). Does not fire onDidChange. */
+  async update(id: string, patch: Partial<Omit<AccountInfo, 'id' | 'vendor' | 'sandbox'>>): Promise<void> {
     const all = this.stored();
-    const info = all.find((a) => a.id === id);
-    if (!info || info.libraryName === libraryName) return;
-    info.libraryName = libraryName;
+    const info = all.find((a) => a.id === id) as Record<string, unknown> | undefined;
+    if (!info || Object.entries(patch).every(([k, v]) => info[k] === v)) return;
+    Object.assign(info, patch);
     await this.save(all);
   }
 
   async remove(id: string): Promise<void> {
-    if (!this.stored().some((a) => a.id === id)) return;
+    const info = this.stored().find((a) => a.id === id);
+    if (!info) return;
     await this.save(this.stored().filter((a) => a.id !== id));
-    await this.secrets.delete(secretKey(id));
+    await this.secrets.delete(secretKey(info));
+    this.knownSecrets.delete(secretKey(info));
     this.connections.delete(id);
     this.changed.fire();
   }
 
-  /** Shows (or hides, with undefined) the embedded sandbox account. */
-  setSandbox(sb: { host: string; libraryName: string; credentials: { orgClientId: string; orgClientSecret: string } } | undefined): void {
-    this.connections.delete(SANDBOX_ACCOUNT_ID);
-    this.sandbox = sb && {
-      info: { id: SANDBOX_ACCOUNT_ID, vendor: 'gokuai', host: sb.host, orgClientId: sb.credentials.orgClientId, libraryName: sb.libraryName, sandbox: true },
-      secret: sb.credentials.orgClientSecret,
-    };
+  /** Shows (or hides, with undefined) the embedded sandbox account of a vendor. */
+  setSandbox(vendor: VendorId, sb: Pick<RunningSandbox, 'account' | 'secret'> | undefined): void {
+    const old = this.sandboxes.get(vendor);
+    if (old) this.connections.delete(old.info.id);
+    if (sb) {
+      this.connections.delete(sb.account.id);
+      this.sandboxes.set(vendor, { info: { ...sb.account, vendor, sandbox: true }, secret: sb.secret });
+    } else {
+      this.sandboxes.delete(vendor);
+    }
     this.changed.fire();
   }
 

@@ -1,19 +1,23 @@
 import type * as vscode from 'vscode';
 import type { RemoteFs } from '../core/remote';
 import type { GokuaiSandbox } from '../sandbox/types';
-import type { AccountInfo, AddGokuaiInput } from './accounts';
+import type { AccountInfo } from './accounts';
 import type { ConflictResolver } from './conflict';
 import type { TreeNode } from './tree/nodes';
+import type { AddGokuaiInput, GokuaiAccountInfo } from './vendors/gokuai';
+import type { VendorId } from './vendors/types';
 
 /** What `activate()` returns to every extension (production): accounts, mounted file systems and the tree. */
 export interface DocWorkspacesPublicApi {
   readonly accounts: {
+    /** Accounts of every vendor (narrow by `vendor`). */
     list(): AccountInfo[];
     /** `signal` cancels the verification call; `verify: false` is ignored in production. */
-    addGokuai(input: AddGokuaiInput, opts?: { signal?: AbortSignal }): Promise<AccountInfo>;
+    addGokuai(input: AddGokuaiInput, opts?: { signal?: AbortSignal }): Promise<GokuaiAccountInfo>;
     remove(id: string): Promise<void>;
     readonly onDidChange: vscode.Event<void>;
   };
+  /** The RemoteFs of an account's root (for a multi-space account, a read-only folder of its spaces). */
   getRemoteFs(accountId: string): Promise<RemoteFs>;
   /** The tree's data provider (getChildren / getTreeItem / resolveTreeItem). */
   readonly tree: vscode.TreeDataProvider<TreeNode>;
@@ -25,9 +29,11 @@ export interface DocWorkspacesPublicApi {
  * sandbox's control object, replace the conflict dialog or drive drops.
  */
 export interface DocWorkspacesApi extends DocWorkspacesPublicApi {
-  /** The embedded sandbox while `docWorkspaces.sandbox.enabled` is on (tests reach `sandbox.control`). */
+  /** The embedded Gokuai sandbox while `docWorkspaces.sandbox.enabled` is on (tests reach `sandbox.control`). */
   readonly sandbox: GokuaiSandbox | undefined;
-  /** Resolves once the sandbox matches the current settings (after toggling them). */
+  /** The embedded sandbox of any vendor (its VendorGlue sandbox `handle`), undefined when it does not run. */
+  vendorSandbox(vendor: VendorId): unknown;
+  /** Resolves once the sandboxes match the current settings (after toggling them). */
   sandboxReady(): Promise<void>;
   /** Replaces the save-conflict modal (undefined restores it). */
   setConflictResolver(resolver: ConflictResolver | undefined): void;

@@ -12,7 +12,8 @@ export const config = {
   /** Serve the sandbox's unauthenticated HTTP control routes (out-of-process tests only). */
   sandboxControlRoutes: (): boolean => section().get<boolean>('sandbox.controlRoutes', false),
   pageSize: (): number => Math.max(1, Math.min(1000, section().get<number>('pageSize', 100))),
-  deletePermanently: (): boolean => section().get<boolean>('gokuai.deletePermanently', false),
+  /** `docWorkspaces.<vendor>.deletePermanently`: plain deletes skip the vendor's recycle bin (off when not declared). */
+  deletePermanently: (vendor: string): boolean => section().get<boolean>(`${vendor}.deletePermanently`, false),
   conflictResolution: (): 'ask' | 'cancel' => (section().get<string>('conflictResolution', 'ask') === 'cancel' ? 'cancel' : 'ask'),
   /** Seconds between remote-change checks of open documents; 0 = off, otherwise at least MIN_POLL_SECONDS. */
   pollInterval: (): number => {

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { config } from './config';
-import { baseName, fromUri, RO_SCHEME, toUri } from './uri';
+import { baseName, fromUri, toRoUri } from './uri';
 
 /** What to do when a save finds that the server copy changed since it was read. */
 export type ConflictChoice = 'overwrite' | 'cancel';
 export interface ConflictContext {
-  /** The gokuai:// URI being saved. */
+  /** The URI being saved (gokuai://, kdocs://...). */
   uri: vscode.Uri;
   /** File name for messages. */
   name: string;
@@ -24,7 +24,7 @@ export function setConflictResolver(r: ConflictResolver | undefined): void {
 /** Opens a diff: the server copy (read-only, left) against the document being saved (right). */
 export async function compareWithServer(uri: vscode.Uri): Promise<void> {
   const ref = fromUri(uri);
-  const remote = toUri(ref, RO_SCHEME);
+  const remote = toRoUri(ref);
   const name = baseName(ref.path);
   await vscode.commands.executeCommand('vscode.diff', remote, uri, vscode.l10n.t('{0} (server) ↔ {0} (yours)', name));
 }

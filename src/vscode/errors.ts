@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { DocError, isDocError } from '../core/errors';
 import { redact } from '../core/redact';
-import { GK_ERR } from '../vendors/gokuai/wire';
 
 /**
  * The ONE place where core DocErrors become user-facing text (notifications, tree error nodes) and
@@ -17,6 +16,15 @@ export interface ErrorDescription {
   kind: DocError['kind'] | 'Unknown';
   /** True when fixing the credentials is the way out (tree error nodes then offer "Update credentials"). */
   credentials: boolean;
+}
+
+/** Vendor-specific wording, consulted before the generic mapping (VendorGlue.describeError). */
+type VendorDescriber = (e: DocError) => ErrorDescription | undefined;
+let vendorDescribers: readonly VendorDescriber[] = [];
+
+/** Installs the vendors' describeError hooks (called once on activation, with every registered vendor's hook). */
+export function setVendorErrorDescribers(describers: readonly VendorDescriber[]): void {
+  vendorDescribers = describers;
 }
 
 export function isCancellation(e: unknown): boolean {
@@ -35,14 +43,14 @@ export function describeError(e: unknown): ErrorDescription {
     const message = redact(e instanceof Error ? e.message : String(e));
     return { message, hint: vscode.l10n.t('See the log for details.'), kind: 'Unknown', credentials: false };
   }
+  for (const describe of vendorDescribers) {
+    const v = describe(e);
+    if (v) return { ...v, message: redact(v.message) };
+  }
   const message = redact(e.message);
   const d = (hint: string, credentials = false): ErrorDescription => ({ message, hint, kind: e.kind, credentials });
   switch (e.kind) {
-    case 'Unauthorized':
-      if (e.vendorCode === GK_ERR.BAD_SIGN) {
-        return { message: vscode.l10n.t('Signature rejected — check the client secret'), hint: vscode.l10n.t('Update the credentials of this account.'), kind: e.kind, credentials: true };
-      }
-      return d(vscode.l10n.t('Check the client ID and secret of this account.'), true);
+    case 'Unauthorized': return d(vscode.l10n.t('Check the client ID and secret of this account.'), true);
     case 'Forbidden': return d(vscode.l10n.t('This account is not allowed to do that. Ask the library administrator.'));
     case 'Locked': return d(vscode.l10n.t('Ask whoever locked the file to unlock it, or try again later.'));
     case 'NotFound': return d(vscode.l10n.t('It may have been moved or deleted by someone else. Refresh the view.'));

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { affects, config } from './config';
-import type { GokuaiFileSystemProvider } from './fsProvider';
+import type { RemoteFiles } from './files';
 
 /** Optional remote-change polling of open documents (`docWorkspaces.pollInterval` seconds, 0 = off). */
 export class OpenDocumentPoller implements vscode.Disposable {
@@ -8,7 +8,7 @@ export class OpenDocumentPoller implements vscode.Disposable {
   private running = false;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly fsp: GokuaiFileSystemProvider) {
+  constructor(private readonly files: RemoteFiles) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => { if (affects(e, 'pollInterval')) this.arm(); });
     this.arm();
   }
@@ -26,7 +26,7 @@ export class OpenDocumentPoller implements vscode.Disposable {
     this.timer = setInterval(() => {
       if (this.running) return; // a slow round is still going: skip instead of piling up
       this.running = true;
-      void this.fsp.checkOpenDocuments(vscode.workspace.textDocuments).finally(() => { this.running = false; });
+      void this.files.checkOpenDocuments(vscode.workspace.textDocuments).finally(() => { this.running = false; });
     }, seconds * 1000);
   }
 }

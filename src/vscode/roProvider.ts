@@ -1,26 +1,23 @@
 import * as vscode from 'vscode';
+import { UnsupportedError } from '../core/errors';
 import type { Accounts } from './accounts';
 import { toFileSystemError } from './errors';
 import { toFileStat } from './fsProvider';
 import { fromUri, versionOf } from './uri';
+import type { VendorGlue } from './vendors/types';
 
 /**
- * gokuai-ro://<account>/<fullpath>[?version=<filehash>]: read-only snapshots for history and for the server side of a
- * conflict diff. Without `version` it shows the current server content.
+ * `<scheme>-ro://<account>/<path>[?version=<v>]`: read-only snapshots for history and for the server side of a
+ * conflict diff. Without `version` it shows the current server content; versions come from the vendor's readVersion.
  */
-export class GokuaiReadonlyProvider implements vscode.FileSystemProvider, vscode.Disposable {
+export class ReadonlyProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
 
-  constructor(private readonly accounts: Accounts) {}
+  constructor(private readonly glue: VendorGlue, private readonly accounts: Accounts) {}
 
   dispose(): void {
     this.emitter.dispose();
-  }
-
-  /** Makes VS Code re-read a snapshot (the "current server copy" changes over time). */
-  refresh(uri: vscode.Uri): void {
-    this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 
   watch(): vscode.Disposable {
@@ -29,7 +26,8 @@ export class GokuaiReadonlyProvider implements vscode.FileSystemProvider, vscode
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     try {
-      const entry = await (await this.accounts.connection(uri.authority)).fs.stat(fromUri(uri).path);
+      const m = await this.mounted(uri);
+      const entry = await m.fs.stat(m.path);
       // A historic version has no size/mtime of its own in `stat`; 0 mtime keeps VS Code from treating it as changed.
       return versionOf(uri) ? { ...toFileStat(entry, true), mtime: 0, size: 0 } : toFileStat(entry, true);
     } catch (e) {
@@ -39,8 +37,8 @@ export class GokuaiReadonlyProvider implements vscode.FileSystemProvider, vscode
 
   async readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
     try {
-      const list = await (await this.accounts.connection(uri.authority)).fs.listAll(fromUri(uri).path);
-      return list.map((e): [string, vscode.FileType] => [e.name, toFileStat(e).type]);
+      const m = await this.mounted(uri);
+      return (await m.fs.listAll(m.path)).map((e): [string, vscode.FileType] => [e.name, toFileStat(e).type]);
     } catch (e) {
       throw toFileSystemError(e, uri);
     }
@@ -48,10 +46,13 @@ export class GokuaiReadonlyProvider implements vscode.FileSystemProvider, vscode
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     try {
-      const conn = await this.accounts.connection(uri.authority);
-      const { path } = fromUri(uri);
       const version = versionOf(uri);
-      return version ? await conn.api.downloadBytes({ fullpath: path, filehash: version }) : (await conn.fs.read(path)).data;
+      if (!version) {
+        const m = await this.mounted(uri);
+        return (await m.fs.read(m.path)).data;
+      }
+      if (!this.glue.readVersion) throw new UnsupportedError(vscode.l10n.t('This account keeps no file versions.'));
+      return await this.glue.readVersion(await this.accounts.connection(uri.authority, this.glue.vendor), fromUri(uri).path, version);
     } catch (e) {
       throw toFileSystemError(e, uri);
     }
@@ -61,4 +62,8 @@ export class GokuaiReadonlyProvider implements vscode.FileSystemProvider, vscode
   createDirectory(): never { throw vscode.FileSystemError.NoPermissions(); }
   delete(): never { throw vscode.FileSystemError.NoPermissions(); }
   rename(): never { throw vscode.FileSystemError.NoPermissions(); }
+
+  private async mounted(uri: vscode.Uri) {
+    return (await this.accounts.connection(uri.authority, this.glue.vendor)).resolve(fromUri(uri).path);
+  }
 }

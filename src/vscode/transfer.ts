@@ -6,9 +6,9 @@ import type { Entry } from '../core/model';
 import type { RemoteFs } from '../core/remote';
 import { formatBytes } from './format';
 import type { Services } from './services';
-import { baseName, isSafeName, joinPath, type RemoteRef, toUri } from './uri';
+import { baseName, isSafeName, joinPath, type RemoteRef, toUri, withPath } from './uri';
 
-/** Upload/download between the local disk and a library, shared by the commands and drag and drop. */
+/** Upload/download between the local disk and any vendor's files, shared by the commands and drag and drop. */
 
 export type Report = (message: string, increment?: number) => void;
 
@@ -54,7 +54,8 @@ function byteProgress(total: number, report: Report): (name: string) => (done: n
   };
 }
 
-async function planUpload(sources: readonly UploadSource[], folder: string): Promise<UploadPlan> {
+/** What to create, with paths relative to the target folder. */
+async function planUpload(sources: readonly UploadSource[]): Promise<UploadPlan> {
   const plan: UploadPlan = { folders: [], files: [] };
   const walk = async (local: string, remote: string): Promise<void> => {
     const st = await nodeFs.stat(local);
@@ -68,12 +69,12 @@ async function planUpload(sources: readonly UploadSource[], folder: string): Pro
   for (const src of sources) {
     const uri = src instanceof vscode.Uri ? src : src.uri;
     if (uri?.scheme === 'file') {
-      await walk(uri.fsPath, joinPath(folder, path.basename(uri.fsPath)));
+      await walk(uri.fsPath, path.basename(uri.fsPath));
     } else if (!(src instanceof vscode.Uri)) {
       // The name comes from outside (the browser's drop): it must stay one segment inside the target folder.
       if (!isSafeName(src.name)) throw new InvalidInputError(vscode.l10n.t('"{0}" is not a valid file name.', src.name));
       const data = await src.data();
-      plan.files.push({ remote: joinPath(folder, src.name), size: data.byteLength, source: { data } });
+      plan.files.push({ remote: src.name, size: data.byteLength, source: { data } });
     }
   }
   return plan;
@@ -85,14 +86,16 @@ async function askReplace(name: string): Promise<boolean> {
   return pick === replace;
 }
 
-/** Uploads files and folders (recursively) into a remote folder, streaming local files. Returns remote paths created. */
+/** Uploads files and folders (recursively) into a remote folder, streaming local files. Returns the URI paths created. */
 export async function uploadLocal(s: Services, sources: readonly UploadSource[], folder: RemoteRef, o: UploadOptions): Promise<string[]> {
-  const fs = await s.fsp.remoteFs(folder.accountId);
-  const plan = await planUpload(sources, folder.path);
+  const { fs, path: base } = await s.files.resolve(folder);
+  // Plan paths are relative to the target folder: inside `fs` below `base`, in URIs below `folder.path`.
+  const plan = await planUpload(sources);
+  const inFs = (rel: string) => joinPath(base, rel);
   const progress = byteProgress(plan.files.reduce((n, f) => n + f.size, 0), o.report);
   for (const dir of plan.folders) {
     try {
-      await fs.mkdir(dir, { signal: o.signal });
+      await fs.mkdir(inFs(dir), { signal: o.signal });
     } catch (e) {
       if (!isDocError(e, 'AlreadyExists')) throw e;
     }
@@ -101,8 +104,8 @@ export async function uploadLocal(s: Services, sources: readonly UploadSource[],
   for (const f of plan.files) {
     const onProgress = progress(baseName(f.remote));
     const put = (overwrite: boolean) => ('data' in f.source
-      ? fs.write(f.remote, f.source.data, { create: true, overwrite, signal: o.signal, onProgress })
-      : fs.upload(f.source.local, f.remote, { overwrite, signal: o.signal, onProgress }));
+      ? fs.write(inFs(f.remote), f.source.data, { create: true, overwrite, signal: o.signal, onProgress })
+      : fs.upload(f.source.local, inFs(f.remote), { overwrite, signal: o.signal, onProgress }));
     try {
       await put(o.overwrite ?? false);
     } catch (e) {
@@ -112,8 +115,9 @@ export async function uploadLocal(s: Services, sources: readonly UploadSource[],
     }
     uploaded.push(f.remote);
   }
-  s.fsp.notify([...plan.folders, ...uploaded].map((p) => ({ type: vscode.FileChangeType.Changed, uri: toUri({ accountId: folder.accountId, path: p }) })));
-  return uploaded;
+  const uriPath = (rel: string) => joinPath(folder.path, rel);
+  s.files.notify([...plan.folders, ...uploaded].map((p) => ({ type: vscode.FileChangeType.Changed, uri: toUri(withPath(folder, uriPath(p))) })));
+  return uploaded.map(uriPath);
 }
 
 interface DownloadPlan {
@@ -144,10 +148,11 @@ export async function downloadRemote(
 ): Promise<void> {
   const jobs: Array<{ fs: RemoteFs; plan: DownloadPlan }> = [];
   for (const ref of refs) {
-    const fs = await s.fsp.remoteFs(ref.accountId);
+    const m = await s.files.resolve(ref);
+    const fs = m.fs;
     const local = destinationIsFolder ? path.join(destination.fsPath, baseName(ref.path) || 'library') : destination.fsPath;
     const plan: DownloadPlan = { folders: [], files: [] };
-    await planDownload(fs, await fs.stat(ref.path, { signal: o.signal }), local, plan, o.signal);
+    await planDownload(fs, await fs.stat(m.path, { signal: o.signal }), local, plan, o.signal);
     jobs.push({ fs, plan });
   }
   const progress = byteProgress(jobs.reduce((n, j) => n + j.plan.files.reduce((m, f) => m + f.size, 0), 0), o.report);
@@ -164,7 +169,7 @@ export async function downloadRemote(
 /** Moves items into a folder through vscode.workspace.fs, so open editors follow the files. */
 export async function moveInto(refs: readonly RemoteRef[], folder: RemoteRef): Promise<void> {
   for (const ref of refs) {
-    const to = { accountId: folder.accountId, path: joinPath(folder.path, baseName(ref.path)) };
+    const to = withPath(folder, joinPath(folder.path, baseName(ref.path)));
     if (to.path === ref.path || (folder.path + '/').startsWith(ref.path + '/')) continue; // same place, or into itself
     await vscode.workspace.fs.rename(toUri(ref), toUri(to), { overwrite: false });
   }

@@ -1,13 +1,30 @@
 import * as vscode from 'vscode';
 
-/** Writable mount of a Gokuai library: gokuai://<accountId>/<fullpath>. */
-export const SCHEME = 'gokuai';
-/** Read-only snapshots (history versions, the remote side of a conflict): gokuai-ro://<accountId>/<fullpath>?version=<filehash>. */
-export const RO_SCHEME = 'gokuai-ro';
+// Path arithmetic is the core's (same '/'-separated, no-leading-slash paths); re-exported for the glue.
+export { baseName, joinPath, parentPath } from '../core/paths';
+
+/**
+ * Every vendor mounts its accounts under its own URI scheme: `<scheme>://<accountId>/<path>` is the writable file
+ * system (gokuai://, kdocs://) and `<scheme>-ro://<accountId>/<path>[?version=<v>]` the read-only snapshots (history
+ * versions, the server side of a conflict). Account ids are unique across vendors, so they alone key per-account state.
+ */
+const RO_SUFFIX = '-ro';
+
+/** The read-only twin of a writable scheme. */
+export function roSchemeOf(scheme: string): string {
+  return scheme + RO_SUFFIX;
+}
+
+/** The writable scheme of a URI scheme (itself, or the scheme a `-ro` scheme is the twin of). */
+export function writableSchemeOf(scheme: string): string {
+  return scheme.endsWith(RO_SUFFIX) ? scheme.slice(0, -RO_SUFFIX.length) : scheme;
+}
 
 export interface RemoteRef {
+  /** The writable scheme of the vendor (gokuai, kdocs...), also for refs read from a `-ro` URI. */
+  scheme: string;
   accountId: string;
-  /** '/'-separated, no leading slash, '' = library root (core RemoteFs convention). */
+  /** '/'-separated, no leading slash, '' = account root (core RemoteFs convention). */
   path: string;
 }
 
@@ -15,40 +32,34 @@ export interface RemoteRef {
  * Builds URIs with `Uri.from` so VS Code does the percent-encoding: names with '#', '%', '?', spaces, Chinese or emoji
  * round-trip through `uri.path`. Never build these URIs by string concatenation + `Uri.parse`.
  */
-export function toUri(ref: RemoteRef, scheme: string = SCHEME, version?: string): vscode.Uri {
+export function toUri(ref: RemoteRef): vscode.Uri {
+  return vscode.Uri.from({ scheme: ref.scheme, authority: ref.accountId, path: '/' + ref.path });
+}
+
+/** The read-only snapshot of a file: the current server copy, or the given version. */
+export function toRoUri(ref: RemoteRef, version?: string): vscode.Uri {
   return vscode.Uri.from({
-    scheme,
+    scheme: roSchemeOf(ref.scheme),
     authority: ref.accountId,
     path: '/' + ref.path,
     query: version ? 'version=' + encodeURIComponent(version) : undefined,
   });
 }
 
-export function isRemoteUri(uri: vscode.Uri): boolean {
-  return uri.scheme === SCHEME || uri.scheme === RO_SCHEME;
-}
-
+/** The ref of a (writable or read-only) remote URI. Callers check the scheme is one of ours first. */
 export function fromUri(uri: vscode.Uri): RemoteRef {
-  return { accountId: uri.authority, path: uri.path.replace(/^\/+/, '').replace(/\/+$/, '') };
+  return { scheme: writableSchemeOf(uri.scheme), accountId: uri.authority, path: uri.path.replace(/^\/+/, '').replace(/\/+$/, '') };
 }
 
-/** The `version` query of a gokuai-ro URI, if any. */
+/** The `version` query of a read-only URI, if any. */
 export function versionOf(uri: vscode.Uri): string | undefined {
   const m = /(?:^|&)version=([^&]*)/.exec(uri.query);
   return m ? decodeURIComponent(m[1]) : undefined;
 }
 
-export function joinPath(parent: string, name: string): string {
-  return parent ? parent + '/' + name : name;
-}
-
-export function parentPath(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}
-
-export function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
+/** The same account and scheme, another path. */
+export function withPath(ref: RemoteRef, path: string): RemoteRef {
+  return { scheme: ref.scheme, accountId: ref.accountId, path };
 }
 
 /**
@@ -61,5 +72,5 @@ export function isSafeName(name: string): boolean {
 
 /** Stable key for per-file state (versions): independent of how a caller encoded the URI. */
 export function refKey(ref: RemoteRef): string {
-  return ref.accountId + '\n' + ref.path;
+  return ref.scheme + '\n' + ref.accountId + '\n' + ref.path;
 }

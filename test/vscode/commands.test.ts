@@ -195,7 +195,7 @@ describe('recycle bin in the tree', function () {
     const item = await api.tree.getTreeItem(node);
     assert.strictEqual(item.label, '回收 #1.txt');
     assert.strictEqual(item.description, `${base}/bin`, 'where it was');
-    assert.strictEqual(item.contextValue, 'recycled', 'offers Restore / Delete permanently');
+    assert.strictEqual(item.contextValue, 'gokuai.recycled', 'offers Restore / Delete permanently');
     assert.match(tooltipText(await resolvedItem(api, node)), /5 B/, 'size in the tooltip');
   });
 

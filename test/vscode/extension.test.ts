@@ -42,6 +42,44 @@ describe('activation', () => {
   });
 });
 
+describe('several vendors', () => {
+  it('tags tree items with their vendor, so vendor-only menus (lock, links, recycle bin) match Gokuai items only', async () => {
+    const p = `${base}/vendor-tags.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text('x'));
+    const account = (await children()).find((n) => n.accountId === ACCOUNT && n.kind === 'account');
+    assert.ok(account);
+    assert.strictEqual((await api.tree.getTreeItem(account)).contextValue, 'gokuai.account.sandbox');
+    const [library] = await children(account);
+    assert.strictEqual((await api.tree.getTreeItem(library)).contextValue, 'gokuai.root', 'a folder-like root: upload, new file...');
+    const folder = (await children(library)).find((n) => n.kind === 'entry' && n.entry.path === base);
+    assert.ok(folder);
+    assert.strictEqual((await api.tree.getTreeItem(folder)).contextValue, 'gokuai.entry.folder');
+    const file = (await children(folder)).find((n) => n.kind === 'entry' && n.entry.path === p);
+    assert.ok(file);
+    assert.strictEqual((await api.tree.getTreeItem(file)).contextValue, 'gokuai.entry.file');
+  });
+
+  it('mounts a file system for every registered vendor: kdocs:// answers (no such account) instead of "no provider"', async () => {
+    const kd = vscode.Uri.from({ scheme: 'kdocs', authority: 'kd-nobody', path: '/personal/a.txt' });
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(kd)), (e: vscode.FileSystemError) => e.code === 'FileNotFound');
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(kd.with({ scheme: 'kdocs-ro' }))), (e: vscode.FileSystemError) => e.code === 'FileNotFound');
+    // A Gokuai account is not reachable under another vendor's scheme.
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(uriOf(base).with({ scheme: 'kdocs' }))), (e: vscode.FileSystemError) => e.code === 'FileNotFound');
+  });
+
+  it('Gokuai-only commands refuse another vendor\'s file with one clear error and change nothing', async () => {
+    const kd = vscode.Uri.from({ scheme: 'kdocs', authority: 'kd-nobody', path: '/personal/a.txt' });
+    const before = control.requestCount;
+    await withDialogs(() => undefined, async (shown) => {
+      await vscode.commands.executeCommand('docWorkspaces.lock', kd);
+      const errors = shown.filter((m) => m.kind === 'error');
+      assert.strictEqual(errors.length, 1, 'one notification');
+      assert.match(errors[0].message, /only on Gokuai files/);
+    });
+    assert.strictEqual(control.requestCount, before, 'nothing was sent to the Gokuai library');
+  });
+});
+
 describe('tree', () => {
   it('shows account -> library (name from stat) -> folders and files with gokuai:// resources', async () => {
     const account = (await children()).find((n) => n.accountId === ACCOUNT && n.kind === 'account');

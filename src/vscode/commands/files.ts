@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
 import { InvalidInputError } from '../../core/errors';
+import { compareWithServer } from '../conflict';
 import type { Services } from '../services';
 import { downloadRemote, moveInto, uploadLocal } from '../transfer';
-import { baseName, isSafeName, joinPath, parentPath, type RemoteRef, toUri } from '../uri';
+import { baseName, isSafeName, joinPath, parentPath, type RemoteRef, toUri, withPath } from '../uri';
 import { folderOf, isOptions, targetOf, targetsOf } from './targets';
-import { runCommand, withCancellableProgress } from './wrap';
+import { withCancellableProgress } from './wrap';
 
-/** Options accepted instead of UI (tests, automation). Every Uri is a gokuai:// URI unless noted. */
+/**
+ * File commands of every vendor: they only need RemoteFs, so they work on any scheme (gokuai://, kdocs://...).
+ * Options accepted instead of UI (tests, automation): every Uri is a remote URI unless noted.
+ */
 export interface UploadArgs { target: vscode.Uri; /** file:// URIs */ sources: vscode.Uri[]; overwrite?: boolean }
 export interface DownloadArgs { targets: vscode.Uri[]; /** file:// URI: a folder, or the file itself for one file */ destination: vscode.Uri }
 export interface NewItemArgs { target: vscode.Uri; name: string }
@@ -26,7 +30,7 @@ async function askName(prompt: string, value = ''): Promise<string | undefined> 
 }
 
 export function registerFileCommands(s: Services): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => runCommand(id, fn, s.log, () => s.showLog()); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const reg = (id: string, fn: (...args: any[]) => unknown) => s.command(id, fn); // eslint-disable-line @typescript-eslint/no-explicit-any
 
   const upload = (folders: boolean) => async (arg?: unknown) => {
     const o = isOptions<UploadArgs>(arg, 'sources') ? arg : undefined;
@@ -69,11 +73,11 @@ export function registerFileCommands(s: Services): vscode.Disposable[] {
       if (!name) return;
       const err = validateName(name);
       if (err) throw new InvalidInputError(err);
-      const ref = { accountId: folder.accountId, path: joinPath(folder.path, name) };
-      const fs = await s.fsp.remoteFs(ref.accountId);
-      await fs.write(ref.path, new Uint8Array(), { create: true, overwrite: false });
+      const ref = withPath(folder, joinPath(folder.path, name));
+      const m = await s.files.resolve(ref);
+      await m.fs.write(m.path, new Uint8Array(), { create: true, overwrite: false });
       const uri = toUri(ref);
-      s.fsp.notify([{ type: vscode.FileChangeType.Created, uri }]);
+      s.files.notify([{ type: vscode.FileChangeType.Created, uri }]);
       if (!o) await vscode.window.showTextDocument(uri);
       return uri;
     }),
@@ -85,9 +89,10 @@ export function registerFileCommands(s: Services): vscode.Disposable[] {
       if (!name) return;
       const err = validateName(name);
       if (err) throw new InvalidInputError(err);
-      const ref = { accountId: folder.accountId, path: joinPath(folder.path, name) };
-      await (await s.fsp.remoteFs(ref.accountId)).mkdir(ref.path);
-      s.fsp.notify([{ type: vscode.FileChangeType.Created, uri: toUri(ref) }]);
+      const ref = withPath(folder, joinPath(folder.path, name));
+      const m = await s.files.resolve(ref);
+      await m.fs.mkdir(m.path);
+      s.files.notify([{ type: vscode.FileChangeType.Created, uri: toUri(ref) }]);
       return toUri(ref);
     }),
 
@@ -99,7 +104,7 @@ export function registerFileCommands(s: Services): vscode.Disposable[] {
       if (!name || name === baseName(t.path)) return;
       const err = validateName(name);
       if (err) throw new InvalidInputError(err);
-      const to = toUri({ accountId: t.accountId, path: joinPath(parentPath(t.path), name) });
+      const to = toUri(withPath(t, joinPath(parentPath(t.path), name)));
       // Through vscode.workspace.fs so open editors follow the rename.
       await vscode.workspace.fs.rename(toUri(t), to, { overwrite: false });
       return to;
@@ -110,6 +115,9 @@ export function registerFileCommands(s: Services): vscode.Disposable[] {
 
     reg('docWorkspaces.copy', (arg?: unknown, multi?: unknown) => copyOrMove(s, arg, multi, 'copy')),
     reg('docWorkspaces.move', (arg?: unknown, multi?: unknown) => copyOrMove(s, arg, multi, 'move')),
+
+    // The diff of the server copy and the open document: every vendor's file system has the read-only twin.
+    reg('docWorkspaces.compareWithServer', async (arg?: unknown) => compareWithServer(toUri(targetOf(s, arg)))),
   ];
 }
 
@@ -126,8 +134,9 @@ async function deleteCommand(s: Services, arg: unknown, multi: unknown, permanen
     if ((await vscode.window.showWarningMessage(message, { modal: true }, ok)) !== ok) return;
   }
   for (const ref of refs) {
-    await (await s.fsp.remoteFs(ref.accountId)).delete(ref.path, { permanent });
-    s.fsp.notify([{ type: vscode.FileChangeType.Deleted, uri: toUri(ref) }]);
+    const m = await s.files.resolve(ref);
+    await m.fs.delete(m.path, { permanent });
+    s.files.notify([{ type: vscode.FileChangeType.Deleted, uri: toUri(ref) }]);
   }
 }
 
@@ -144,16 +153,16 @@ async function copyOrMove(s: Services, arg: unknown, multi: unknown, op: 'copy' 
       value: parentPath(refs[0].path),
     });
     if (path === undefined) return;
-    folder = { accountId: refs[0].accountId, path: path.replace(/^\/+|\/+$/g, '') };
+    folder = withPath(refs[0], path.replace(/^\/+|\/+$/g, ''));
   }
   if (op === 'move') return moveInto(refs, folder);
   await withCancellableProgress(vscode.l10n.t('Copying'), async (signal, report) => {
     for (const ref of refs) {
-      if (ref.accountId !== folder.accountId) throw new InvalidInputError(vscode.l10n.t('Moving or copying between accounts is not supported.'));
+      const to = withPath(folder, joinPath(folder.path, baseName(ref.path)));
+      const pair = await s.files.resolvePair(ref, to);
       report(baseName(ref.path));
-      const to = { accountId: folder.accountId, path: joinPath(folder.path, baseName(ref.path)) };
-      await (await s.fsp.remoteFs(ref.accountId)).copy(ref.path, to.path, { overwrite: false, signal });
-      s.fsp.notify([{ type: vscode.FileChangeType.Created, uri: toUri(to) }]);
+      await pair.from.fs.copy(pair.from.path, pair.to.path, { overwrite: false, signal });
+      s.files.notify([{ type: vscode.FileChangeType.Created, uri: toUri(to) }]);
     }
   });
 }

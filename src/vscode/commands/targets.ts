@@ -1,27 +1,28 @@
 import * as vscode from 'vscode';
-import { InvalidInputError } from '../../core/errors';
+import { InvalidInputError, UnsupportedError } from '../../core/errors';
 import type { Services } from '../services';
-import { isTreeNode, type TreeNode } from '../tree/nodes';
-import { fromUri, isRemoteUri, parentPath, type RemoteRef } from '../uri';
+import { isGenericNode, isTreeNode } from '../tree/nodes';
+import { parentPath, type RemoteRef } from '../uri';
+import type { RemoteTarget, VendorId } from '../vendors/types';
+
+export type { RemoteTarget };
 
 /**
  * Commands are reachable from the tree (node, selected nodes), the explorer / editor title (uri, selected uris), the
  * palette (nothing: tree selection, then active editor) and tests (a Uri or an options object). These helpers turn
- * all of those into RemoteRefs, so each command body deals with one shape.
+ * all of those into RemoteRefs of any vendor, so each command body deals with one shape.
  */
 
-export type RemoteTarget = RemoteRef & { type?: 'file' | 'folder' };
-
-export function refOf(x: unknown): RemoteTarget | undefined {
-  if (x instanceof vscode.Uri) return isRemoteUri(x) ? fromUri(x) : undefined;
+export function refOf(s: Services, x: unknown): RemoteTarget | undefined {
+  if (x instanceof vscode.Uri) return s.files.refOf(x);
   if (!isTreeNode(x)) return undefined;
-  const n = x as TreeNode;
-  switch (n.kind) {
+  const glue = s.vendors.get(x.vendor);
+  if (!isGenericNode(x)) return glue.tree.targetOf?.(x);
+  switch (x.kind) {
     case 'account':
-    case 'library':
-      return { accountId: n.accountId, path: '', type: 'folder' };
+      return { scheme: glue.scheme, accountId: x.accountId, path: '', type: 'folder' };
     case 'entry':
-      return { accountId: n.accountId, path: n.entry.path, type: n.entry.type };
+      return { scheme: glue.scheme, accountId: x.accountId, path: x.entry.path, type: x.entry.type };
     default:
       return undefined;
   }
@@ -29,13 +30,14 @@ export function refOf(x: unknown): RemoteTarget | undefined {
 
 /** All targets of a command invocation; falls back to the tree selection, then the active editor. */
 export function targetsOf(s: Services, arg: unknown, multi?: unknown): RemoteTarget[] {
-  const picked = (Array.isArray(multi) && multi.length ? multi : [arg]).map(refOf).filter((r): r is RemoteTarget => !!r);
+  const all = (xs: readonly unknown[]) => xs.map((x) => refOf(s, x)).filter((r): r is RemoteTarget => !!r);
+  const picked = all(Array.isArray(multi) && multi.length ? multi : [arg]);
   if (picked.length) return picked;
   if (arg === undefined) {
-    const fromTree = s.treeView.selection.map(refOf).filter((r): r is RemoteTarget => !!r);
+    const fromTree = all(s.treeView.selection);
     if (fromTree.length) return fromTree;
     const uri = vscode.window.activeTextEditor?.document.uri;
-    const ref = uri && refOf(uri);
+    const ref = uri && refOf(s, uri);
     if (ref) return [ref];
   }
   throw new InvalidInputError(vscode.l10n.t('Select a file or folder in Doc Workspaces first.'));
@@ -45,14 +47,24 @@ export function targetOf(s: Services, arg: unknown): RemoteTarget {
   return targetsOf(s, arg)[0];
 }
 
+/** Refuses targets of other vendors (vendor-only commands such as Gokuai share links on a kdocs file). */
+export function requireVendor<T extends RemoteRef>(s: Services, vendor: VendorId, targets: T[]): T[] {
+  const glue = s.vendors.get(vendor);
+  if (targets.some((t) => t.scheme !== glue.scheme)) throw new UnsupportedError(vscode.l10n.t('This command works only on {0} files.', glue.displayName));
+  return targets;
+}
+
 /** Whether a target is a file or a folder; asks the server when the caller did not say (a bare Uri). */
 export async function typeOf(s: Services, t: RemoteTarget): Promise<'file' | 'folder'> {
-  return t.type ?? (t.path === '' ? 'folder' : (await (await s.fsp.remoteFs(t.accountId)).stat(t.path)).type);
+  if (t.type) return t.type;
+  if (t.path === '') return 'folder';
+  const m = await s.files.resolve(t);
+  return (await m.fs.stat(m.path)).type;
 }
 
 /** The folder a target stands for: itself when it is a folder, else its parent. */
 export async function folderOf(s: Services, t: RemoteTarget): Promise<RemoteRef> {
-  return { accountId: t.accountId, path: (await typeOf(s, t)) === 'folder' ? t.path : parentPath(t.path) };
+  return { scheme: t.scheme, accountId: t.accountId, path: (await typeOf(s, t)) === 'folder' ? t.path : parentPath(t.path) };
 }
 
 /** Options objects passed by tests and other extensions: `{ target: uri, ... }`. */

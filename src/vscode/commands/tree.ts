@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { isTreeNode, type TreeNode } from '../tree/nodes';
-import { runCommand } from './wrap';
 
 /** Commands that act on the tree itself: refresh, paging and keyboard "open" (Enter). */
 export function registerTreeCommands(s: Services): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => runCommand(id, fn, s.log, () => s.showLog()); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const reg = (id: string, fn: (...args: any[]) => unknown) => s.command(id, fn); // eslint-disable-line @typescript-eslint/no-explicit-any
 
   return [
     reg('docWorkspaces.refresh', () => s.tree.refresh()),

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { describeError, isCancellation } from '../errors';
+import type { CommandFn } from '../services';
 
 /**
  * Registers a command whose failures all end the same way: the (redacted) error goes to the log, the user gets ONE
@@ -9,7 +10,7 @@ import { describeError, isCancellation } from '../errors';
  */
 export function runCommand(
   id: string,
-  fn: (...args: any[]) => unknown, // eslint-disable-line @typescript-eslint/no-explicit-any
+  fn: CommandFn,
   log: Logger,
   showLog: () => void,
 ): vscode.Disposable {

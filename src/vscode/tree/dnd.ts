@@ -3,8 +3,8 @@ import { refOf, type RemoteTarget } from '../commands/targets';
 import { reportError, withCancellableProgress } from '../commands/wrap';
 import type { Services } from '../services';
 import { moveInto, type UploadSource, uploadLocal } from '../transfer';
-import { parentPath, type RemoteRef, toUri } from '../uri';
-import { folderPathOf, type TreeNode } from './nodes';
+import { parentPath, type RemoteRef, toUri, withPath } from '../uri';
+import type { TreeNode } from './nodes';
 
 /** VS Code puts the dragged elements of a tree under this MIME type (tree id, lower-cased). */
 const TREE_MIME = 'application/vnd.code.tree.docworkspaces.tree';
@@ -14,7 +14,7 @@ const FILES = 'files';
 
 /**
  * Drop files from the OS / Explorer onto a folder = upload; drag nodes inside the tree = move. Dragging nodes out
- * offers their gokuai:// URIs (e.g. to open them in an editor group).
+ * offers their remote URIs (e.g. to open them in an editor group).
  */
 export class TreeDragAndDrop implements vscode.TreeDragAndDropController<TreeNode> {
   readonly dropMimeTypes = [TREE_MIME, FILES, URI_LIST];
@@ -24,19 +24,21 @@ export class TreeDragAndDrop implements vscode.TreeDragAndDropController<TreeNod
   services?: Services;
 
   handleDrag(source: readonly TreeNode[], data: vscode.DataTransfer): void {
-    const uris = source.map(refOf).filter((r): r is RemoteTarget => !!r && r.path !== '')
+    const s = this.services;
+    if (!s) return;
+    const uris = source.map((n) => refOf(s, n)).filter((r): r is RemoteTarget => !!r && r.path !== '')
       .map((r) => toUri(r).toString());
     if (uris.length) data.set(URI_LIST, new vscode.DataTransferItem(uris.join('\r\n')));
   }
 
   async handleDrop(target: TreeNode | undefined, data: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
     const s = this.services;
-    const folder = target && dropFolder(target);
+    const folder = target && s && dropFolder(s, target);
     if (!s || !folder || token.isCancellationRequested) return;
     try {
       const dragged = data.get(TREE_MIME)?.value as TreeNode[] | undefined;
       if (dragged?.length) {
-        const refs = dragged.map(refOf).filter((r): r is RemoteTarget => !!r && r.path !== '' && r.accountId === folder.accountId);
+        const refs = dragged.map((n) => refOf(s, n)).filter((r): r is RemoteTarget => !!r && r.path !== '' && r.accountId === folder.accountId);
         await moveInto(refs, folder);
         return;
       }
@@ -71,11 +73,9 @@ async function droppedSources(data: vscode.DataTransfer): Promise<UploadSource[]
   return [...local.values(), ...files.filter((f) => f.uri?.scheme !== 'file')];
 }
 
-/** Dropping on a file means its folder; on the account or library, the root. */
-function dropFolder(n: TreeNode): RemoteRef | undefined {
-  if (n.kind === 'account') return { accountId: n.accountId, path: '' };
-  const p = folderPathOf(n);
-  if (p !== undefined) return { accountId: n.accountId, path: p };
-  if (n.kind === 'entry') return { accountId: n.accountId, path: parentPath(n.entry.path) };
-  return undefined;
+/** Dropping on a file means its folder; on the account or a library (any folder-like node), that folder. */
+function dropFolder(s: Services, n: TreeNode): RemoteRef | undefined {
+  const t = refOf(s, n);
+  if (!t) return undefined;
+  return t.type === 'file' ? withPath(t, parentPath(t.path)) : t;
 }

@@ -1,29 +1,42 @@
 import type { Entry } from '../../core/model';
-import type { GkFile, GkStat } from '../../vendors/gokuai/wire';
 import type { ErrorDescription } from '../errors';
+import type { GokuaiNode } from '../vendors/gokuai/nodes';
+import type { KdocsNode } from '../vendors/kdocs/nodes';
+import type { VendorId } from '../vendors/types';
 
 /**
- * Elements of the Doc Workspaces tree. Plain data: the provider keeps one instance per `id` so refresh events can
- * name the element VS Code already knows.
+ * Elements of the Doc Workspaces tree. Plain data: the provider keeps one instance per `id` (unique in the whole tree;
+ * account ids are unique across vendors) so refresh events can name the element VS Code already knows.
  */
-export type TreeNode =
-  | { kind: 'account'; id: string; accountId: string }
-  | { kind: 'library'; id: string; accountId: string; stat: GkStat }
-  | { kind: 'entry'; id: string; accountId: string; entry: Entry }
-  /** "Load more" at the end of a folder listing (`parentPath`) or, with `recycleBin`, of the account's recycle bin. */
-  | { kind: 'loadMore'; id: string; accountId: string; parentPath: string; recycleBin?: true }
-  | { kind: 'recycleBin'; id: string; accountId: string }
-  | { kind: 'recycled'; id: string; accountId: string; file: GkFile }
-  | { kind: 'error'; id: string; accountId: string; error: ErrorDescription; retry?: TreeNode };
+export interface NodeBase {
+  id: string;
+  accountId: string;
+  vendor: VendorId;
+}
+
+export type AccountNode = NodeBase & { kind: 'account' };
+/** A remote file or folder; `entry.path` is the URI path inside the account (the same as the RemoteFs path for Gokuai). */
+export type EntryNode = NodeBase & { kind: 'entry'; entry: Entry };
+/** "Load more" at the end of a paged listing (`listing` is its key, see TreeContext.paged). */
+export type LoadMoreNode = NodeBase & { kind: 'loadMore'; listing: string };
+export type ErrorNode = NodeBase & { kind: 'error'; error: ErrorDescription; retry?: TreeNode };
+
+/** The kinds the generic provider handles itself. */
+export type GenericNode = AccountNode | EntryNode | LoadMoreNode | ErrorNode;
+/**
+ * Node kinds a vendor adds (library, recycle bin, sections...): declared in src/vscode/vendors/<vendor>/nodes.ts with
+ * `vendor: '<vendor>'` and kinds unique across vendors; the vendor's VendorTree computes their children and items.
+ */
+export type VendorNode = GokuaiNode | KdocsNode;
+export type TreeNode = GenericNode | VendorNode;
+
+const GENERIC_KINDS: ReadonlySet<string> = new Set<GenericNode['kind']>(['account', 'entry', 'loadMore', 'error']);
+
+export function isGenericNode(n: TreeNode): n is GenericNode {
+  return GENERIC_KINDS.has(n.kind);
+}
 
 export function isTreeNode(x: unknown): x is TreeNode {
   return typeof x === 'object' && x !== null && typeof (x as { kind?: unknown }).kind === 'string'
     && typeof (x as { accountId?: unknown }).accountId === 'string';
-}
-
-/** Remote folder path a node stands for (library = root), undefined for nodes that are not folders. */
-export function folderPathOf(n: TreeNode): string | undefined {
-  if (n.kind === 'library') return '';
-  if (n.kind === 'entry' && n.entry.type === 'folder') return n.entry.path;
-  return undefined;
 }

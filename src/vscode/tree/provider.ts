@@ -1,32 +1,33 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { Entry } from '../../core/model';
-import { offsetPager, type PageFetcher } from '../../core/paging';
-import type { GkFile, GkStat } from '../../vendors/gokuai/wire';
-import { type Accounts, accountLabel } from '../accounts';
+import type { PageFetcher } from '../../core/paging';
+import type { Accounts } from '../accounts';
 import { config } from '../config';
 import { describeError } from '../errors';
 import { formatBytes, formatTime, md } from '../format';
-import { fromUri, parentPath, SCHEME, toUri } from '../uri';
-import type { TreeNode } from './nodes';
+import { fromUri, joinPath, parentPath, toUri } from '../uri';
+import type { VendorRegistry } from '../vendors/registry';
+import type { TreeContext, VendorGlue } from '../vendors/types';
+import { type EntryNode, isGenericNode, type TreeNode } from './nodes';
 
-/** The pages of one listing loaded so far; `next` is the cursor of the page "Load more" fetches. */
-interface Pages<T> { items: T[]; next?: string }
-
-const folderKey = (accountId: string, path: string) => accountId + '\n' + path;
-
-/** Usage lines shared by the account and library tooltips. */
-function usageLines(s: GkStat): string[] {
-  return [
-    vscode.l10n.t('Used: {0} of {1}', formatBytes(s.size), formatBytes(s.capacity)),
-    vscode.l10n.t('Recycle bin: {0}', formatBytes(s.size_recycle)),
-    vscode.l10n.t('Files: {0}', s.count_file),
-  ];
+/** One paged listing loaded so far; `next` is the cursor of the page "Load more" fetches. */
+interface Listing {
+  /** The node whose children these are. */
+  owner: TreeNode;
+  items: unknown[];
+  next?: string;
+  fetch: PageFetcher<unknown>;
 }
 
+/** Key of the listing of a remote folder (URI path inside the account). */
+const folderKey = (accountId: string, path: string) => 'folder\n' + accountId + '\n' + path;
+const entryId = (accountId: string, path: string) => `${accountId}/e/${path}`;
+
 /**
- * account -> library -> folders -> files, loaded lazily one page at a time ("Load more" for the rest). Failures become
- * an error node in place of the children, never a pop-up.
+ * accounts -> whatever each vendor puts below (Gokuai: library -> folders -> files), loaded lazily one page at a time
+ * ("Load more" for the rest). Generic nodes (account, file/folder entry, load more, error) are handled here; vendor
+ * nodes by their VendorTree. Failures become an error node in place of the children, never a pop-up.
  */
 export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -34,18 +35,22 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   /** One instance per node id: VS Code matches refresh events by element identity. */
   private readonly nodes = new Map<string, TreeNode>();
   private readonly parents = new Map<string, TreeNode>();
-  /** Folder listings by folderKey. */
-  private readonly pages = new Map<string, Pages<Entry>>();
-  /** Recycle-bin listings by account id. */
-  private readonly bins = new Map<string, Pages<GkFile>>();
+  /** Paged listings by key (folderKey for folders, vendor keys for the rest). */
+  private readonly listings = new Map<string, Listing>();
   /** "Load more" in flight per load-more node: a second click joins it instead of appending the same page twice. */
   private readonly loading = new Map<string, Promise<void>>();
-  /** Last `stat` per account (library node), for the account tooltip. */
-  private readonly stats = new Map<string, GkStat>();
   private readonly subscription: vscode.Disposable;
+  private readonly ctx: TreeContext;
 
-  constructor(private readonly accounts: Accounts, private readonly log: Logger) {
+  constructor(private readonly accounts: Accounts, private readonly vendors: VendorRegistry, log: Logger) {
     this.subscription = accounts.onDidChange(() => this.refresh());
+    this.ctx = {
+      accounts,
+      log,
+      child: (parent, node) => this.child(parent, node),
+      folder: (parent, path) => this.folder(parent, path),
+      paged: (parent, key, fetch, toNode) => this.paged(parent, key, fetch as PageFetcher<unknown>, toNode as (item: unknown) => TreeNode),
+    };
   }
 
   dispose(): void {
@@ -56,57 +61,37 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   /** Whole tree (no argument) or one node and everything below it; other listings keep their loaded pages. */
   refresh(node?: TreeNode): void {
     if (!node) {
-      this.pages.clear();
-      this.bins.clear();
+      this.listings.clear();
       this.changed.fire(undefined);
       return;
     }
-    switch (node.kind) {
-      case 'error':
-      case 'loadMore': {
-        // Stands for the listing it belongs to.
-        const owner = this.parents.get(node.id);
-        if (owner) this.refresh(owner);
-        return;
-      }
-      case 'account':
-      case 'library':
-        this.forgetFolders(node.accountId, '');
-        this.bins.delete(node.accountId);
-        break;
-      case 'entry':
-        if (node.entry.type === 'folder') this.forgetFolders(node.accountId, node.entry.path);
-        break;
-      case 'recycleBin':
-        this.bins.delete(node.accountId);
-        break;
-      case 'recycled':
-        break;
+    if (node.kind === 'error' || node.kind === 'loadMore') {
+      // Stands for the listing it belongs to.
+      const owner = this.parents.get(node.id);
+      if (owner) this.refresh(owner);
+      return;
     }
+    for (const [key, l] of [...this.listings]) if (this.isWithin(l.owner, node)) this.listings.delete(key);
     this.changed.fire(node);
   }
 
   /** Re-lists the folders that contain the given URIs (after our own or detected changes), if they were loaded. */
   refreshUris(uris: readonly vscode.Uri[]): void {
-    const folders = new Map<string, TreeNode | undefined>();
+    const keys = new Set<string>();
     for (const uri of uris) {
-      if (uri.scheme !== SCHEME) continue;
+      if (!this.vendors.isRemoteUri(uri)) continue;
       const { accountId, path } = fromUri(uri);
-      const parent = parentPath(path);
-      if (!this.pages.has(folderKey(accountId, parent))) continue;
-      folders.set(folderKey(accountId, parent), this.nodes.get(parent === '' ? `${accountId}/library` : `${accountId}/e/${parent}`));
+      keys.add(folderKey(accountId, parentPath(path)));
     }
-    for (const [key, node] of folders) {
-      this.pages.delete(key);
-      if (node) this.changed.fire(node);
-    }
+    for (const key of keys) this.refreshListing(key);
   }
 
-  /** Re-lists an account's recycle bin (after restoring or purging), if it was loaded. */
-  refreshRecycleBin(accountId: string): void {
-    const bin = this.nodes.get(`${accountId}/recycle`);
-    if (bin) this.refresh(bin);
-    else this.bins.delete(accountId);
+  /** Re-lists one paged listing (e.g. a recycle bin after restoring), if it was loaded. */
+  refreshListing(key: string): void {
+    const l = this.listings.get(key);
+    if (!l) return;
+    this.listings.delete(key);
+    this.changed.fire(l.owner);
   }
 
   /** Appends the next page of the listing a "Load more" node ends. Concurrent calls for one node share one request. */
@@ -114,10 +99,8 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     if (node.kind !== 'loadMore') return Promise.resolve();
     let pending = this.loading.get(node.id);
     if (!pending) {
-      pending = (node.recycleBin
-        ? this.appendPage(this.bins, node.accountId, this.binPager(node.accountId))
-        : this.appendPage(this.pages, folderKey(node.accountId, node.parentPath), this.folderPager(node.accountId, node.parentPath))
-      ).then((appended) => { if (appended) this.changed.fire(this.parents.get(node.id)); })
+      pending = this.appendPage(node.listing)
+        .then((appended) => { if (appended) this.changed.fire(this.parents.get(node.id)); })
         .finally(() => this.loading.delete(node.id));
       this.loading.set(node.id, pending);
     }
@@ -128,77 +111,50 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     return this.parents.get(node.id);
   }
 
-  /** The node of a remote URI, if the tree has shown it. */
+  /** The node of a remote URI (a file, a folder or the node whose children list a root), if the tree has shown it. */
   nodeFor(uri: vscode.Uri): TreeNode | undefined {
     const { accountId, path } = fromUri(uri);
-    return this.nodes.get(path === '' ? `${accountId}/library` : `${accountId}/e/${path}`);
+    return this.nodes.get(entryId(accountId, path)) ?? this.listings.get(folderKey(accountId, path))?.owner;
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
-    if (!node) return this.accounts.list().map((a) => this.node({ kind: 'account', id: a.id, accountId: a.id }));
+    if (!node) return this.accounts.list().map((a) => this.node({ kind: 'account', id: a.id, accountId: a.id, vendor: a.vendor }));
     try {
       switch (node.kind) {
-        case 'account': return [await this.library(node)];
-        case 'library': return [...await this.folder(node, ''), this.child(node, { kind: 'recycleBin', id: `${node.accountId}/recycle`, accountId: node.accountId })];
+        case 'account': return await this.glue(node).tree.accountChildren(node, this.ctx);
         case 'entry': return node.entry.type === 'folder' ? await this.folder(node, node.entry.path) : [];
-        case 'recycleBin': return await this.recycleBin(node);
-        default: return [];
+        case 'loadMore':
+        case 'error': return [];
+        default: return await this.glue(node).tree.children(node, this.ctx);
       }
     } catch (e) {
-      this.log.warn(`Listing ${node.id} failed`, e);
-      return [this.child(node, { kind: 'error', id: `${node.id}/error`, accountId: node.accountId, error: describeError(e), retry: node })];
+      this.ctx.log.warn(`Listing ${node.id} failed`, e);
+      return [this.child(node, { kind: 'error', id: `${node.id}/error`, accountId: node.accountId, vendor: node.vendor, error: describeError(e), retry: node })];
     }
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (!isGenericNode(node)) return this.glue(node).tree.treeItem(node, this.ctx);
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
       case 'account': {
         const info = this.accounts.find(node.accountId);
-        const item = new vscode.TreeItem(info ? accountLabel(info) : node.accountId, C.Expanded);
+        const d = info ? this.accounts.describe(info) : { label: node.accountId };
+        const item = new vscode.TreeItem(d.label, C.Expanded);
         item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon(info?.sandbox ? 'beaker' : 'cloud');
-        // The sandbox's host is a random loopback port: noise in the tree (it stays in the tooltip).
-        item.description = info?.sandbox ? undefined : info?.host;
-        // The tooltip (with the library usage) is built on hover by resolveTreeItem.
-        item.contextValue = info?.sandbox ? 'account.sandbox' : 'account';
+        item.iconPath = new vscode.ThemeIcon(d.icon ?? 'cloud');
+        item.description = d.description;
+        // The tooltip is built on hover by resolveTreeItem (it may ask the server).
+        item.contextValue = `${node.vendor}.account${info?.sandbox ? '.sandbox' : ''}`;
         return item;
       }
-      case 'library': {
-        const s = node.stat;
-        const item = new vscode.TreeItem(s.org_name, C.Expanded);
-        item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon('library');
-        item.resourceUri = toUri({ accountId: node.accountId, path: '' });
-        item.description = vscode.l10n.t('{0} of {1}', formatBytes(s.size), formatBytes(s.capacity));
-        item.tooltip = new vscode.MarkdownString([`**${md(s.org_name)}**`, ...usageLines(s)].join('\n\n'));
-        item.contextValue = 'library';
-        return item;
-      }
-      case 'entry': return this.entryItem(node.accountId, node.entry, node.id);
+      case 'entry': return this.entryItem(node);
       case 'loadMore': {
         const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), C.None);
         item.id = node.id;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         item.command = { command: 'docWorkspaces.loadMore', title: vscode.l10n.t('Load more…'), arguments: [node] };
         item.contextValue = 'loadMore';
-        return item;
-      }
-      case 'recycleBin': {
-        const item = new vscode.TreeItem(vscode.l10n.t('Recycle bin'), C.Collapsed);
-        item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon('trash');
-        item.contextValue = 'recycleBin';
-        return item;
-      }
-      case 'recycled': {
-        const f = node.file;
-        const item = new vscode.TreeItem(f.filename, C.None);
-        item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon(f.dir ? 'folder' : 'file');
-        item.description = parentPath(f.fullpath) || '/';
-        item.tooltip = [f.fullpath, f.dir ? '' : formatBytes(f.filesize), f.last_member_name ?? ''].filter(Boolean).join('\n');
-        item.contextValue = 'recycled';
         return item;
       }
       case 'error': {
@@ -208,41 +164,36 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         item.tooltip = node.error.hint;
         item.description = node.error.hint;
         item.contextValue = 'error';
-        item.command = node.error.credentials && !this.accounts.find(node.accountId)?.sandbox
-          ? { command: 'docWorkspaces.updateCredentials', title: vscode.l10n.t('Update credentials…'), arguments: [node.accountId] }
+        const fix = this.glue(node).credentialsCommand;
+        item.command = fix && node.error.credentials && !this.accounts.find(node.accountId)?.sandbox
+          ? { command: fix.command, title: fix.title, arguments: [node.accountId] }
           : { command: 'docWorkspaces.refreshNode', title: vscode.l10n.t('Retry'), arguments: [node] };
         return item;
       }
     }
   }
 
-  /** Fills in the account tooltip on hover: name, kind, host and the library usage from `stat`. */
+  /** Fills in the account tooltip on hover: its label, then what the vendor adds (kind, host, usage...). */
   async resolveTreeItem(item: vscode.TreeItem, node: TreeNode): Promise<vscode.TreeItem> {
     if (node.kind !== 'account') return item;
     const info = this.accounts.find(node.accountId);
-    let stat = this.stats.get(node.accountId);
-    if (!stat) {
-      try {
-        stat = await (await this.accounts.connection(node.accountId)).api.stat();
-      } catch (e) {
-        this.log.debug(`stat for the tooltip of ${node.id} failed`, e);
-      }
-    }
-    item.tooltip = new vscode.MarkdownString([
-      `**${md(String(item.label ?? node.accountId))}**`,
-      info?.sandbox ? vscode.l10n.t('Built-in sandbox: a local Gokuai emulator with demo files. Changes are lost when VS Code closes.') : vscode.l10n.t('Gokuai library'),
-      md(info?.host ?? ''),
-      ...(stat ? usageLines(stat) : []),
-    ].join('\n\n'));
+    const tooltip = this.glue(node).tree.accountTooltip;
+    const lines = info && tooltip ? await tooltip(info, this.ctx) : [];
+    item.tooltip = new vscode.MarkdownString([`**${md(String(item.label ?? node.accountId))}**`, ...lines].join('\n\n'));
     return item;
   }
 
-  private entryItem(accountId: string, e: Entry, id: string): vscode.TreeItem {
+  private glue(node: TreeNode): VendorGlue {
+    return this.vendors.get(node.vendor);
+  }
+
+  private entryItem(node: EntryNode): vscode.TreeItem {
+    const e = node.entry;
     const folder = e.type === 'folder';
     const item = new vscode.TreeItem(e.name, folder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.id = id;
+    item.id = node.id;
     // resourceUri (and no iconPath) lets the user's file icon theme pick the icon.
-    item.resourceUri = toUri({ accountId, path: e.path });
+    item.resourceUri = toUri({ scheme: this.glue(node).scheme, accountId: node.accountId, path: e.path });
     if (e.locked) item.description = vscode.l10n.t('locked');
     const lines = [`**${md(e.name)}**`];
     if (!folder) lines.push(vscode.l10n.t('Size: {0}', formatBytes(e.size)));
@@ -250,84 +201,67 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     if (e.tags?.length) lines.push(vscode.l10n.t('Tags: {0}', md(e.tags.join(', '))));
     if (e.locked) lines.push(vscode.l10n.t('Locked'));
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
-    item.contextValue = folder ? 'folder' : e.locked ? 'file.locked' : 'file';
+    item.contextValue = `${node.vendor}.entry.${folder ? 'folder' : e.locked ? 'file.locked' : 'file'}`;
     if (!folder) item.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [item.resourceUri] };
+    this.glue(node).tree.decorateEntry?.(item, node);
     return item;
   }
 
-  private async library(node: TreeNode & { kind: 'account' }): Promise<TreeNode> {
-    const stat = await (await this.accounts.connection(node.accountId)).api.stat();
-    if (!this.accounts.find(node.accountId)?.sandbox) await this.accounts.setLibraryName(node.accountId, stat.org_name);
-    this.stats.set(node.accountId, stat);
-    return this.child(node, { kind: 'library', id: `${node.accountId}/library`, accountId: node.accountId, stat });
+  /** A remote folder's children: entries with URI paths (a space's RemoteFs lists paths relative to its root). */
+  private folder(parent: TreeNode, path: string): Promise<TreeNode[]> {
+    const { accountId, vendor } = parent;
+    const fetch: PageFetcher<Entry> = async (cursor) => {
+      const m = await (await this.accounts.connection(accountId, vendor)).resolve(path);
+      const page = await m.fs.list(m.path, cursor, { pageSize: config.pageSize() });
+      return { ...page, items: page.items.map((e) => ({ ...e, path: joinPath(m.root, e.path) })) };
+    };
+    return this.paged(parent, folderKey(accountId, path), fetch as PageFetcher<unknown>, (item) => {
+      const entry = item as Entry;
+      return { kind: 'entry', id: entryId(accountId, entry.path), accountId, vendor, entry };
+    });
   }
 
-  private async folder(node: TreeNode, path: string): Promise<TreeNode[]> {
-    const state = await this.firstPage(this.pages, folderKey(node.accountId, path), this.folderPager(node.accountId, path));
-    const children = state.items.map((entry) => this.child(node, { kind: 'entry', id: `${node.accountId}/e/${entry.path}`, accountId: node.accountId, entry }));
-    if (state.next) children.push(this.child(node, { kind: 'loadMore', id: `${node.accountId}/more/${path}`, accountId: node.accountId, parentPath: path }));
+  private async paged(parent: TreeNode, key: string, fetch: PageFetcher<unknown>, toNode: (item: unknown) => TreeNode): Promise<TreeNode[]> {
+    let state = this.listings.get(key);
+    if (!state) {
+      const page = await fetch(undefined);
+      state = { owner: parent, items: page.items, next: page.next, fetch };
+      this.listings.set(key, state);
+    }
+    const children = state.items.map((item) => this.child(parent, toNode(item)));
+    if (state.next) children.push(this.child(parent, { kind: 'loadMore', id: `${parent.id}/more`, accountId: parent.accountId, vendor: parent.vendor, listing: key }));
     return children;
-  }
-
-  private async recycleBin(node: TreeNode): Promise<TreeNode[]> {
-    const state = await this.firstPage(this.bins, node.accountId, this.binPager(node.accountId));
-    const children = state.items.map((file) => this.child(node, { kind: 'recycled', id: `${node.accountId}/recycled/${file.hash || file.fullpath}`, accountId: node.accountId, file }));
-    if (state.next) children.push(this.child(node, { kind: 'loadMore', id: `${node.accountId}/more-recycled`, accountId: node.accountId, parentPath: '', recycleBin: true }));
-    return children;
-  }
-
-  private folderPager(accountId: string, path: string): PageFetcher<Entry> {
-    return async (cursor) => (await this.accounts.connection(accountId)).fs.list(path, cursor, { pageSize: config.pageSize() });
-  }
-
-  private binPager(accountId: string): PageFetcher<GkFile> {
-    return offsetPager(async (start, size) => {
-      const r = await (await this.accounts.connection(accountId)).api.recycle({ start, size });
-      return { items: r.list, total: r.count };
-    }, config.pageSize());
-  }
-
-  /** The pages loaded so far, loading the first one when there are none. */
-  private async firstPage<T>(map: Map<string, Pages<T>>, key: string, fetch: PageFetcher<T>): Promise<Pages<T>> {
-    const known = map.get(key);
-    if (known) return known;
-    const page = await fetch(undefined);
-    const state = { items: page.items, next: page.next };
-    map.set(key, state);
-    return state;
   }
 
   /** Fetches and appends the next page; false when there is none or the listing was refreshed meanwhile. */
-  private async appendPage<T>(map: Map<string, Pages<T>>, key: string, fetch: PageFetcher<T>): Promise<boolean> {
-    const state = map.get(key);
+  private async appendPage(key: string): Promise<boolean> {
+    const state = this.listings.get(key);
     if (!state?.next) return false;
-    const page = await fetch(state.next);
-    if (map.get(key) !== state) return false; // refreshed while loading: the new listing starts from its first page
+    const page = await state.fetch(state.next);
+    if (this.listings.get(key) !== state) return false; // refreshed while loading: the new listing starts from its first page
     state.items.push(...page.items);
     state.next = page.next;
     return true;
   }
 
-  /** Drops the loaded pages of a folder and every folder below it ('' = the whole library). */
-  private forgetFolders(accountId: string, path: string): void {
-    for (const key of [...this.pages.keys()]) {
-      const [acc, p] = key.split('\n');
-      if (acc === accountId && (path === '' || p === path || p.startsWith(path + '/'))) this.pages.delete(key);
-    }
+  /** True when `n` is `ancestor` or below it. */
+  private isWithin(n: TreeNode, ancestor: TreeNode): boolean {
+    for (let cur: TreeNode | undefined = n; cur; cur = this.parents.get(cur.id)) if (cur.id === ancestor.id) return true;
+    return false;
   }
 
-  private child(parent: TreeNode, n: TreeNode): TreeNode {
+  private child<N extends TreeNode>(parent: TreeNode, n: N): N {
     const node = this.node(n);
     this.parents.set(node.id, parent);
     return node;
   }
 
   /** Returns the known instance for this id with fresh data copied in, or registers the new one. */
-  private node(n: TreeNode): TreeNode {
+  private node<N extends TreeNode>(n: N): N {
     const known = this.nodes.get(n.id);
     if (known && known.kind === n.kind) {
       Object.assign(known, n);
-      return known;
+      return known as N;
     }
     this.nodes.set(n.id, n);
     return n;

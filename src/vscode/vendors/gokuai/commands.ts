@@ -1,18 +1,23 @@
 import * as vscode from 'vscode';
-import { InvalidInputError } from '../../core/errors';
-import { collectPages, offsetPager } from '../../core/paging';
-import type { GokuaiApi } from '../../vendors/gokuai/api';
-import type { GkFile } from '../../vendors/gokuai/wire';
-import { compareWithServer } from '../conflict';
-import { describeError } from '../errors';
-import { formatBytes, formatTime } from '../format';
-import type { Services } from '../services';
-import { isTreeNode, type TreeNode } from '../tree/nodes';
-import { baseName, fromUri, parentPath, type RemoteRef, RO_SCHEME, toUri, versionOf } from '../uri';
-import { isOptions, targetOf, targetsOf, typeOf } from './targets';
-import { runCommand, withCancellableProgress } from './wrap';
+import { InvalidInputError } from '../../../core/errors';
+import { collectPages, offsetPager } from '../../../core/paging';
+import type { GokuaiApi } from '../../../vendors/gokuai/api';
+import type { GkFile } from '../../../vendors/gokuai/wire';
+import { pickAccount } from '../../commands/accounts';
+import { isOptions, requireVendor, type RemoteTarget, targetOf, targetsOf, typeOf } from '../../commands/targets';
+import { withCancellableProgress } from '../../commands/wrap';
+import { describeError } from '../../errors';
+import { formatBytes, formatTime } from '../../format';
+import type { Services } from '../../services';
+import type { TreeNode } from '../../tree/nodes';
+import { baseName, fromUri, parentPath, type RemoteRef, roSchemeOf, toRoUri, toUri, versionOf } from '../../uri';
+import { type AddGokuaiInput, addGokuaiAccount, DEFAULT_GOKUAI_HOST, gokuaiConnection } from './connection';
+import { GOKUAI_SCHEME, recycleBinListing } from './tree';
 
-/** Library features beyond a file system (links, history, recycle bin, locks, tags, search), via GokuaiApi. */
+/**
+ * Gokuai library features beyond a file system (accounts, links, history, recycle bin, locks, tags, search), via
+ * GokuaiApi. Every command refuses other vendors' targets; package.json shows them only for gokuai nodes and URIs.
+ */
 
 export interface ShareLinkArgs { target: vscode.Uri; days?: number; password?: string; auth?: 'preview' | 'download' | 'upload' }
 /** Without `version`: returns the versions. With it: opens that version read-only and returns its gokuai-ro URI. */
@@ -28,25 +33,38 @@ function splitTags(text: string): string[] {
   return text.split(/[;,，；]/).map((t) => t.trim()).filter(Boolean);
 }
 
+const gkUri = (accountId: string, path: string) => toUri({ scheme: GOKUAI_SCHEME, accountId, path });
+
 export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => runCommand(id, fn, s.log, () => s.showLog()); // eslint-disable-line @typescript-eslint/no-explicit-any
-  const api = async (accountId: string) => (await s.accounts.connection(accountId)).api;
+  const reg = (id: string, fn: (...args: any[]) => unknown) => s.command(id, fn); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const api = async (accountId: string) => (await gokuaiConnection(s.accounts, accountId)).api;
+  /** The one Gokuai target of a command (other vendors' files are refused). */
+  const target = (arg: unknown): RemoteTarget => requireVendor(s, 'gokuai', [targetOf(s, arg)])[0];
   const accountOf = async (arg: unknown): Promise<string> => {
     if (typeof arg === 'string') return arg;
-    if (isTreeNode(arg)) return arg.accountId;
-    const all = s.accounts.list();
-    if (all.length === 1) return all[0].id;
-    const pick = await vscode.window.showQuickPick(all.map((a) => ({ label: a.libraryName ?? a.host, description: a.host, id: a.id })), { placeHolder: vscode.l10n.t('Choose a library') });
-    if (!pick) throw new vscode.CancellationError();
-    return pick.id;
+    const libraries = s.accounts.list().filter((a) => a.vendor === 'gokuai');
+    const info = libraries.length === 1 && arg === undefined ? libraries[0]
+      : await pickAccount(s, arg, (a) => a.vendor === 'gokuai', vscode.l10n.t('Choose a library'));
+    if (!info) throw new vscode.CancellationError();
+    return info.id;
   };
   const changed = (accountId: string, paths: string[]) =>
-    s.fsp.notify(paths.map((p) => ({ type: vscode.FileChangeType.Changed, uri: toUri({ accountId, path: p }) })));
+    s.files.notify(paths.map((p) => ({ type: vscode.FileChangeType.Changed, uri: gkUri(accountId, p) })));
 
   return [
+    reg('docWorkspaces.addGokuaiLibrary', (arg?: AddGokuaiInput) => addLibrary(s, arg)),
+
+    reg('docWorkspaces.updateCredentials', async (arg?: unknown, secretArg?: string) => {
+      const info = await pickAccount(s, arg, (a) => a.vendor === 'gokuai' && !a.sandbox);
+      if (!info || info.vendor !== 'gokuai') return;
+      const secret = secretArg ?? await vscode.window.showInputBox({ prompt: vscode.l10n.t('New org_client_secret'), password: true, ignoreFocusOut: true });
+      if (!secret) return;
+      await s.accounts.updateSecret(info.id, secret);
+    }),
+
     reg('docWorkspaces.copyShareLink', async (arg?: unknown) => {
       const o = isOptions<ShareLinkArgs>(arg, 'target') ? arg : undefined;
-      const t = targetOf(s, o ? o.target : arg);
+      const t = target(o ? o.target : arg);
       let days = o?.days;
       let password = o?.password;
       let auth = o?.auth;
@@ -75,7 +93,7 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
     }),
 
     reg('docWorkspaces.closeShareLinks', async (arg?: unknown) => {
-      const t = targetOf(s, arg);
+      const t = target(arg);
       await (await api(t.accountId)).linkClose({ fullpath: t.path });
       if (!(arg instanceof vscode.Uri)) void vscode.window.showInformationMessage(vscode.l10n.t('Share links of {0} closed.', baseName(t.path) || '/'));
     }),
@@ -96,7 +114,7 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
     // the diff shows current ↔ that version, with Restore in its title too (the version is the diff's right side).
     reg('docWorkspaces.fileHistory', async (arg?: unknown) => {
       const o = isOptions<HistoryArgs>(arg, 'target') ? arg : undefined;
-      const t = targetOf(s, o ? o.target : arg);
+      const t = target(o ? o.target : arg);
       let version = o?.version;
       if (!version) {
         const history = await (await api(t.accountId)).history({ fullpath: t.path, size: 100 });
@@ -108,7 +126,7 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
         if (!pick) return;
         version = pick.version;
       }
-      const snapshot = toUri(t, RO_SCHEME, version);
+      const snapshot = toRoUri(t, version);
       await vscode.commands.executeCommand('vscode.open', snapshot, { preview: false });
       return snapshot;
     }),
@@ -116,13 +134,13 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
     reg('docWorkspaces.compareWithCurrent', async (arg?: unknown) => {
       const { ref, version } = versionTarget(arg);
       const title = vscode.l10n.t('{0} (current) ↔ {0} (version {1})', baseName(ref.path), version.slice(0, 8));
-      await vscode.commands.executeCommand('vscode.diff', toUri(ref), toUri(ref, RO_SCHEME, version), title);
+      await vscode.commands.executeCommand('vscode.diff', toUri(ref), toRoUri(ref, version), title);
     }),
 
     reg('docWorkspaces.restoreVersion', async (arg?: unknown) => {
       const o = isOptions<RestoreVersionArgs>(arg, 'version') ? arg : undefined;
       const { ref, version } = o ? { ref: fromUri(o.target), version: o.version } : versionTarget(arg);
-      const conn = await s.accounts.connection(ref.accountId);
+      const conn = await gokuaiConnection(s.accounts, ref.accountId);
       await withCancellableProgress(vscode.l10n.t('Restoring {0}', baseName(ref.path)), async (signal) => {
         // Restoring = writing the old content as a new version: history keeps everything in between.
         const data = await conn.api.downloadBytes({ fullpath: ref.path, filehash: version }, { signal });
@@ -131,8 +149,6 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       changed(ref.accountId, [ref.path]);
       if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('{0} restored.', baseName(ref.path)));
     }),
-
-    reg('docWorkspaces.compareWithServer', async (arg?: unknown) => compareWithServer(toUri(targetOf(s, arg)))),
 
     reg('docWorkspaces.recycleBin', async (arg?: unknown) => {
       const o = isOptions<RecycleArgs>(arg, 'account') ? arg : undefined;
@@ -169,7 +185,7 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
 
     reg('docWorkspaces.addTag', async (arg?: unknown) => {
       const o = isOptions<TagArgs>(arg, 'tags') ? arg : undefined;
-      const t = targetOf(s, o ? o.target : arg);
+      const t = target(o ? o.target : arg);
       const tags = o?.tags ?? splitTags(await vscode.window.showInputBox({ prompt: vscode.l10n.t('Tags to add (separate with ; or ,)') }) ?? '');
       if (!tags.length) return;
       await (await api(t.accountId)).addTag({ fullpath: t.path, tag: tags });
@@ -178,10 +194,10 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
 
     reg('docWorkspaces.removeTag', async (arg?: unknown) => {
       const o = isOptions<TagArgs>(arg, 'tags') ? arg : undefined;
-      const t = targetOf(s, o ? o.target : arg);
+      const t = target(o ? o.target : arg);
       let tags = o?.tags;
       if (!tags) {
-        const current = (await (await s.fsp.remoteFs(t.accountId)).stat(t.path)).tags ?? [];
+        const current = (await (await gokuaiConnection(s.accounts, t.accountId)).fs.stat(t.path)).tags ?? [];
         if (!current.length) {
           void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no tags.', baseName(t.path)));
           return;
@@ -197,12 +213,12 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       const o = isOptions<SearchArgs>(arg, 'keywords') ? arg : undefined;
       if (o) {
         const res = await (await api(o.account)).search({ keywords: o.keywords, scope: o.scope, path: o.path });
-        return res.list.map((f) => toUri({ accountId: o.account, path: f.fullpath }));
+        return res.list.map((f) => gkUri(o.account, f.fullpath));
       }
       const accountId = await accountOf(arg);
       const picked = await searchQuickPick(s, accountId);
       if (!picked) return;
-      const uri = toUri({ accountId, path: picked.fullpath });
+      const uri = gkUri(accountId, picked.fullpath);
       if (picked.dir) {
         const node = s.tree.nodeFor(uri);
         if (node) await s.treeView.reveal(node, { select: true, focus: true, expand: true });
@@ -222,13 +238,13 @@ function recycledPaths(node?: TreeNode, multi?: TreeNode[]): string[] {
 }
 
 async function recycleAction(s: Services, accountId: string, restore: string[], purge: string[]): Promise<void> {
-  const { api } = await s.accounts.connection(accountId);
+  const { api } = await gokuaiConnection(s.accounts, accountId);
   if (restore.length) {
     await api.recover({ fullpaths: restore });
-    s.fsp.notify(restore.map((p) => ({ type: vscode.FileChangeType.Created, uri: toUri({ accountId, path: p }) })));
+    s.files.notify(restore.map((p) => ({ type: vscode.FileChangeType.Created, uri: gkUri(accountId, p) })));
   }
   if (purge.length) await api.delCompletely({ fullpaths: purge });
-  s.tree.refreshRecycleBin(accountId);
+  s.tree.refreshListing(recycleBinListing(accountId));
 }
 
 /** Every item of the recycle bin, page by page (the QuickPick shows them all). */
@@ -243,15 +259,15 @@ function allRecycled(gk: GokuaiApi, signal: AbortSignal): Promise<GkFile[]> {
 /** The file and version a history command acts on: a gokuai-ro URI with `?version=` (argument or active editor). */
 function versionTarget(arg: unknown): { ref: RemoteRef; version: string } {
   const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-  const version = uri?.scheme === RO_SCHEME ? versionOf(uri) : undefined;
+  const version = uri?.scheme === roSchemeOf(GOKUAI_SCHEME) ? versionOf(uri) : undefined;
   if (!uri || !version) throw new InvalidInputError(vscode.l10n.t('Open a version from File history first.'));
   return { ref: fromUri(uri), version };
 }
 
 async function lockCommand(s: Services, arg: unknown, multi: unknown, lock: 'lock' | 'unlock'): Promise<void> {
-  for (const t of targetsOf(s, arg, multi)) {
-    await (await s.accounts.connection(t.accountId)).api.lock({ fullpath: t.path, lock });
-    s.fsp.notify([{ type: vscode.FileChangeType.Changed, uri: toUri(t) }]);
+  for (const t of requireVendor(s, 'gokuai', targetsOf(s, arg, multi))) {
+    await (await gokuaiConnection(s.accounts, t.accountId)).api.lock({ fullpath: t.path, lock });
+    s.files.notify([{ type: vscode.FileChangeType.Changed, uri: toUri(t) }]);
   }
 }
 
@@ -277,7 +293,7 @@ function searchQuickPick(s: Services, accountId: string): Promise<GkFile | undef
     const mine = ++seq;
     if (!keywords) { qp.items = []; return; }
     qp.busy = true;
-    void s.accounts.connection(accountId)
+    void gokuaiConnection(s.accounts, accountId)
       .then((c) => c.api.search({ keywords, scope: [...scope], size: 100 }))
       .then((res) => {
         if (mine !== seq) return;
@@ -308,3 +324,21 @@ function searchQuickPick(s: Services, accountId: string): Promise<GkFile | undef
   });
 }
 
+
+/** "Add Gokuai library": host, client id and secret (or an AddGokuaiInput from tests and automation). */
+async function addLibrary(s: Services, arg: AddGokuaiInput | undefined): Promise<string | undefined> {
+  let input = arg;
+  if (!input) {
+    const host = await vscode.window.showInputBox({ title: vscode.l10n.t('Add Gokuai library (1/3)'), prompt: vscode.l10n.t('Gokuai host'), value: DEFAULT_GOKUAI_HOST, ignoreFocusOut: true });
+    if (!host) return;
+    const orgClientId = await vscode.window.showInputBox({ title: vscode.l10n.t('Add Gokuai library (2/3)'), prompt: vscode.l10n.t('Library authorization org_client_id'), ignoreFocusOut: true });
+    if (!orgClientId) return;
+    const orgClientSecret = await vscode.window.showInputBox({ title: vscode.l10n.t('Add Gokuai library (3/3)'), prompt: vscode.l10n.t('org_client_secret (kept in the OS keychain via VS Code SecretStorage)'), password: true, ignoreFocusOut: true });
+    if (!orgClientSecret) return;
+    input = { host, orgClientId, orgClientSecret };
+  }
+  const req = input;
+  const info = await withCancellableProgress(vscode.l10n.t('Checking the credentials'), (signal) => addGokuaiAccount(s.accounts, req, s.log, { signal }));
+  if (!arg) void vscode.window.showInformationMessage(vscode.l10n.t('Library {0} added.', s.accounts.describe(info).label));
+  return info.id;
+}

@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import { NotFoundError } from '../core/errors';
+import type { Logger } from '../core/log';
+import type { RemoteFs } from '../core/remote';
+import type { Accounts } from './accounts';
+import type { ConflictResolver } from './conflict';
+import { RemoteFileSystemProvider, resolvePair } from './fsProvider';
+import { ReadonlyProvider } from './roProvider';
+import { fromUri, type RemoteRef, roSchemeOf } from './uri';
+import type { VendorRegistry } from './vendors/registry';
+import type { Mounted } from './vendors/types';
+
+/**
+ * The file systems of every vendor (one writable and one read-only provider per scheme) behind one facade for the
+ * commands, the tree and the poller: resolve a ref to its RemoteFs, announce changes, ask for known versions.
+ */
+export class RemoteFiles implements vscode.Disposable {
+  private readonly providers = new Map<string, RemoteFileSystemProvider>();
+  private readonly snapshots = new Map<string, ReadonlyProvider>();
+  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  /** Changes of every writable file system (our own operations and what polling found). */
+  readonly onDidChangeFile = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly accounts: Accounts, vendors: VendorRegistry, resolveConflict: ConflictResolver, log: Logger) {
+    for (const glue of vendors.all) {
+      const fsp = new RemoteFileSystemProvider(glue.scheme, glue.vendor, (ref) => this.resolve(ref), resolveConflict, log);
+      this.providers.set(glue.scheme, fsp);
+      this.snapshots.set(roSchemeOf(glue.scheme), new ReadonlyProvider(glue, accounts));
+      this.subscriptions.push(fsp, fsp.onDidChangeFile((e) => this.emitter.fire(e)));
+    }
+  }
+
+  /** Registers every provider with VS Code. */
+  register(): vscode.Disposable[] {
+    return [
+      ...[...this.providers].map(([scheme, p]) => vscode.workspace.registerFileSystemProvider(scheme, p, { isCaseSensitive: true })),
+      ...[...this.snapshots].map(([scheme, p]) => vscode.workspace.registerFileSystemProvider(scheme, p, { isCaseSensitive: true, isReadonly: true })),
+    ];
+  }
+
+  dispose(): void {
+    for (const d of [...this.subscriptions, ...this.snapshots.values()]) d.dispose();
+    this.emitter.dispose();
+  }
+
+  /** The RemoteFs holding a ref and the path inside it. */
+  async resolve(ref: RemoteRef): Promise<Mounted> {
+    const fsp = this.providers.get(ref.scheme);
+    if (!fsp) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', ref.accountId));
+    const glue = this.accounts.vendors.forScheme(ref.scheme);
+    return (await this.accounts.connection(ref.accountId, glue?.vendor)).resolve(ref.path);
+  }
+
+  /** Both ends of a copy or move (same account and space, else UnsupportedError). */
+  resolvePair(from: RemoteRef, to: RemoteRef): Promise<{ from: Mounted; to: Mounted }> {
+    return resolvePair((r) => this.resolve(r), from, to);
+  }
+
+  /** The RemoteFs of an account's root (public API `getRemoteFs`). */
+  async remoteFs(accountId: string): Promise<RemoteFs> {
+    const info = this.accounts.find(accountId);
+    if (!info) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', accountId));
+    return (await this.resolve({ scheme: this.accounts.vendors.get(info.vendor).scheme, accountId, path: '' })).fs;
+  }
+
+  /** Version this window last saw for a file. */
+  knownVersion(uri: vscode.Uri): string | undefined {
+    return this.providers.get(uri.scheme)?.knownVersion(uri);
+  }
+
+  /** Fires change events (per scheme) for URIs changed by commands that bypass the providers (upload, restore...). */
+  notify(changes: Array<{ uri: vscode.Uri; type: vscode.FileChangeType }>): void {
+    for (const [scheme, fsp] of this.providers) fsp.notify(changes.filter((c) => c.uri.scheme === scheme));
+  }
+
+  /** One polling round over every scheme (see RemoteFileSystemProvider.checkOpenDocuments). */
+  async checkOpenDocuments(docs: readonly vscode.TextDocument[]): Promise<void> {
+    for (const fsp of this.providers.values()) await fsp.checkOpenDocuments(docs.filter((d) => d.uri.scheme === fsp.scheme));
+  }
+
+  /** The ref of a URI of one of our file systems, undefined for other URIs. */
+  refOf(uri: vscode.Uri): RemoteRef | undefined {
+    return this.accounts.vendors.isRemoteUri(uri) ? fromUri(uri) : undefined;
+  }
+}

@@ -1,0 +1,80 @@
+import { createHash } from 'crypto';
+import * as vscode from 'vscode';
+import { InvalidInputError, UnsupportedError } from '../../../core/errors';
+import type { Logger } from '../../../core/log';
+import { registerSecret } from '../../../core/redact';
+import type { RemoteFs } from '../../../core/remote';
+import { GokuaiClient, GokuaiRemoteFs } from '../../../vendors/gokuai';
+import type { GokuaiApi, GokuaiCredentials } from '../../../vendors/gokuai/api';
+import type { AccountInfo, Accounts } from '../../accounts';
+import type { Connection } from '../types';
+
+/** A Gokuai library: host + library authorization client id; the client secret is the account's secret. */
+export interface GokuaiAccountInfo extends AccountInfo {
+  vendor: 'gokuai';
+  host: string;
+  orgClientId: string;
+}
+
+/** The library's API (links, history, recycle bin...) next to its file system: the whole library is one RemoteFs. */
+export interface GokuaiConnection extends Connection {
+  readonly vendor: 'gokuai';
+  readonly api: GokuaiApi;
+  readonly fs: RemoteFs;
+}
+
+export interface AddGokuaiInput {
+  host?: string;
+  orgClientId: string;
+  orgClientSecret: string;
+  /**
+   * Verify with one `stat` call before saving (default true). Tests pass false to store deliberately bad credentials;
+   * honoured only outside production (see Accounts `allowUnverified`).
+   */
+  verify?: boolean;
+}
+
+export const SANDBOX_ACCOUNT_ID = 'sandbox';
+export const DEFAULT_GOKUAI_HOST = 'https://yk3.gokuai.com';
+
+export function accountIdFor(host: string, orgClientId: string): string {
+  return 'gk-' + createHash('sha1').update(host.toLowerCase() + '\n' + orgClientId).digest('hex').slice(0, 12);
+}
+
+export function normalizeHost(host: string): string {
+  const h = host.trim().replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+$/i.test(h)) throw new InvalidInputError(vscode.l10n.t('"{0}" is not a host URL like https://yk3.gokuai.com', h));
+  return h;
+}
+
+export function connectGokuai(creds: GokuaiCredentials, log: Logger): GokuaiConnection {
+  const api = new GokuaiClient(creds, { logger: log });
+  const fs = new GokuaiRemoteFs(api);
+  return { vendor: 'gokuai', api, fs, resolve: (path) => ({ fs, path, root: '' }) };
+}
+
+export function isGokuaiConnection(c: Connection): c is GokuaiConnection {
+  return c.vendor === 'gokuai';
+}
+
+/** The connection of a Gokuai account; other vendors' accounts are refused (Gokuai-only commands). */
+export async function gokuaiConnection(accounts: Accounts, accountId: string): Promise<GokuaiConnection> {
+  const c = await accounts.connection(accountId);
+  if (!isGokuaiConnection(c)) throw new UnsupportedError(vscode.l10n.t('This command works only on {0} files.', 'Gokuai'));
+  return c;
+}
+
+/** Adds (or replaces) a Gokuai library, verified with one `stat` call first. `signal` cancels the verification. */
+export async function addGokuaiAccount(accounts: Accounts, input: AddGokuaiInput, log: Logger, opts: { signal?: AbortSignal } = {}): Promise<GokuaiAccountInfo> {
+  const host = normalizeHost(input.host || DEFAULT_GOKUAI_HOST);
+  const orgClientId = input.orgClientId.trim();
+  if (!orgClientId || !input.orgClientSecret) throw new InvalidInputError(vscode.l10n.t('The client ID and the client secret are both required.'));
+  registerSecret(input.orgClientSecret);
+  const info: GokuaiAccountInfo = { id: accountIdFor(host, orgClientId), vendor: 'gokuai', host, orgClientId };
+  if (input.verify !== false || !accounts.allowUnverified) {
+    const stat = await connectGokuai({ host, orgClientId, orgClientSecret: input.orgClientSecret }, log).api.stat({ signal: opts.signal });
+    info.libraryName = stat.org_name;
+  }
+  await accounts.add(info, input.orgClientSecret);
+  return info;
+}
