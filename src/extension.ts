@@ -9,6 +9,7 @@ import { runCommand } from './vscode/commands/wrap';
 import { resolveConflict, setConflictResolver } from './vscode/conflict';
 import { setVendorErrorDescribers } from './vscode/errors';
 import { RemoteFiles } from './vscode/files';
+import { setExternalOpener } from './vscode/external';
 import { createChannelLogger } from './vscode/log';
 import { OpenDocumentPoller } from './vscode/poller';
 import { EmbeddedSandbox } from './vscode/sandbox';
@@ -16,6 +17,7 @@ import type { Services } from './vscode/services';
 import { TreeDragAndDrop } from './vscode/tree/dnd';
 import type { TreeNode } from './vscode/tree/nodes';
 import { DocTreeProvider } from './vscode/tree/provider';
+import { UriRouter } from './vscode/uriHandler';
 import { VENDORS } from './vscode/vendors';
 import { addGokuaiAccount } from './vscode/vendors/gokuai';
 import { VendorRegistry } from './vscode/vendors/registry';
@@ -36,8 +38,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
   const treeView = vscode.window.createTreeView<TreeNode>('docWorkspaces.tree', {
     treeDataProvider: tree, dragAndDropController: dnd, canSelectMany: true, showCollapseAll: true,
   });
+  const uris = new UriRouter(log);
   const services: Services = {
-    accounts, vendors, files, tree, treeView, log, showLog,
+    accounts, vendors, files, tree, treeView, log, showLog, uris, storageUri: context.globalStorageUri,
     command: (id, fn) => runCommand(id, fn, log, showLog),
   };
   dnd.services = services;
@@ -46,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
   context.subscriptions.push(
     channel, accounts, files, tree, treeView, sandbox, new OpenDocumentPoller(files),
     ...files.register(),
+    vscode.window.registerUriHandler(uris),
     files.onDidChangeFile((events) => tree.refreshUris(events.map((e) => e.uri))),
     ...registerAccountCommands(services),
     ...registerFileCommands(services),
@@ -84,6 +88,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
     sandboxReady: () => sandbox.apply(),
     setConflictResolver,
     dragAndDrop: dnd,
+    handleUri: (uri) => uris.handleUri(uri),
+    setExternalOpener,
   };
   return testApi;
 }

@@ -129,6 +129,11 @@ export interface KdocsSandboxControl {
   resetQuotas(): void;
   /** Every access token issued so far expires now (401, code 40102); refresh tokens keep working. */
   expireAccessTokens(): void;
+  /**
+   * Every refresh token issued so far stops working (40103), as after 30 days or a revoked authorization: once the
+   * access token expires too (expireAccessTokens), only a new sign-in helps. Tokens issued later work.
+   */
+  revokeRefreshTokens(): void;
   /** Lifetime of newly issued access tokens in seconds (default 7200). */
   setAccessTokenTtl(sec: number): void;
   /** Lifetime of temporary download URLs (default 600 000 ms). */

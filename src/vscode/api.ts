@@ -39,4 +39,11 @@ export interface DocWorkspacesApi extends DocWorkspacesPublicApi {
   setConflictResolver(resolver: ConflictResolver | undefined): void;
   /** The tree's drag-and-drop controller (tests call handleDrop with a DataTransfer). */
   readonly dragAndDrop: vscode.TreeDragAndDropController<TreeNode>;
+  /** The extension's URI handler (tests deliver OAuth callbacks `vscode://<extension id>/kdocs-auth?code=&state=`). */
+  handleUri(uri: vscode.Uri): void;
+  /**
+   * Replaces vscode.env.openExternal for pages the extension opens (sign-in, online documents): gets the page as a Uri
+   * and as the exact URL string; undefined restores it.
+   */
+  setExternalOpener(fn: ((uri: vscode.Uri, url: string) => Thenable<boolean>) | undefined): void;
 }

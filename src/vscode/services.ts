@@ -3,6 +3,7 @@ import type { Logger } from '../core/log';
 import type { Accounts } from './accounts';
 import type { RemoteFiles } from './files';
 import type { DocTreeProvider } from './tree/provider';
+import type { UriRouter } from './uriHandler';
 import type { TreeNode } from './tree/nodes';
 import type { VendorRegistry } from './vendors/registry';
 
@@ -18,6 +19,10 @@ export interface Services {
   readonly tree: DocTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly log: Logger;
+  /** The extension's global storage folder (vendor caches such as account avatars). */
+  readonly storageUri: vscode.Uri;
+  /** The extension's URI handler: vendors route `vscode://<extension id>/<path>` callbacks (OAuth) through it. */
+  readonly uris: UriRouter;
   showLog(): void;
   /** Registers a command through the one wrapper (commands/wrap.ts runCommand: log + one notification on failure). */
   command(id: string, fn: CommandFn): vscode.Disposable;

@@ -78,6 +78,11 @@ export class OAuth {
     for (const g of this.access.values()) g.expiresAt = 0;
   }
 
+  /** control.revokeRefreshTokens: every refresh token issued so far stops working (access tokens are unchanged). */
+  revokeRefreshTokens(): void {
+    this.refresh.clear();
+  }
+
   newEditToken(): { token: string; expires_in: number } {
     const token = random();
     this.editTokens.set(token, Date.now() + this.editTokenTtlSec * 1000);

@@ -71,6 +71,7 @@ export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise
     setQuota: (endpoint, perDay) => quotas.set(endpoint, perDay),
     resetQuotas: () => quotas.reset(),
     expireAccessTokens: () => oauth.expireAll(),
+    revokeRefreshTokens: () => oauth.revokeRefreshTokens(),
     setAccessTokenTtl: (sec) => {
       oauth.accessTtlSec = sec;
     },

@@ -18,7 +18,8 @@ export interface RenameArgs { target: vscode.Uri; name: string }
 export interface DeleteArgs { targets: vscode.Uri[]; confirm?: boolean }
 export interface CopyMoveArgs { targets: vscode.Uri[]; /** destination folder */ destination: vscode.Uri }
 
-function validateName(name: string): string | undefined {
+/** Why a name typed for a new or renamed item is not acceptable (undefined = fine); also used by the vendor commands. */
+export function validateName(name: string): string | undefined {
   if (!name.trim()) return vscode.l10n.t('Enter a name.');
   if (!isSafeName(name)) return vscode.l10n.t('A name cannot be . or .. nor contain / or \\.');
   return undefined;

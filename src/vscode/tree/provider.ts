@@ -8,7 +8,7 @@ import { describeError } from '../errors';
 import { formatBytes, formatTime, md } from '../format';
 import { fromUri, joinPath, parentPath, toUri } from '../uri';
 import type { VendorRegistry } from '../vendors/registry';
-import type { TreeContext, VendorGlue } from '../vendors/types';
+import type { AccountDescription, TreeContext, VendorGlue } from '../vendors/types';
 import { type EntryNode, isGenericNode, type TreeNode } from './nodes';
 
 /** One paged listing loaded so far; `next` is the cursor of the page "Load more" fetches. */
@@ -139,10 +139,10 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     switch (node.kind) {
       case 'account': {
         const info = this.accounts.find(node.accountId);
-        const d = info ? this.accounts.describe(info) : { label: node.accountId };
+        const d: AccountDescription = info ? this.accounts.describe(info) : { label: node.accountId };
         const item = new vscode.TreeItem(d.label, C.Expanded);
         item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon(d.icon ?? 'cloud');
+        item.iconPath = d.iconPath ?? new vscode.ThemeIcon(d.icon ?? 'cloud');
         item.description = d.description;
         // The tooltip is built on hover by resolveTreeItem (it may ask the server).
         item.contextValue = `${node.vendor}.account${info?.sandbox ? '.sandbox' : ''}`;

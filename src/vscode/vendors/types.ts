@@ -55,6 +55,8 @@ export interface AccountDescription {
   description?: string;
   /** Codicon id of the account node (default 'cloud'). */
   icon?: string;
+  /** An image (e.g. the user's avatar in local storage) shown instead of `icon`. */
+  iconPath?: vscode.Uri;
 }
 
 /** Services the generic tree offers to vendor tree code. */

@@ -1,0 +1,117 @@
+import * as vscode from 'vscode';
+import { InvalidInputError } from '../../../../core/errors';
+import { splitExt } from '../../../../core/paths';
+import { KD_BLANK_TYPES } from '../../../../vendors/kdocs/operations';
+import { isOptions } from '../../../commands/targets';
+import { withCancellableProgress } from '../../../commands/wrap';
+import { openExternal } from '../../../external';
+import { joinPath } from '../../../uri';
+import { askName, checkName, countProgress, folderTarget, type KdocsCommandDeps, nameOf } from './common';
+
+/**
+ * New documents: a blank document of any type the service creates (online documents first), then "Open in browser";
+ * and a new file from a URL (personal: a cloud-drive URL via `files/cloud`; app space: the async upload task, polled
+ * with progress). Edit URLs carry an edit token and source URLs may carry credentials: neither is logged.
+ */
+
+/** `name` includes the extension (one of KD_BLANK_TYPES); `open` opens it in the browser afterwards. */
+export interface KdCreateBlankArgs { target: vscode.Uri; name: string; open?: boolean }
+export interface KdImportArgs { target: vscode.Uri; url: string; name: string }
+
+type BlankType = (typeof KD_BLANK_TYPES)[number];
+
+function typeLabel(ext: BlankType): string {
+  switch (ext) {
+    case '.otl': return vscode.l10n.t('Smart document');
+    case '.ksheet': return vscode.l10n.t('Smart sheet');
+    case '.dbt': return vscode.l10n.t('Database table');
+    case '.docx': case '.doc': return vscode.l10n.t('Word document');
+    case '.xlsx': case '.xls': return vscode.l10n.t('Spreadsheet');
+    case '.pptx': case '.ppt': return vscode.l10n.t('Presentation');
+  }
+}
+
+function validateUrl(v: string): string | undefined {
+  try {
+    const u = new URL(v.trim());
+    return u.protocol === 'https:' || u.protocol === 'http:' ? undefined : vscode.l10n.t('Enter an http or https URL.');
+  } catch {
+    return vscode.l10n.t('Enter an http or https URL.');
+  }
+}
+
+/** A file name suggested by a URL: its last path segment (decoded), without query or fragment. */
+function nameFromUrl(url: string): string {
+  try {
+    const last = new URL(url.trim()).pathname.split('/').filter(Boolean).pop() ?? '';
+    return decodeURIComponent(last);
+  } catch {
+    return '';
+  }
+}
+
+export function registerCreateCommands({ s, kd, reg }: KdocsCommandDeps): vscode.Disposable[] {
+  // The edit URL is a secret (edit token): handed to the browser, never logged.
+  const openInBrowser = (url: string) => openExternal(vscode.Uri.parse(url, true));
+
+  return [
+    reg('docWorkspaces.kdocs.createBlank', async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+      const o = isOptions<KdCreateBlankArgs>(arg, 'name') ? arg : undefined;
+      const folder = await folderTarget(kd, kd.target(o ? o.target : arg));
+      let name = o ? checkName(o.name) : undefined;
+      if (!name) {
+        const type = await vscode.window.showQuickPick(KD_BLANK_TYPES.map((ext) => ({ label: typeLabel(ext), description: ext, ext })), {
+          title: vscode.l10n.t('New Kingsoft Docs document in {0}', nameOf(folder)), placeHolder: vscode.l10n.t('Type of the document'),
+        });
+        if (!type) return undefined;
+        const stem = await askName(vscode.l10n.t('Name of the new {0} (without {1})', typeLabel(type.ext), type.ext), vscode.l10n.t('Untitled'));
+        if (!stem) return undefined;
+        name = checkName(splitExt(stem).ext.toLowerCase() === type.ext ? stem : stem + type.ext);
+      }
+      const { ops } = await kd.account(folder.accountId);
+      const path = joinPath(folder.path, name);
+      const created = await withCancellableProgress(vscode.l10n.t('Creating {0}', name), (signal) => ops.createBlank(folder.space, path, { signal }));
+      const target = kd.targetAt(folder.accountId, folder.space, created.entry.path, 'file');
+      kd.changed([target], vscode.FileChangeType.Created);
+      if (o) {
+        if (o.open) await openInBrowser(created.editUrl);
+        return target.uri;
+      }
+      const open = vscode.l10n.t('Open in browser');
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} created.', created.entry.name), open).then((pick) => {
+        if (pick === open) void openInBrowser(created.editUrl);
+      });
+      return target.uri;
+    }),
+
+    reg('docWorkspaces.kdocs.importFromUrl', async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+      const o = isOptions<KdImportArgs>(arg, 'url') ? arg : undefined;
+      const folder = await folderTarget(kd, kd.target(o ? o.target : arg));
+      let url = o?.url;
+      let name = o ? checkName(o.name) : undefined;
+      if (!o) {
+        url = await vscode.window.showInputBox({
+          title: vscode.l10n.t('New file from a URL in {0}', nameOf(folder)),
+          prompt: folder.space === 'personal'
+            ? vscode.l10n.t('Cloud-drive URL of the file (Kingsoft Docs copies it into your documents)')
+            : vscode.l10n.t('URL of the file (the server downloads it; this can take a while)'),
+          validateInput: validateUrl, ignoreFocusOut: true,
+        });
+        if (!url) return undefined;
+        name = await askName(vscode.l10n.t('Name of the new file'), nameFromUrl(url));
+        if (!name) return undefined;
+      }
+      if (!url || validateUrl(url)) throw new InvalidInputError(vscode.l10n.t('Enter an http or https URL.'));
+      const source = url.trim();
+      const fileName = name!;
+      const { ops } = await kd.account(folder.accountId);
+      const entry = await withCancellableProgress(vscode.l10n.t('Importing {0}', fileName), (signal, report) =>
+        ops.importFromUrl(folder.space, folder.path, source, fileName, { signal, onProgress: countProgress(report, true) }));
+      const target = kd.targetAt(folder.accountId, folder.space, entry.path, 'file');
+      kd.changed([target], vscode.FileChangeType.Created);
+      if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('{0} created.', entry.name));
+      s.log.info(`Kingsoft Docs: imported "${entry.path}" into ${folder.space}`);
+      return target.uri;
+    }),
+  ];
+}

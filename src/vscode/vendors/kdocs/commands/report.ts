@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../../../../core/log';
+import { describeError } from '../../../errors';
+
+/** One item a batch could not handle, as callers (and tests) see it: its name, where it was and why. */
+export interface FailedItem {
+  name: string;
+  /** Path inside its space, or empty for recycle-bin items. */
+  path: string;
+  message: string;
+}
+
+/** What a batch command returns: the items done and those that failed, each with its own reason. */
+export interface BatchOutcome {
+  /** URIs (files and folders) or recycle-bin tokens, as the command works on them. */
+  succeeded: string[];
+  failed: FailedItem[];
+}
+
+/** A failure of a vendor batch (DocError) as a FailedItem; the message is the one errors.ts shows for it. */
+export function failedItem(name: string, path: string, error: unknown): FailedItem {
+  return { name, path, message: describeError(error).message };
+}
+
+/**
+ * The ending of a batch: every failure goes to the log, and ONE message sums it up. A partial failure is a warning
+ * with "Show details" (a list of the failed items with their reasons); a full success is an information message only
+ * when the user ran the command through the UI (`quiet` = options-object callers). Not awaited: the command returns
+ * while the message is still up.
+ */
+export function reportBatch(
+  outcome: BatchOutcome, text: { done: (n: number) => string; failed: (failed: number, total: number) => string },
+  log: Logger, context: string, quiet: boolean,
+): void {
+  const total = outcome.succeeded.length + outcome.failed.length;
+  for (const f of outcome.failed) log.warn(`${context}: "${f.path || f.name}" failed: ${f.message}`);
+  if (!outcome.failed.length) {
+    if (!quiet && total) void vscode.window.showInformationMessage(text.done(total));
+    return;
+  }
+  const details = vscode.l10n.t('Show details');
+  void vscode.window.showWarningMessage(text.failed(outcome.failed.length, total), details).then((pick) => {
+    if (pick === details) void showFailures(outcome.failed);
+  });
+}
+
+/** The failed items of a batch, one per line with the reason (picking one copies its reason). */
+async function showFailures(failed: readonly FailedItem[]): Promise<void> {
+  const pick = await vscode.window.showQuickPick(failed.map((f) => ({
+    label: `$(error) ${f.name}`, description: f.path, detail: f.message, failure: f,
+  })), { placeHolder: vscode.l10n.t('Items that failed (pick one to copy its reason)'), matchOnDescription: true, matchOnDetail: true });
+  if (pick) await vscode.env.clipboard.writeText(`${pick.failure.path || pick.failure.name}: ${pick.failure.message}`);
+}

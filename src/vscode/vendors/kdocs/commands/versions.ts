@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import { InvalidInputError } from '../../../../core/errors';
+import { collectPages } from '../../../../core/paging';
+import type { KdVersion } from '../../../../vendors/kdocs';
+import { isOptions } from '../../../commands/targets';
+import { withCancellableProgress } from '../../../commands/wrap';
+import { formatBytes, formatTime } from '../../../format';
+import { roSchemeOf, toRoUri, versionOf } from '../../../uri';
+import { KDOCS_SCHEME, type KdocsTarget } from '../context';
+import { uriPathOf } from '../paths';
+import { type KdocsCommandDeps, nameOf, requireSpace } from './common';
+
+/**
+ * Version history of app-space files: list -> open a version read-only (kdocs-ro://...?version=<n>, served by the
+ * glue's readVersion) -> diff it with the current content -> revert (the old content becomes a new version, so
+ * nothing in between is lost). Personal files have no version API.
+ */
+
+/** Without `version`: returns the versions. With it: opens that version read-only and returns its kdocs-ro URI. */
+export interface KdHistoryArgs { target: vscode.Uri; version?: number }
+export interface KdRevertArgs { target: vscode.Uri; version: number }
+
+/** Versions as commands return them. */
+export interface KdVersionInfo { version: number; size: number; /** ms */ mtime: number; modifier?: string }
+
+function versionInfo(v: KdVersion): KdVersionInfo {
+  return { version: v.version, size: v.size, mtime: v.mtime * 1000, modifier: v.modifier };
+}
+
+export function registerVersionCommands({ kd, reg }: KdocsCommandDeps): vscode.Disposable[] {
+  const appTarget = (arg: unknown): KdocsTarget => {
+    const t = kd.target(arg);
+    if (!t.path) throw new InvalidInputError(vscode.l10n.t('Select a file first.'));
+    return requireSpace(t, 'appspace', vscode.l10n.t('Only app-space files keep versions; personal files have no version history in the API.'));
+  };
+  const roUri = (t: KdocsTarget, version: number) =>
+    toRoUri({ scheme: KDOCS_SCHEME, accountId: t.accountId, path: uriPathOf(t.space, t.path) }, String(version));
+
+  /** The file and version behind a kdocs-ro URI with `?version=` (argument or active editor). */
+  const versionTarget = (arg: unknown): { t: KdocsTarget; version: number } => {
+    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    const v = uri?.scheme === roSchemeOf(KDOCS_SCHEME) ? versionOf(uri) : undefined;
+    const t = v !== undefined && uri ? kd.fromUri(uri) : undefined;
+    if (!t || !v || !Number.isInteger(Number(v))) throw new InvalidInputError(vscode.l10n.t('Open a version from Version History first.'));
+    return { t, version: Number(v) };
+  };
+
+  return [
+    reg('docWorkspaces.kdocs.versionHistory', async (arg?: unknown): Promise<KdVersionInfo[] | vscode.Uri | undefined> => {
+      const o = isOptions<KdHistoryArgs>(arg, 'target') ? arg : undefined;
+      const t = appTarget(o ? o.target : arg);
+      let version = o?.version;
+      if (version === undefined) {
+        const { ops } = await kd.account(t.accountId);
+        const versions = (await withCancellableProgress(vscode.l10n.t('Reading the versions of {0}', nameOf(t)), (signal) =>
+          collectPages((cursor) => ops.versions(t.path, cursor, { signal }), { signal }))).map(versionInfo);
+        if (o) return versions;
+        const pick = await vscode.window.showQuickPick(versions.map((v, i) => ({
+          label: vscode.l10n.t('Version {0}', v.version),
+          description: [formatTime(v.mtime), v.modifier ?? '', i === 0 ? vscode.l10n.t('current') : ''].filter(Boolean).join(' · '),
+          detail: formatBytes(v.size), version: v.version,
+        })), { placeHolder: vscode.l10n.t('Versions of {0} (newest first)', nameOf(t)) });
+        if (!pick) return undefined;
+        version = pick.version;
+      }
+      const snapshot = roUri(t, version);
+      await vscode.commands.executeCommand('vscode.open', snapshot, { preview: false });
+      return snapshot;
+    }),
+
+    reg('docWorkspaces.kdocs.compareVersion', async (arg?: unknown) => {
+      const { t, version } = versionTarget(arg);
+      const title = vscode.l10n.t('{0} (current) ↔ {0} (version {1})', nameOf(t), version);
+      await vscode.commands.executeCommand('vscode.diff', t.uri, roUri(t, version), title);
+    }),
+
+    reg('docWorkspaces.kdocs.revertVersion', async (arg?: unknown): Promise<number | undefined> => {
+      const o = isOptions<KdRevertArgs>(arg, 'version') ? arg : undefined;
+      const { t, version } = o ? { t: appTarget(o.target), version: o.version } : versionTarget(arg);
+      const { ops } = await kd.account(t.accountId);
+      const entry = await withCancellableProgress(vscode.l10n.t('Reverting {0} to version {1}', nameOf(t), version), (signal) =>
+        ops.revertVersion(t.path, version, { signal }));
+      kd.changed([t]);
+      if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('{0} reverted to version {1}.', nameOf(t), version));
+      return entry.version !== undefined ? Number(entry.version) : undefined;
+    }),
+  ];
+}

@@ -1,0 +1,171 @@
+import * as vscode from 'vscode';
+import { InvalidInputError, isDocError } from '../../../core/errors';
+import type { Entry } from '../../../core/model';
+import { baseName } from '../../uri';
+import type { KdocsContext, KdocsTarget } from './context';
+import { KDOCS_SCHEME } from './paths';
+
+/**
+ * Saving personal files. The personal API cannot update a file's content in place (uploading again makes a second file
+ * that the share links do not follow), so personal files open read-only and saving is an explicit choice:
+ *
+ *   1. "Edit a Copy" opens the content in an untitled editor (same language), remembering which file it came from and
+ *      the version it was copied at;
+ *   2. on that copy, "Save as New File" uploads it next to the original as `name (1).ext` (both stay), and
+ *      "Replace (old one to recycle bin)" uploads it, moves the original to the recycle bin and gives the new file the
+ *      original's name, after a modal that says the old share links stop working. A replace whose original changed on
+ *      the server since the copy was made asks again first.
+ *
+ * Both close the copy and open the saved file. Automation and tests can pass `{ target, content }` instead of a copy.
+ */
+export interface SavePersonalArgs {
+  /** The personal file (kdocs://<account>/personal/...). */
+  target: vscode.Uri;
+  content: Uint8Array | string;
+}
+
+interface Copy {
+  origin: KdocsTarget;
+  /** Server version of the original when the copy was made. */
+  version?: string;
+}
+
+export const EDIT_COPY_CONTEXT = 'docWorkspaces.kdocs.copyActive';
+
+export class PersonalFiles implements vscode.Disposable {
+  /** Untitled copies (by URI string) and where they came from. */
+  private readonly copies = new Map<string, Copy>();
+  /** Files whose read-only notice was shown in this window. */
+  private readonly noticed = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly kd: KdocsContext) {
+    this.subscriptions = [
+      vscode.workspace.onDidCloseTextDocument((d) => this.copies.delete(d.uri.toString())),
+      vscode.window.onDidChangeActiveTextEditor((e) => this.onActive(e)),
+    ];
+    this.onActive(vscode.window.activeTextEditor);
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
+  }
+
+  /** The origin of an untitled copy (undefined for other documents). */
+  originOf(uri: vscode.Uri): KdocsTarget | undefined {
+    return this.copies.get(uri.toString())?.origin;
+  }
+
+  /** Opens the content of a personal file in an untitled editor; returns that document. */
+  async editCopy(arg: unknown): Promise<vscode.TextDocument> {
+    const t = this.personalTarget(arg);
+    const fs = (await this.kd.account(t.accountId)).fs('personal');
+    const entry = await fs.stat(t.path);
+    if (entry.type !== 'file' || entry.kind === 'online-doc') throw new InvalidInputError(vscode.l10n.t('Only files with text content can be edited as a copy.'));
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === t.uri.toString());
+    const content = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(t.uri));
+    const language = open?.languageId ?? (await vscode.workspace.openTextDocument(t.uri)).languageId;
+    const doc = await vscode.workspace.openTextDocument({ content, language });
+    this.copies.set(doc.uri.toString(), { origin: t, version: entry.version });
+    await vscode.window.showTextDocument(doc);
+    void vscode.commands.executeCommand('setContext', EDIT_COPY_CONTEXT, true);
+    void vscode.window.showInformationMessage(vscode.l10n.t(
+      'This is an unsaved copy of "{0}". Use "Save as New File" or "Replace" in the editor title to store it in Kingsoft Docs.', baseName(t.path)));
+    return doc;
+  }
+
+  /** Uploads the copy as a new file next to the original; returns the new file's URI. */
+  async saveAsNew(arg: unknown): Promise<vscode.Uri> {
+    const src = await this.source(arg);
+    const fs = (await this.kd.account(src.origin.accountId)).fs('personal');
+    const entry = await fs.saveAsNew(src.origin.path, src.data);
+    return this.finish(src, entry, vscode.l10n.t('Saved as the new file "{0}"; "{1}" is unchanged.', entry.name, baseName(src.origin.path)));
+  }
+
+  /** Replaces the original by the copy (original to the recycle bin) after a modal confirmation. */
+  async replace(arg: unknown): Promise<vscode.Uri | undefined> {
+    const src = await this.source(arg);
+    const name = baseName(src.origin.path);
+    const replace = vscode.l10n.t('Replace');
+    const ok = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Replace "{0}" with this content?', name),
+      { modal: true, detail: vscode.l10n.t('Kingsoft Docs cannot update personal files in place: the content is uploaded as a new file that takes the name, and the original goes to the recycle bin. Share links and collaborators of the original stop working for the new file.') },
+      replace,
+    );
+    if (ok !== replace) return undefined;
+    const fs = (await this.kd.account(src.origin.accountId)).fs('personal');
+    let entry: Entry;
+    try {
+      entry = await fs.replace(src.origin.path, src.data, { expectedVersion: src.version });
+    } catch (e) {
+      if (!isDocError(e, 'Conflict')) throw e;
+      const anyway = vscode.l10n.t('Replace Anyway');
+      const again = await vscode.window.showWarningMessage(
+        vscode.l10n.t('"{0}" was changed on the server since you made the copy.', name),
+        { modal: true, detail: vscode.l10n.t('Replacing it now drops those changes (the changed original goes to the recycle bin).') },
+        anyway,
+      );
+      if (again !== anyway) return undefined;
+      entry = await fs.replace(src.origin.path, src.data);
+    }
+    this.kd.changed([src.origin], vscode.FileChangeType.Deleted);
+    this.kd.refreshBin(src.origin.accountId, 'personal');
+    return this.finish(src, entry, vscode.l10n.t('"{0}" was replaced; the old file is in the recycle bin.', name));
+  }
+
+  private async finish(src: { origin: KdocsTarget; doc?: vscode.TextDocument }, entry: Entry, message: string): Promise<vscode.Uri> {
+    const saved = this.kd.targetAt(src.origin.accountId, 'personal', entry.path, 'file');
+    this.kd.changed([saved], vscode.FileChangeType.Created);
+    this.kd.refreshSection(src.origin.accountId);
+    if (src.doc) await closeWithoutSaving(src.doc);
+    await vscode.window.showTextDocument(saved.uri, { preview: false });
+    void vscode.window.showInformationMessage(message);
+    return saved.uri;
+  }
+
+  /** What to save: `{ target, content }`, a copy (its URI or the active editor). */
+  private async source(arg: unknown): Promise<{ origin: KdocsTarget; data: Uint8Array; version?: string; doc?: vscode.TextDocument }> {
+    if (isSaveArgs(arg)) {
+      const origin = this.personalTarget(arg.target);
+      const data = typeof arg.content === 'string' ? new TextEncoder().encode(arg.content) : arg.content;
+      return { origin, data };
+    }
+    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    const copy = uri && this.copies.get(uri.toString());
+    const doc = copy && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (!copy || !doc) {
+      throw new InvalidInputError(vscode.l10n.t('Personal Kingsoft Docs files are read-only here: run "Edit a Copy" on the file, change the copy, then save it with this command.'));
+    }
+    return { origin: copy.origin, data: new TextEncoder().encode(doc.getText()), version: copy.version, doc };
+  }
+
+  private personalTarget(arg: unknown): KdocsTarget {
+    const t = this.kd.target(arg);
+    if (t.space !== 'personal' || t.path === '') throw new InvalidInputError(vscode.l10n.t('Choose a file in Kingsoft Docs personal files.'));
+    return t;
+  }
+
+  /** Context key for the copy's editor title, and a one-time notice when a personal file is shown read-only. */
+  private onActive(editor: vscode.TextEditor | undefined): void {
+    const uri = editor?.document.uri;
+    void vscode.commands.executeCommand('setContext', EDIT_COPY_CONTEXT, !!uri && this.copies.has(uri.toString()));
+    const t = uri && this.kd.fromUri(uri);
+    if (!t || uri.scheme !== KDOCS_SCHEME || t.space !== 'personal' || this.noticed.has(uri.toString())) return;
+    this.noticed.add(uri.toString());
+    const edit = vscode.l10n.t('Edit a Copy');
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('"{0}" is read-only: Kingsoft Docs cannot update personal files in place (saving would make a second file that its share links do not follow).', baseName(t.path)),
+      edit,
+    ).then((pick) => (pick === edit ? vscode.commands.executeCommand('docWorkspaces.kdocs.editCopy', uri) : undefined));
+  }
+}
+
+function isSaveArgs(x: unknown): x is SavePersonalArgs {
+  return typeof x === 'object' && x !== null && (x as SavePersonalArgs).target instanceof vscode.Uri && 'content' in x;
+}
+
+/** Closes an untitled copy without the "save?" prompt. */
+async function closeWithoutSaving(doc: vscode.TextDocument): Promise<void> {
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}

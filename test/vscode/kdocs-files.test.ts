@@ -1,0 +1,141 @@
+// Kingsoft Docs files in editors: app-space files save in place (a new version) with the same conflict check as
+// Gokuai; personal files open read-only with two explicit ways to store changes ("Save as New File", "Replace");
+// Chinese names show as they are in tabs; online documents open in the browser; the tree has its sections.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { KdocsSandboxControl } from '../../src/sandbox/types';
+import type { DocWorkspacesApi } from '../../src/vscode/api';
+import { children, openAndEdit, openTabs, revertAllAndClose, type ShownMessage, text, withDialogs, withSetting } from './support';
+import { childOf, kdAccountNode, kdSetup, kdUri, kinds, withBrowser } from './kdocs-support';
+
+let api: DocWorkspacesApi;
+let control: KdocsSandboxControl;
+let base: string;
+
+const appText = (p: string) => control.readFile('appspace', p)?.toString('utf8');
+const personalText = (p: string) => control.readFile('personal', p)?.toString('utf8');
+const replaceDialogs = (shown: ShownMessage[]) => shown.filter((m) => m.modal && m.items.includes('Replace'));
+
+describe('Kingsoft Docs files', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    ({ api, control, base } = await kdSetup());
+  });
+
+  afterEach(async () => {
+    api.setConflictResolver(undefined);
+    await revertAllAndClose();
+  });
+
+  it('the tree has Personal (My documents, Recent, Starred, App folder, Recycle bin) and App space (folders, Trash)', async () => {
+    const account = await kdAccountNode(api);
+    const [personal, app] = await children(api, account);
+    assert.deepStrictEqual(await kinds(api, personal), ['kdMyDocs', 'kdSection', 'kdSection', 'kdSection', 'kdRecycleBin']);
+    const labels = await Promise.all((await children(api, personal)).map(async (n) => String((await api.tree.getTreeItem(n)).label)));
+    assert.deepStrictEqual(labels, ['My documents', 'Recent', 'Starred', 'App folder', 'Recycle bin']);
+    const appKids = await children(api, app);
+    assert.strictEqual(appKids[appKids.length - 1].kind, 'kdRecycleBin', 'Trash comes after the folders');
+    assert.ok(appKids.some((n) => n.kind === 'entry' && n.entry.type === 'folder' && n.entry.name === '报告'));
+    const trash = await children(api, appKids[appKids.length - 1]);
+    assert.ok(trash.some((n) => n.kind === 'kdRecycled' && n.file.name === '过期草稿.md'), 'Trash lists the trashed draft');
+
+    // Starred items are files at token paths with ids of their own (no clash with My documents).
+    const starred = await childOf(api, personal, 'kdSection', (n) => n.kind === 'kdSection' && n.section === 'starred');
+    const items = await children(api, starred);
+    assert.ok(items.length > 0 && items.every((n) => n.kind === 'entry' && n.entry.path.startsWith('personal/~token/')));
+    assert.ok(items.every((n) => n.id.includes('/starred/')));
+  });
+
+  it('saves an app-space file in place (a new version) and keeps its Chinese name in the tab', async () => {
+    const p = `${base}/季度 总结.md`;
+    control.writeFile('appspace', p, '第一版\n');
+    const versions = control.versionCount('appspace', p);
+    const editor = await openAndEdit(kdUri('appspace', p), '第二版\n');
+    assert.ok(openTabs().some((t) => t.label === '季度 总结.md'), `tab label: ${openTabs().map((t) => t.label).join(', ')}`);
+    assert.ok(await editor.document.save(), 'saved');
+    assert.strictEqual(appText(p), '第一版\n第二版\n');
+    assert.strictEqual(control.versionCount('appspace', p), versions + 1, 'one new version, same file');
+  });
+
+  it('a save meets the conflict check when someone else changed the app-space file', async () => {
+    const p = `${base}/conflict.txt`;
+    control.writeFile('appspace', p, 'original\n');
+    await withSetting('files.saveConflictResolution', 'overwriteFileOnDisk', async () => {
+      const editor = await openAndEdit(kdUri('appspace', p), 'mine\n');
+      control.writeFile('appspace', p, 'theirs\n', 'Colleague');
+      const asked: string[] = [];
+      api.setConflictResolver(async (c) => { asked.push(c.name); return 'cancel'; });
+      assert.strictEqual(await editor.document.save(), false, 'cancelled');
+      assert.deepStrictEqual(asked, ['conflict.txt']);
+      assert.strictEqual(appText(p), 'theirs\n', 'the colleague\'s version is untouched');
+      api.setConflictResolver(async () => 'overwrite');
+      assert.ok(await editor.document.save(), 'Overwrite saves');
+      assert.strictEqual(appText(p), 'original\nmine\n');
+    });
+  });
+
+  it('personal files are read-only and say why when written', async () => {
+    const uri = kdUri('personal', '工作周报.docx');
+    const stat = await vscode.workspace.fs.stat(uri);
+    assert.strictEqual(stat.permissions, vscode.FilePermission.Readonly);
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, text('x'))), /Save as New File/);
+  });
+
+  it('"Edit a Copy" then "Save as New File" stores the copy next to the original, which stays as it was', async () => {
+    const p = '个人/旅行计划 ✈️.md';
+    const before = personalText(p);
+    await withDialogs(() => undefined, async () => {
+      const copy = await vscode.commands.executeCommand<vscode.TextDocument>('docWorkspaces.kdocs.editCopy', kdUri('personal', p));
+      assert.ok(copy && copy.isUntitled, 'an untitled copy');
+      assert.strictEqual(copy.getText(), before, 'with the content of the file');
+      const editor = await vscode.window.showTextDocument(copy);
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '新的一行\n'));
+      const saved = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.saveAsNew');
+      assert.ok(saved, 'returns the new file');
+      assert.strictEqual(saved.path, '/personal/个人/旅行计划 ✈️ (1).md');
+    });
+    assert.strictEqual(personalText('个人/旅行计划 ✈️ (1).md'), '新的一行\n' + before);
+    assert.strictEqual(personalText(p), before, 'the original is unchanged');
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled && d.isDirty), 'the copy was closed without a save prompt');
+  });
+
+  it('"Replace" asks first (share links stop working), then puts the new content under the name and the old file in the recycle bin', async () => {
+    const p = `${base}/替换我.txt`;
+    control.writeFile('personal', p, 'old\n');
+    const target = kdUri('personal', p);
+
+    // Dismissing the modal changes nothing.
+    await withDialogs(() => undefined, async (shown) => {
+      await vscode.commands.executeCommand('docWorkspaces.kdocs.replace', { target, content: 'new\n' });
+      assert.strictEqual(replaceDialogs(shown).length, 1);
+      assert.match(replaceDialogs(shown)[0].message, /替换我\.txt/);
+    });
+    assert.strictEqual(personalText(p), 'old\n');
+    assert.ok(!control.isInTrash('personal', p));
+
+    await withDialogs((m) => (m.modal ? 'Replace' : undefined), async () => {
+      await vscode.commands.executeCommand('docWorkspaces.kdocs.replace', { target, content: 'new\n' });
+    });
+    assert.strictEqual(personalText(p), 'new\n');
+    assert.ok(control.isInTrash('personal', p), 'the original went to the recycle bin');
+  });
+
+  it('online documents have their own icon and open in the browser with an edit URL', async () => {
+    const dir = `${base}-online`;
+    control.writeFile('appspace', `${dir}/设计稿.otl`, '{}');
+    const app = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'appspace');
+    await vscode.commands.executeCommand('docWorkspaces.refreshNode', app);
+    const folder = await childOf(api, app, 'entry', (n) => n.kind === 'entry' && n.entry.name === dir);
+    const doc = await childOf(api, folder, 'entry', (n) => n.kind === 'entry' && n.entry.name === '设计稿.otl');
+    const item = await api.tree.getTreeItem(doc);
+    assert.ok(item.iconPath instanceof vscode.ThemeIcon && item.iconPath.id === 'notebook', 'online-document icon');
+    assert.strictEqual(item.command?.command, 'docWorkspaces.kdocs.openInBrowser');
+    await withBrowser(api, async (opened) => {
+      await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+      assert.strictEqual(opened.length, 1, 'one page opened in the browser');
+      assert.ok(opened[0].startsWith('http://127.0.0.1:'), opened[0]);
+    });
+    assert.ok(!openTabs().some((t) => t.label === '设计稿.otl'), 'no text editor for it');
+  });
+});
