@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as zlib from 'node:zlib';
+import { buf as crc32 } from 'crc-32';
 import { startKdocsSandbox, type KdocsSandbox } from '../../src/sandbox';
 import { request } from './helpers';
 import { app, data, login, personal, personalOk } from './kdocs-helpers';
@@ -47,6 +49,33 @@ describe('kdocs sandbox: OAuth and personal documents', () => {
     assert.notEqual(renewed.access_token, tokens.access_token);
     assert.equal((await personalOk(sb, renewed.access_token, 'GET', '/user/basic')).id, user.id);
     assert.equal((await refresh(tokens.refresh_token)).json().code, 40103, 'refresh tokens rotate');
+  });
+
+  it('the avatar URL of user/basic serves a valid 32x32 PNG without auth, cacheable', async () => {
+    const user = await personalOk(sb, token, 'GET', '/user/basic');
+    assert.equal(new URL(user.avatar).pathname, '/avatar.png');
+    const r = await request(user.avatar);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['content-type'], 'image/png');
+    assert.match(String(r.headers['cache-control']), /max-age=\d+/);
+    const png = r.body;
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+    // Walk the chunks: each CRC (over type + data) must hold; IHDR first, IEND last.
+    const chunks: { type: string; data: Buffer }[] = [];
+    for (let off = 8; off < png.length;) {
+      const len = png.readUInt32BE(off);
+      const type = png.toString('latin1', off + 4, off + 8);
+      const data = png.subarray(off + 8, off + 8 + len);
+      assert.equal(png.readUInt32BE(off + 8 + len), crc32(png.subarray(off + 4, off + 8 + len)) >>> 0, `${type} CRC`);
+      chunks.push({ type, data });
+      off += 12 + len;
+    }
+    assert.deepEqual(chunks.map((c) => c.type), ['IHDR', 'IDAT', 'IEND']);
+    const ihdr = chunks[0].data;
+    assert.equal(ihdr.length, 13);
+    assert.deepEqual([ihdr.readUInt32BE(0), ihdr.readUInt32BE(4), ihdr[8], ihdr[9]], [32, 32, 8, 2], 'width, height, depth, RGB');
+    assert.equal(zlib.inflateSync(chunks[1].data).length, 32 * (1 + 3 * 32), 'pixel data of 32 rows');
+    assert.equal((await request(user.avatar, { method: 'HEAD' })).status, 200);
   });
 
   it('lists folders page by page with next_offset', async () => {

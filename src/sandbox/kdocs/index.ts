@@ -16,7 +16,7 @@ import { personalRoutes } from './personal';
 import { Quotas } from './quota';
 import { Router } from './router';
 import { APP_FOLDER_PATH, putPath, seedAppspace, seedPersonal } from './seed';
-import { createHandler } from './server';
+import { AVATAR_PATH, createHandler } from './server';
 import { ROOT, Space } from './store';
 import { DEFAULT_TASK_ITEM_FAILURE, Tasks } from './tasks';
 
@@ -46,7 +46,7 @@ export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise
   const faults = new Faults();
   const d: Deps = {
     host, personal, app, urls, oauth, tasks, shares: new Map(),
-    user: { id: 'u-sandbox-0001', unionId: 'union-sandbox-0001', nickname: '沙箱用户 Sandbox User', avatar: `${host}/avatar.png` },
+    user: { id: 'u-sandbox-0001', unionId: 'union-sandbox-0001', nickname: '沙箱用户 Sandbox User', avatar: `${host}${AVATAR_PATH}` },
     appFolder: () => personal.folderByPath(APP_FOLDER_PATH.split('/'), ROOT, '沙箱用户 Sandbox User', true),
   };
   const router = new Router();

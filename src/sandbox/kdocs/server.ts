@@ -3,6 +3,7 @@ import { readAll } from '../common/blob';
 import { multipartBoundary, parseMultipart, type MultipartFile } from '../common/form';
 import { blobDownload, CONTROL_PREFIX, controlAccess, delay, escapeHtml, htmlPage, readBody, send, type Reply } from '../common/http';
 import type { Faults } from '../common/misbehaviour';
+import { solidPng } from '../common/png';
 import { spaceOf, type Deps, type SpaceName } from './deps';
 import { KdError, kerr } from './errors';
 import type { Quotas } from './quota';
@@ -16,10 +17,15 @@ import { verifyWps2 } from './wps2';
  *   GET  /api/v1/oauth2/access_token?code&app_id&app_key, POST /api/v1/oauth2/refresh_token?app_id {app_key,refresh_token}
  *   GET  /dl/<token>?e&s                  temporary download URL (Range; 403 once expired)
  *   GET  /edit/<token>?e&s&edit_token     edit page of "url/with_edit_token"; GET /l/<sid> share link page
+ *   GET  /avatar.png                      the user's avatar (user/basic "avatar"): 32x32 PNG, no auth, cacheable like a CDN
  *   GET|PUT /__sandbox/file?space=personal|appspace&path=, GET /__sandbox/state   control routes: only with the
  *                                         `controlRoutes` option (else 404), loopback clients only
  * Error codes: errors.ts.
  */
+
+/** Path of the avatar advertised by user/basic. */
+export const AVATAR_PATH = '/avatar.png';
+let avatarPng: Buffer | undefined;
 
 export interface ServerDeps {
   d: Deps;
@@ -87,6 +93,10 @@ function route(s: ServerDeps, req: http.IncomingMessage, method: string, url: UR
   }
   if (path.startsWith(API_BASE + '/')) return api(s, req, method, url, body);
   if (method !== 'GET' && method !== 'HEAD') throw new KdError(405, 40000, 'method not allowed');
+  if (path === AVATAR_PATH) {
+    avatarPng ??= solidPng(32, 32, [0x2b, 0x7d, 0xe9]);
+    return { status: 200, headers: { 'Content-Type': 'image/png', 'Cache-Control': 'public, max-age=86400, immutable' }, bytes: avatarPng };
+  }
   const [, kind, token] = path.split('/');
   if (kind === 'dl' && token) {
     const target = d.urls.resolveDownload(token, query);
