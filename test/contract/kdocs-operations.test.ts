@@ -10,7 +10,7 @@ import {
 import { startKdocsSandbox, type KdocsSandbox } from '../../src/sandbox';
 import type { KdocsClient } from '../../src/vendors/kdocs/client';
 import { KD_BLANK_TYPES, KdocsOperations, type KdSpaceName } from '../../src/vendors/kdocs/operations';
-import { appSpace, KdocsRemoteFs, personalSpace } from '../../src/vendors/kdocs/remotefs';
+import { appSpace, FolderUnknownError, KdocsRemoteFs, personalSpace } from '../../src/vendors/kdocs/remotefs';
 import { tokenPath } from '../../src/vendors/kdocs/tokenpath';
 import { memoryLogger } from '../unit/support';
 import { signedInClient } from './kdocs-support';
@@ -127,6 +127,38 @@ describe('Kingsoft Docs operations against the sandbox', function () {
       assert.strictEqual(sb.control.readFile('personal', `${dir}/p.txt`)?.toString(), 'replaced');
       assert.ok(sb.control.isInTrash('personal', `${dir}/p.txt`));
       await assert.rejects(personal.stat(p), NotFoundError, 'the old token path names the trashed original');
+    });
+
+    it('after a restart (a fresh RemoteFs that saw no listing), saveAsNew next to a token path finds the folder', async () => {
+      const dir = folderWith('personal', { 'r.txt': 'original' });
+      const t = sb.control.tokenOf('personal', `${dir}/r.txt`)!;
+      const fresh = new KdocsRemoteFs(client, personalSpace(client));
+      const copy = await fresh.saveAsNew(tokenPath(t, 'r.txt'), Buffer.from('after restart'));
+      assert.strictEqual(copy.path, tokenPath(copy.id!, 'r (1).txt'));
+      assert.strictEqual(sb.control.readFile('personal', `${dir}/r (1).txt`)?.toString(), 'after restart');
+    });
+
+    it('when no listing tells the folder of a token path: FolderUnknownError and nothing saved; `folder` saves elsewhere', async () => {
+      const dir = folderWith('personal', { 'lost.txt': 'original' });
+      const t = sb.control.tokenOf('personal', `${dir}/lost.txt`)!;
+      // 100 newer files push it off the first page of "recent"; it is not starred and not in the app folder.
+      const newer = folderWith('personal', Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`f${i}.txt`, 'n'])));
+      try {
+        const fresh = new KdocsRemoteFs(client, personalSpace(client));
+        const p = tokenPath(t, 'lost.txt');
+        await assert.rejects(fresh.saveAsNew(p, Buffer.from('x')), FolderUnknownError);
+        await assert.rejects(fresh.replace(p, Buffer.from('x')), (e: unknown) => e instanceof FolderUnknownError && e.kind === 'Unsupported');
+        assert.deepStrictEqual(await names(personal, dir), ['lost.txt']);
+        assert.ok(!sb.control.exists('personal', 'lost.txt'));
+        const saved = await fresh.saveAsNew(p, Buffer.from('in my documents'), { folder: '' });
+        assert.strictEqual(saved.path, 'lost.txt', 'the plain name when it is free there');
+        assert.strictEqual(sb.control.readFile('personal', 'lost.txt')?.toString(), 'in my documents');
+        const again = await fresh.saveAsNew(p, Buffer.from('again'), { folder: '' });
+        assert.strictEqual(again.path, 'lost (1).txt');
+        assert.strictEqual(sb.control.readFile('personal', `${dir}/lost.txt`)?.toString(), 'original');
+      } finally {
+        await client.personalTrash(sb.control.tokenOf('personal', newer)!);
+      }
     });
 
     it('starred and search by name and content give readable entries; paging goes on with the cursor', async () => {
@@ -290,13 +322,23 @@ describe('Kingsoft Docs operations against the sandbox', function () {
           const { entry, editUrl } = await ops.createBlank(space, `${dir}/新文档${ext}`);
           assert.strictEqual(entry.path, `${dir}/新文档${ext}`);
           assert.strictEqual(entry.kind, ['.otl', '.ksheet', '.dbt'].includes(ext) ? 'online-doc' : undefined, ext);
-          if (ext === '.docx') assert.strictEqual((await nodeFetch(editUrl)).status, 200);
+          if (ext === '.docx') assert.strictEqual((await nodeFetch(editUrl!)).status, 200);
         }
         assert.strictEqual((await fs.listAll(dir)).length, KD_BLANK_TYPES.length + 1);
         await assert.rejects(ops.createBlank(space, `${dir}/新文档.docx`), AlreadyExistsError);
         await assert.rejects(ops.createBlank(space, `${dir}/notes.txt`), InvalidInputError);
       });
     }
+
+    it('when the edit URL cannot be had, the created document is still returned, with the reason instead of the URL', async () => {
+      const dir = folderWith('personal', { 'keep.txt': 'k' });
+      sb.control.failNext(10, { status: 500, pathIncludes: '/url/with_edit_token' });
+      const r = await ops.createBlank('personal', `${dir}/无链接.docx`);
+      assert.strictEqual(r.entry.path, `${dir}/无链接.docx`);
+      assert.strictEqual(r.editUrl, undefined);
+      assert.ok(r.editUrlError instanceof ServerError, String(r.editUrlError));
+      assert.ok(sb.control.exists('personal', `${dir}/无链接.docx`));
+    });
 
     it('app space: imports from a URL through the async task with progress; personal: from a cloud URL', async () => {
       const src = sb.control.tokenOf('appspace', 'README.txt')!;

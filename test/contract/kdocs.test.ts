@@ -104,6 +104,39 @@ describe('Kingsoft Docs client against the sandbox', function () {
       await tokens.refresh(); // the shared client's token was expired too
     });
 
+    it('an edit token the caller brings (not created here) never reaches messages or logs', async () => {
+      const log = memoryLogger();
+      const c = base({ accessToken: () => tokens.accessToken(), logger: log });
+      const foreign = 'edit-token-from-elsewhere-' + randomBytes(6).toString('hex');
+      const err = await c.userCancelEditToken(foreign).then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof NotFoundError, String(err));
+      assert.ok(!err.message.includes(foreign));
+      assert.ok(log.lines.some((l) => l.includes('/user/edit_token/')), 'the request was logged');
+      assert.ok(!log.lines.join('\n').includes(foreign), 'edit token leaked into logs');
+    });
+
+    it("an Unauthorized answer (any code) after the token's announced expiry renews the sign-in and replays once", async () => {
+      const oauth = base();
+      let now = Date.now();
+      const tm = new KdocsTokenManager(oauth, storedTokens(await signIn(oauth), now), { now: () => now });
+      const first = tm.current.accessToken;
+      // The answer comes after the token's expiry (a slow or long-queued call): the clock moves on once a token is handed out.
+      const late = base({
+        accessToken: async () => { const t = await tm.accessToken(); now += 3 * 3600_000; return t; },
+        onTokenExpired: (t) => tm.refresh(t),
+      });
+      sb.control.failNext(1, { status: 401, pathIncludes: '/user/basic' });
+      assert.ok((await late.userBasic()).id);
+      assert.notStrictEqual(tm.current.accessToken, first, 'renewed');
+      // Within the token's lifetime, the same answer is an error (no renewal, no replay).
+      const tm2 = new KdocsTokenManager(oauth, storedTokens(await signIn(oauth), Date.now()));
+      const second = tm2.current.accessToken;
+      const timely = base({ accessToken: () => tm2.accessToken(), onTokenExpired: (t) => tm2.refresh(t) });
+      sb.control.failNext(1, { status: 401, pathIncludes: '/user/basic' });
+      await assert.rejects(timely.userBasic(), UnauthorizedError);
+      assert.strictEqual(tm2.current.accessToken, second);
+    });
+
     it('a call without sign-in is UnauthorizedError before any request', async () => {
       await assert.rejects(base().userBasic(), /sign in/i);
     });
@@ -324,6 +357,7 @@ describe('Kingsoft Docs client against the sandbox', function () {
         const err = await client.appVolumeUsage().then(() => undefined, (e: unknown) => e);
         assert.ok(err instanceof RateLimitedError, String(err));
         assert.ok((err as RateLimitedError).retryAfterMs! > 0);
+        assert.match((err as Error).message, /daily .*quota.*midnight.*UTC\+8/);
       } finally {
         sb.control.resetQuotas();
       }
@@ -414,6 +448,18 @@ describe('Kingsoft Docs client against the sandbox', function () {
       await assert.rejects(fs.stat(`${root}/b/taken.bin`), NotFoundError);
     });
 
+    it('a file moved to another folder by someone else is not found at its old path any more (stale cache)', async () => {
+      const root = `moved ${Date.now()}`;
+      sb.control.writeFile('appspace', `${root}/a/x.txt`, 'x');
+      sb.control.writeFile('appspace', `${root}/b/keep.txt`, 'k');
+      const token = tokenOf('appspace', `${root}/a/x.txt`);
+      assert.strictEqual((await fs.stat(`${root}/a/x.txt`)).id, token);
+      const { taskId } = await client.appMoveTask({ file_tokens: [token], parent_token: tokenOf('appspace', `${root}/b`) });
+      await client.waitTask('appspace', taskId);
+      await assert.rejects(fs.stat(`${root}/a/x.txt`), NotFoundError);
+      assert.strictEqual((await fs.stat(`${root}/b/x.txt`)).id, token);
+    });
+
     it('a path renamed by someone else is found again (stale cache)', async () => {
       const p = `stale ${Date.now()}.txt`;
       await fs.write(p, Buffer.from('x'), { create: true, overwrite: false });
@@ -465,6 +511,29 @@ describe('Kingsoft Docs client against the sandbox', function () {
       await assert.rejects(fs.write(doc, Buffer.from('x'), { create: true, overwrite: false }), AlreadyExistsError);
       assert.strictEqual(sb.control.versionCount('personal', doc), versions);
       assert.deepStrictEqual(await names(doc.split('/')[0]), ['doc.txt']);
+    });
+
+    it('copy or rename onto an existing file with overwrite -> UnsupportedError; the existing file and its link stay', async () => {
+      const { dir, doc } = await folderWithDoc('target');
+      sb.control.writeFile('personal', `${dir}/other.txt`, 'source');
+      const token = tokenOf('personal', doc);
+      await client.personalCreateLink(token, { permission: 'read' });
+      for (const op of [
+        () => fs.copy(`${dir}/other.txt`, doc, { overwrite: true }),
+        () => fs.rename(`${dir}/other.txt`, doc, { overwrite: true }),
+      ]) {
+        await assert.rejects(op(), (e: unknown) => {
+          assert.ok(e instanceof UnsupportedError, String(e));
+          assert.match(e.message, /share links/);
+          return true;
+        });
+      }
+      await assert.rejects(fs.copy(`${dir}/other.txt`, doc, { overwrite: false }), AlreadyExistsError);
+      assert.strictEqual(tokenOf('personal', doc), token, 'the same file');
+      assert.strictEqual(sb.control.readFile('personal', doc)?.toString(), 'target');
+      assert.ok(!sb.control.isInTrash('personal', doc));
+      assert.strictEqual((await client.personalGetLink(token)).status, 'open');
+      assert.deepStrictEqual(await names(dir), ['doc.txt', 'other.txt']);
     });
 
     it('a new file can be created (no duplicate is possible)', async () => {

@@ -44,6 +44,15 @@ describe('kdocs wire normalizers', () => {
     assert.deepStrictEqual(toTask({ task_id: 'x', status: 'failed', error: 'boom' }), { taskId: 'x', status: 'failed', progress: undefined, result: undefined, error: 'boom' });
   });
 
+  it('task states: terminal failures of any spelling are failed (never polled until the timeout); unknown ones run', () => {
+    for (const s of ['failure', 'FAILED', 'error', 'cancelled', 'canceled', 'aborted', 'timeout', 'expired']) {
+      assert.strictEqual(toTask({ task_id: 'x', status: s })!.status, 'failed', s);
+    }
+    for (const s of ['running', 'processing', 'pending', 'queued', '']) assert.strictEqual(toTask({ task_id: 'x', status: s })!.status, 'running', s);
+    assert.strictEqual(toTask({ task_id: 'x', state: 'Succeeded' })!.status, 'success');
+    assert.strictEqual(toTask({ task_id: 'x', status: 'cancelled' })!.error, 'cancelled', 'the state describes a silent end');
+  });
+
   it('builds RFC 3986 query strings and paths', () => {
     assert.strictEqual(queryString({ a: '中 文', b: ['x', 'y'], c: undefined, d: '', e: "!'()*#%" }), '?a=%E4%B8%AD%20%E6%96%87&b=x&b=y&e=%21%27%28%29%2A%23%25');
     assert.strictEqual(fillPath('/f/:file_token/v/:version', { file_token: 'a/b', version: 3 }), '/f/a%2Fb/v/3');

@@ -8,7 +8,8 @@
  * - Answers are `{"code":0,"data":...}`; any non-zero code (whatever the HTTP status) becomes a typed DocError.
  */
 import {
-  AlreadyExistsError, BadResponseError, ForbiddenError, InvalidInputError, NotFoundError, ServerError, UnauthorizedError,
+  AlreadyExistsError, BadResponseError, ForbiddenError, fromVendor, InvalidInputError, isDocError, NotFoundError, ServerError,
+  UnauthorizedError,
 } from '../../core/errors';
 import { readAllBody, saveBodyToFile } from '../../core/download';
 import type { HttpBody, HttpResponse } from '../../core/http';
@@ -21,7 +22,7 @@ import type {
   KdAppParent, KdocsApi, KdocsCredentials, KdocsOAuth, KdPaging, KdPersonalListQuery, KdPersonalParent, KdSource,
   UploadOptions,
 } from './api';
-import { isTokenExpired, kdocsError, parseKdError } from './errors';
+import { isTokenExpired, kdocsError, parseKdError, withQuotaHint } from './errors';
 import { wps2Headers } from './signer';
 import {
   isRaw, type KdDownload, type KdEditToken, type KdFile, type KdLink, type KdPage, type KdScope, type KdTask,
@@ -155,11 +156,30 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
     try {
       return await this.send(ep, input, first, o);
     } catch (e) {
-      if (!isTokenExpired(e) || !this.opts.onTokenExpired) throw e;
-      this.log.debug(`kdocs: access token expired, refreshing and replaying ${ep.method} ${ep.path}`);
-      await this.opts.onTokenExpired(first);
-      return this.send(ep, input, await this.currentToken(), o);
+      const next = await this.replacementToken(e, first);
+      if (next === undefined) throw e;
+      this.log.debug(`kdocs: access token refused, replaying ${ep.method} ${ep.path} with a renewed one`);
+      return this.send(ep, input, next, o);
     }
+  }
+
+  /**
+   * After a token call failed with `e`: the token to replay it with (once), or undefined to give up. An "expired"
+   * answer runs the refresh hook first. Any other Unauthorized answer is replayed only when the token source now hands
+   * out a different token: KdocsTokenManager renews by itself once the token's announced expiry has passed (a slow or
+   * long-queued call can be answered after it, and the service's code for that case is not documented), or another
+   * call renewed it meanwhile. A token that is simply not accepted (revoked, unknown) is not replayed.
+   */
+  private async replacementToken(e: unknown, rejected: string): Promise<string | undefined> {
+    if (!isDocError(e, 'Unauthorized')) return undefined;
+    if (isTokenExpired(e)) {
+      if (!this.opts.onTokenExpired) return undefined;
+      this.log.debug('kdocs: access token expired, refreshing');
+      await this.opts.onTokenExpired(rejected);
+      return this.currentToken();
+    }
+    const current = await this.currentToken();
+    return current !== rejected ? current : undefined;
   }
 
   private async currentToken(): Promise<string> {
@@ -195,6 +215,7 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
         bodyMd5, body: typeof body === 'string' ? body : undefined, nowMs: this.now(),
       })
       : { 'content-type': contentType });
+    const what = input.what ?? describe(ep, input);
     const res = await this.http.request({
       method: ep.method,
       url: this.host + uri,
@@ -203,8 +224,12 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
       idempotent: ep.idempotent,
       signal: o?.signal,
       limitKey: this.limitKey,
+    }).catch((e: unknown) => {
+      // The HTTP layer's own errors (429 daily quota, 5xx after retries) get the vendor tag too (DocError.vendor).
+      const err = withQuotaHint(e, what);
+      throw isDocError(err) ? fromVendor('kdocs', err) : err;
     });
-    return this.unwrap(res, input.what ?? describe(ep, input));
+    return this.unwrap(res, what);
   }
 
   /** `data` of a `{code, data}` answer; any non-zero code or non-2xx status -> DocError. */
@@ -241,6 +266,7 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
   }
 
   private async url(name: KdocsEndpoint, fileToken: string, q: { edit_token?: string } | undefined, o?: CallOptions): Promise<{ url: string }> {
+    registerSecret(q?.edit_token);
     const data = await this.call(name, { params: { file_token: fileToken }, query: q }, o);
     const url = isRaw(data) && typeof data.url === 'string' ? data.url : undefined;
     if (!url) throw new BadResponseError(`${KDOCS_ENDPOINTS[name].path}: no url in the answer`);
@@ -304,6 +330,7 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
   }
 
   async userCancelEditToken(t: string, o?: CallOptions): Promise<void> {
+    registerSecret(t); // it goes into the URL path, and may come from anywhere (typed in, another session)
     await this.call('userCancelEditToken', { params: { token: t }, what: 'cancel edit token' }, o);
   }
 

@@ -3,7 +3,10 @@
  * non-2xx status but possibly with HTTP 200: any non-zero `code` is an error. The documented and sandbox codes come
  * first; the rest is the common HTTP-status meaning of core/vendorError. Any body shape is accepted.
  */
-import { type DocError, ForbiddenError, isDocError, QuotaExceededError, UnauthorizedError } from '../../core/errors';
+import {
+  type DocError, ForbiddenError, fromVendor, isDocError, QuotaExceededError, RateLimitedError, UnauthorizedError,
+} from '../../core/errors';
+import { parseRetryAfter } from '../../core/http';
 import { errorDetail, parseErrorBody, statusError, type VendorErrorInfo } from '../../core/vendorError';
 import { KD_ERR } from './wire';
 
@@ -20,7 +23,8 @@ export function parseKdError(body: Buffer | string): KdErrorInfo {
 export function kdocsError(
   status: number, info: KdErrorInfo, what: string, headers?: { get(name: string): string | null },
 ): DocError {
-  const o = { status, vendorCode: info.code };
+  // Tagged 'kdocs' (DocError.vendor): the glue words these errors by vendor and code, not by message text.
+  const o = { status, vendorCode: info.code, vendor: 'kdocs' };
   switch (info.code) {
     case KD_ERR.BAD_SIGNATURE:
     case KD_ERR.BAD_MD5:
@@ -41,12 +45,34 @@ export function kdocsError(
       return new ForbiddenError(`${what}: the sign-in lacks a needed permission — sign in again and grant it${errorDetail(info)}`, o);
     case KD_ERR.CAPACITY:
       return new QuotaExceededError(`${what}: space capacity exceeded${errorDetail(info)}`, o);
+    case KD_ERR.DAILY_QUOTA:
+      return dailyQuotaError(what, { ...o, retryAfterMs: parseRetryAfter(headers?.get('retry-after')) });
   }
-  return statusError('Kingsoft Docs', status, info, what, headers);
+  return fromVendor('kdocs', statusError('Kingsoft Docs', status, info, what, headers));
 }
 
-/** True for "the access token expired": the personal calls refresh once and replay. */
+/**
+ * True for "the access token expired": the personal calls refresh once and replay. (Other Unauthorized answers are
+ * replayed only when the token source meanwhile hands out another token, e.g. once its announced expiry has passed:
+ * KdocsClient.replacementToken.)
+ */
 export function isTokenExpired(e: unknown): boolean {
   if (!isDocError(e, 'Unauthorized')) return false;
   return e.vendorCode === KD_ERR.TOKEN_EXPIRED || (e.vendorCode === undefined && /expired/i.test(e.message));
+}
+
+/**
+ * The HTTP layer's RateLimitedError for a used-up daily quota (429 answers do not reach kdocsError), reworded:
+ * waiting a moment does not help. Other errors are returned as they are.
+ */
+export function withQuotaHint(e: unknown, what: string): unknown {
+  if (!(e instanceof RateLimitedError) || e.vendorCode !== KD_ERR.DAILY_QUOTA) return e;
+  return dailyQuotaError(what, { status: e.status, retryAfterMs: e.retryAfterMs, cause: e });
+}
+
+function dailyQuotaError(what: string, o: ConstructorParameters<typeof RateLimitedError>[1]): RateLimitedError {
+  return new RateLimitedError(
+    `${what}: the daily Kingsoft Docs quota of this operation is used up; it resets at midnight (UTC+8)`,
+    { ...o, vendorCode: KD_ERR.DAILY_QUOTA, vendor: 'kdocs' },
+  );
 }

@@ -1,5 +1,5 @@
 export { KdocsClient, KDOCS_ENDPOINTS, KDOCS_OAUTH_PATHS, type KdocsClientOptions } from './client';
-export { KdocsRemoteFs, appSpace, isOnlineDoc, personalSpace, toEntry, type KdSpace } from './remotefs';
+export { FolderUnknownError, KdocsRemoteFs, appSpace, isOnlineDoc, personalSpace, toEntry, type KdSpace } from './remotefs';
 export {
   KdocsOperations, KD_BLANK_TYPES, isCopyName,
   type BatchOptions, type BatchResult, type KdSpaceName, type PageOptions, type PersonalSection, type ShareOptions,

@@ -21,7 +21,9 @@ import { parseCursor } from '../../core/paging';
 import { baseName, normalizePath, parentPath, splitExt } from '../../core/paths';
 import { type KdocsClient, taskError } from './client';
 import type { KdocsRemoteFs } from './remotefs';
-import { isRaw, type KdEditToken, type KdFile, type KdLink, type KdPage, type KdUsage, type KdVersion, toKdFile } from './wire';
+import {
+  isRaw, type KdEditToken, type KdFile, type KdLink, type KdPage, type KdUsage, type KdVersion, taskState, toKdFile,
+} from './wire';
 
 export type KdSpaceName = 'personal' | 'appspace';
 
@@ -317,9 +319,12 @@ export class KdocsOperations {
 
   /**
    * A blank document of a KD_BLANK_TYPES type at `path` (AlreadyExistsError when taken), with the URL that opens it
-   * for editing in the browser (it carries an edit token: treat it as a secret, never log it).
+   * for editing in the browser (it carries an edit token: treat it as a secret, never log it). Once the document
+   * exists it is returned even when that URL cannot be had: then `editUrl` is missing and `editUrlError` says why.
    */
-  async createBlank(space: KdSpaceName, path: string, o?: CallOptions): Promise<{ entry: Entry; editUrl: string }> {
+  async createBlank(
+    space: KdSpaceName, path: string, o?: CallOptions,
+  ): Promise<{ entry: Entry; editUrl?: string; editUrlError?: DocError }> {
     const p = normalizePath(path);
     const name = baseName(p);
     const ext = splitExt(name).ext.toLowerCase();
@@ -334,7 +339,11 @@ export class KdocsOperations {
       ? await this.client.personalCreateFile({ filename: name, parent_id: folder }, o)
       : await this.client.appFileInfo((await this.client.appCreateFile({ filename: name, parent_token: folder }, o)).fileToken, o);
     const entry = fs.entryIn(dir, f);
-    return { entry, editUrl: await this.editUrlOf(space, f.token, undefined, o) };
+    try {
+      return { entry, editUrl: await this.editUrlOf(space, f.token, undefined, o) };
+    } catch (e) {
+      return { entry, editUrlError: isDocError(e) ? e : rewrapError(e, `"${p}" was created; its edit link`) };
+    }
   }
 
   /**
@@ -522,17 +531,18 @@ function sourceError(s: Source, err: unknown): unknown {
 }
 
 /**
- * `result.results` of a batch task, `[{file_token, status: 'success'|'failure', msg}]`; lines with another status or
- * no token are left out (those files are then checked like unreported ones).
+ * `result.results` of a batch task, `[{file_token, status: 'success'|'failure', msg}]` (status words as in
+ * taskState); lines that are not finished or name no token are left out (those files are then checked like unreported
+ * ones).
  */
 function fileReports(result: unknown): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
   const lines: unknown[] = isRaw(result) && Array.isArray(result.results) ? result.results : [];
   for (const r of lines) {
     if (!isRaw(r) || typeof r.file_token !== 'string') continue;
-    const status = String(r.status).toLowerCase();
-    if (/^(success|succeeded|ok|done)$/.test(status)) out.set(r.file_token, undefined);
-    else if (/^(fail|failed|failure|error)$/.test(status)) out.set(r.file_token, typeof r.msg === 'string' && r.msg ? r.msg : 'failed');
+    const state = taskState(String(r.status));
+    if (state === 'success') out.set(r.file_token, undefined);
+    else if (state === 'failed') out.set(r.file_token, typeof r.msg === 'string' && r.msg ? r.msg : 'failed');
   }
   return out;
 }

@@ -26,7 +26,7 @@ import { baseName, joinPath, normalizePath, numberedName, parentPath, rootEntry,
 import type { RemoteFs } from '../../core/remote';
 import type { KdSource } from './api';
 import type { KdocsClient } from './client';
-import { parsePath, TOKEN_SEGMENT, tokenPath } from './tokenpath';
+import { type ParsedPath, parsePath, TOKEN_SEGMENT, tokenPath } from './tokenpath';
 import { type KdFile, type KdPage, toKdFile, toPage } from './wire';
 
 /** What the path logic needs from one kdocs space. Folder token `undefined` = the root. */
@@ -47,6 +47,11 @@ export interface KdSpace {
   update?(token: string, name: string, source: KdSource, o?: CallOptions & { onProgress?: ProgressFn }): Promise<KdFile>;
   /** Content version of a file, from fields that every answer of this space (listing and info) carries. */
   versionOf(f: KdFile): string;
+  /**
+   * The item as a listing that names its parent folder shows it, for spaces whose info answer does not name it;
+   * undefined when no listing looked at has it.
+   */
+  locate?(token: string, name: string, o?: CallOptions): Promise<KdFile | undefined>;
 }
 
 export function appSpace(c: KdocsClient): KdSpace {
@@ -95,10 +100,43 @@ export function personalSpace(c: KdocsClient): KdSpace {
     create: (folder, name, source, o) => c.personalUpload({ filename: name, parent_id: folder, source }, o),
     // Listings carry a version number but the info call (`simple`) does not: only mtime and size are in both.
     versionOf: (f) => `${f.mtime}:${f.size}`,
+    // `simple` does not name the parent folder; the listings token paths come from (search, recent, starred) do. Their
+    // first pages are looked through, search by name first (it covers the app folder, where this app's files are).
+    locate: async (token, name, o) => {
+      const q = { offset: 0, count: LOCATE_PAGE };
+      const listings = [
+        () => c.personalSearchName({ keyword: name, ...q }, o), () => c.personalRecent(q, o), () => c.personalStar(q, o),
+      ];
+      for (const list of listings) {
+        const page = await unlessItemLevel(list());
+        const hit = page?.items.find((f) => f.token === token && parentOf(f) !== null);
+        if (hit) return hit;
+      }
+      return undefined;
+    },
   };
 }
 
+/** The result, or undefined when the call failed for a reason that concerns what was asked (not found, refused, invalid). */
+async function unlessItemLevel<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isDocError(e, 'NotFound') || isDocError(e, 'Forbidden') || isDocError(e, 'InvalidInput')) return undefined;
+    throw e;
+  }
+}
+
 const LIST_PAGE = 100;
+/** Items per listing the personal space's `locate` looks through. */
+const LOCATE_PAGE = 100;
+
+/**
+ * The folder of an item at a token path is unknown (its info answer does not say and it is in none of the listings
+ * that do), so nothing can be saved next to it. Nothing was changed. Callers may offer to save elsewhere instead
+ * (`saveAsNew` option `folder`).
+ */
+export class FolderUnknownError extends UnsupportedError {}
 
 /** Where new files next to a path go: the folder token (undefined = root) and the path a new item gets there. */
 interface Place {
@@ -223,13 +261,18 @@ export class KdocsRemoteFs implements RemoteFs {
 
   /**
    * Saves `data` as a new file next to `path` under the first free `name (n).ext`; the file at `path` stays as it is.
-   * For personal files, whose content cannot be updated in place. Next to a token path, the result has a token path.
+   * For personal files, whose content cannot be updated in place. Next to a token path, the result has a token path;
+   * FolderUnknownError (nothing saved) when that item's folder cannot be found out.
+   * `folder` (a folder path, '' = the root): save there instead, under the plain name when it is free there.
    */
-  async saveAsNew(path: string, data: Uint8Array, o: CallOptions & { onProgress?: ProgressFn } = {}): Promise<Entry> {
+  async saveAsNew(
+    path: string, data: Uint8Array, o: CallOptions & { onProgress?: ProgressFn; folder?: string } = {},
+  ): Promise<Entry> {
     const p = normalizePath(path);
     const { token } = await this.resolveFile(p, o);
-    const place = await this.siblingPlace(p, token, o);
-    return this.createAt(place, await this.freeName(place.folder, baseName(p), o), { data }, o);
+    const elsewhere = o.folder !== undefined ? normalizePath(o.folder) : undefined;
+    const place = elsewhere !== undefined ? await this.folderPlace(elsewhere, o) : await this.siblingPlace(p, token, o);
+    return this.createAt(place, await this.freeName(place.folder, baseName(p), o, elsewhere !== undefined), { data }, o);
   }
 
   /**
@@ -281,22 +324,28 @@ export class KdocsRemoteFs implements RemoteFs {
   private async siblingPlace(p: string, token: string, o?: CallOptions): Promise<Place> {
     const dir = parentPath(p);
     if (parsePath(dir).kind !== 'placeholder') return this.folderPlace(dir, o);
-    // `p` is the token path of the item itself: its folder is what the API told about it.
+    // `p` is the token path of the item itself: its folder is what an answer told about it (after a restart nothing
+    // has been listed yet: its info answer, else a listing that shows it).
     if (!this.parents.has(token)) this.remember(await this.space.info(token, o), p);
+    if (!this.parents.has(token) && this.space.locate) {
+      const seen = await this.space.locate(token, baseName(p), o);
+      if (seen) this.noteParent(seen);
+    }
     if (!this.parents.has(token)) {
-      throw new UnsupportedError(`Kingsoft Docs does not tell which folder "${baseName(p)}" is in: open it from its folder to save next to it`);
+      throw new FolderUnknownError(`Kingsoft Docs does not tell which folder "${baseName(p)}" is in: open it from its folder to save next to it`);
     }
     return { folder: this.parents.get(token), pathFor: (f) => tokenPath(f.token, f.name) };
   }
 
-  /** The first `name (n).ext` that no item of the folder has. */
-  private async freeName(folder: string | undefined, name: string, o?: CallOptions): Promise<string> {
+  /** The first `name (n).ext` that no item of the folder has (`name` itself first when `plainFirst`). */
+  private async freeName(folder: string | undefined, name: string, o?: CallOptions, plainFirst = false): Promise<string> {
     const taken = new Set<string>();
     for (let offset: number | undefined = 0; offset !== undefined;) {
       const page: KdPage<KdFile> = await this.space.list(folder, offset, LIST_PAGE, o);
       for (const f of page.items) taken.add(f.name);
       offset = page.nextOffset;
     }
+    if (plainFirst && !taken.has(name)) return name;
     for (let n = 1; ; n++) {
       const candidate = numberedName(name, n);
       if (!taken.has(candidate)) return candidate;
@@ -333,6 +382,7 @@ export class KdocsRemoteFs implements RemoteFs {
     if (moving) await this.space.move(token, folder, o);
     // Renaming by token after the move also fixes a "name (1)" the server may have picked in the new folder.
     const moved = await this.space.info(token, o);
+    this.noteParent(moved);
     if (moved.name !== baseName(dst)) await this.space.rename(token, baseName(dst), o);
     this.forget(src);
     this.tokens.set(dst, token);
@@ -348,11 +398,16 @@ export class KdocsRemoteFs implements RemoteFs {
     this.tokens.set(dst, await this.space.copy(token, folder, baseName(dst), o));
   }
 
-  /** Makes room at `dst`: AlreadyExistsError without overwrite, else the old entry goes to the recycle bin. */
+  /**
+   * Makes room at `dst`: AlreadyExistsError without overwrite, else the old entry goes to the recycle bin. Not in a
+   * space without in-place updates (personal): there the existing item is what its share links point to, and if the
+   * copy or move failed after it was cleared away nothing would be in its place. UnsupportedError, nothing changed.
+   */
   private async clearTarget(dst: string, o: CallOptions & { overwrite: boolean }): Promise<void> {
     const existing = await this.tryResolve(dst, o);
     if (!existing) return;
     if (!o.overwrite) throw new AlreadyExistsError(`"${dst}" already exists`);
+    if (!this.space.update) throw new UnsupportedError(noOverwrite(dst, existing.entry.type));
     await this.space.trash(existing.token, o);
     this.forget(dst);
   }
@@ -380,7 +435,7 @@ export class KdocsRemoteFs implements RemoteFs {
     if (cached) {
       try {
         const f = await this.space.info(cached, o);
-        if (f.name === baseName(p)) return { token: cached, entry: this.remember(f, p) };
+        if (f.name === baseName(p) && this.sameParent(parsed, cached, f)) return { token: cached, entry: this.remember(f, p) };
       } catch (e) {
         if (!isDocError(e, 'NotFound')) throw e;
       }
@@ -403,6 +458,17 @@ export class KdocsRemoteFs implements RemoteFs {
       if (!found) throw new NotFoundError(`"${p}" does not exist`);
     }
     return { token: found!.token, entry: this.remember(found!, p) };
+  }
+
+  /**
+   * False when the answer `f` for the cached token of a path says the item is now in another folder than when it was
+   * cached (moved elsewhere under the same name). A token path names its item wherever it is; when the answer or the
+   * cache does not know the folder, the name check alone decides.
+   */
+  private sameParent(parsed: ParsedPath, token: string, f: KdFile): boolean {
+    if (parsed.kind === 'anchored' && parsed.rest.length === 0) return true;
+    const now = parentOf(f);
+    return now === null || !this.parents.has(token) || this.parents.get(token) === now;
   }
 
   /** Scans a folder's pages for a name, remembering every child seen. */
@@ -493,6 +559,11 @@ function checkVersion(p: string, current: Entry, expected: string | undefined): 
   throw new ConflictError(`"${p}" was changed on the server (version ${current.version}, expected ${expected})`, {
     remoteVersion: current.version,
   });
+}
+
+function noOverwrite(p: string, type: Entry['type']): string {
+  return `"${p}" already exists. A Kingsoft Docs personal ${type} is not overwritten by a copy or move: it would go to `
+    + 'the recycle bin and its share links would stop working. Rename or delete it first.';
 }
 
 function noInPlaceUpdate(p: string): string {

@@ -83,6 +83,8 @@ export const KD_ERR = {
   SCOPE: 40301,
   URL_EXPIRED: 40302,
   CAPACITY: 40303,
+  /** The daily call quota of an endpoint is used up (HTTP 429); it resets at midnight UTC+8. */
+  DAILY_QUOTA: 42901,
 } as const;
 
 // ---------------------------------------------------------------- normalizers
@@ -214,17 +216,29 @@ function toMember(raw: unknown): KdLinkMember | undefined {
   return userId ? { userId, permission: str(raw.permission, raw.link_permission) ?? 'read' } : undefined;
 }
 
+/**
+ * State of a task (or of one file in a batch task's results) from its status word. Every spelling of an end without
+ * success is 'failed': an unrecognised end state would otherwise be polled until the poll timeout. Anything else
+ * (running, pending, queued, '' ...) is still running.
+ */
+export function taskState(status: string): KdTaskState {
+  const s = status.toLowerCase();
+  if (/^(success|succeeded|ok|finish|finished|done|complete|completed)$/.test(s)) return 'success';
+  if (/^(fail|failed|failure|error|cancel|cancelled|canceled|abort|aborted|timeout|timed_out|expired)$/.test(s)) return 'failed';
+  return 'running';
+}
+
 export function toTask(data: unknown, fallbackId = ''): KdTask | undefined {
   if (!isRaw(data)) return undefined;
-  const s = str(data.status, data.state)?.toLowerCase() ?? '';
-  const status: KdTaskState = /^(success|succeeded|finish|finished|done|complete|completed)$/.test(s) ? 'success'
-    : /^(fail|failed|error)$/.test(s) ? 'failed' : 'running';
+  const word = str(data.status, data.state) ?? '';
+  const status = taskState(word);
   return {
     taskId: str(data.task_id, data.taskId, data.id) ?? fallbackId,
     status,
     progress: num(data.progress),
     result: data.result ?? data.data,
-    error: str(data.error, data.msg, data.message),
+    // A task that ended without a message (e.g. "cancelled") is described by its state.
+    error: str(data.error, data.msg, data.message) ?? (status === 'failed' ? word : undefined),
   };
 }
 

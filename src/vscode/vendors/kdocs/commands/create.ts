@@ -6,7 +6,8 @@ import { isOptions } from '../../../commands/targets';
 import { withCancellableProgress } from '../../../commands/wrap';
 import { openExternal } from '../../../external';
 import { joinPath } from '../../../uri';
-import { askName, checkName, countProgress, folderTarget, type KdocsCommandDeps, nameOf } from './common';
+import { countProgress } from '../../../commands/batch';
+import { askName, checkName, folderTarget, type KdocsCommandDeps, nameOf } from './common';
 
 /**
  * New documents: a blank document of any type the service creates (online documents first), then "Open in browser";
@@ -74,12 +75,12 @@ export function registerCreateCommands({ s, kd, reg }: KdocsCommandDeps): vscode
       const target = kd.targetAt(folder.accountId, folder.space, created.entry.path, 'file');
       kd.changed([target], vscode.FileChangeType.Created);
       if (o) {
-        if (o.open) await openInBrowser(created.editUrl);
+        if (o.open && created.editUrl) await openInBrowser(created.editUrl);
         return target.uri;
       }
       const open = vscode.l10n.t('Open in browser');
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} created.', created.entry.name), open).then((pick) => {
-        if (pick === open) void openInBrowser(created.editUrl);
+        if (pick === open && created.editUrl) void openInBrowser(created.editUrl);
       });
       return target.uri;
     }),
