@@ -165,12 +165,3 @@ export async function downloadRemote(
     }
   }
 }
-
-/** Moves items into a folder through vscode.workspace.fs, so open editors follow the files. */
-export async function moveInto(refs: readonly RemoteRef[], folder: RemoteRef): Promise<void> {
-  for (const ref of refs) {
-    const to = withPath(folder, joinPath(folder.path, baseName(ref.path)));
-    if (to.path === ref.path || (folder.path + '/').startsWith(ref.path + '/')) continue; // same place, or into itself
-    await vscode.workspace.fs.rename(toUri(ref), toUri(to), { overwrite: false });
-  }
-}

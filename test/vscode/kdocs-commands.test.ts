@@ -11,7 +11,9 @@ import type { KdocsSandbox, KdocsSpace } from '../../src/sandbox/types';
 import { KdocsClient } from '../../src/vendors/kdocs/client';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import type { BatchOutcome, KdShareInfo, KdVersionInfo } from '../../src/vscode/vendors/kdocs/commands';
+import type { LiveSearch } from '../../src/vscode/pickers/search';
+import type { BatchOutcome, KdSearchMode, KdShareInfo, KdVersionInfo } from '../../src/vscode/vendors/kdocs/commands';
+import { kdRequestsSince } from './kdocs-support';
 import { children, closeAllEditors, EXT_ID, openTabs, setup, uriOf, withDialogs } from './support';
 
 const KD = 'kd-sandbox';
@@ -64,6 +66,12 @@ async function withUi<T>(
     win.showQuickPick = saved.pick;
     win.showInputBox = saved.input;
   }
+}
+
+/** A QuickPick answerer that picks `labels` one after the other (undefined = dismissed when one is not offered). */
+function inOrder(labels: readonly string[]): (offered: string[]) => string | undefined {
+  let next = 0;
+  return (offered) => (offered.includes(labels[next]) ? labels[next++] : undefined);
 }
 
 interface ProgressSeen { title?: string; cancellable?: boolean; reports: Array<{ message?: string; increment?: number }> }
@@ -137,7 +145,7 @@ describe('Kingsoft Docs commands', () => {
     });
   });
 
-  describe('kdocs batch copy / move / delete', function () {
+  describe('Copy to… / Move to… / Delete on kdocs: the generic commands, through the batch task APIs', function () {
     this.timeout(60_000);
 
     it('moves a multi-selection with progress; the one file the task fails stays and is reported with its reason', async () => {
@@ -145,9 +153,10 @@ describe('Kingsoft Docs commands', () => {
       sb.control.writeFile('personal', `${dir}-dest/keep.txt`, 'dest');
       sb.control.failTaskItem('personal', `${dir}/b 乙.txt`, 'file is locked by another operation');
       const targets = ['a 甲.txt', 'b 乙.txt', 'c 丙.txt'].map((f) => kdUri('personal', `${dir}/${f}`));
+      const requests = kdRequestsSince(sb.control);
 
       const { outcome, shown, progress } = await withProgressLog((progress) => withDialogs(() => undefined, async (shown) => {
-        const outcome = await vscode.commands.executeCommand<BatchOutcome>('docWorkspaces.kdocs.batchMove', { targets, destination: kdUri('personal', `${dir}-dest`) });
+        const outcome = await vscode.commands.executeCommand<BatchOutcome>('docWorkspaces.move', { targets, destination: kdUri('personal', `${dir}-dest`) });
         return { outcome, shown, progress };
       }));
 
@@ -156,11 +165,12 @@ describe('Kingsoft Docs commands', () => {
       assert.ok(!sb.control.exists('personal', `${dir}/a 甲.txt`) && !sb.control.exists('personal', `${dir}/c 丙.txt`), 'moved away');
       assert.strictEqual(read('personal', `${dir}/b 乙.txt`), 'B', 'the failed file is untouched where it was');
       assert.ok(!sb.control.exists('personal', `${dir}-dest/b 乙.txt`));
+      assert.strictEqual(requests().filter((r) => /^POST \S*\/tasks\/files\/move /.test(r)).length, 1, `one move task for the three files: ${requests().join(', ')}`);
 
       assert.deepStrictEqual(outcome.succeeded.sort(), [kdUri('personal', `${dir}/a 甲.txt`), kdUri('personal', `${dir}/c 丙.txt`)].map(String).sort());
       assert.strictEqual(outcome.failed.length, 1);
       assert.strictEqual(outcome.failed[0].name, 'b 乙.txt');
-      assert.strictEqual(outcome.failed[0].path, `${dir}/b 乙.txt`);
+      assert.strictEqual(outcome.failed[0].path, `personal/${dir}/b 乙.txt`);
       assert.match(outcome.failed[0].message, /locked/, 'its own reason');
 
       const warnings = shown.filter((m) => m.kind === 'warning');
@@ -175,12 +185,24 @@ describe('Kingsoft Docs commands', () => {
       assert.ok(bar.reports.some((r) => r.message === '3/3'), `counts up to 3/3: ${JSON.stringify(bar.reports)}`);
     });
 
+    it('a single file that fails is one error notification with its reason, not a summary', async () => {
+      const dir = folderWith('appspace', { 'only.txt': 'o' });
+      sb.control.writeFile('appspace', `${dir}-dest/.keep`, '');
+      sb.control.failTaskItem('appspace', `${dir}/only.txt`, 'only is busy');
+      await withDialogs(() => undefined, async (shown) => {
+        await vscode.commands.executeCommand('docWorkspaces.move', { targets: [kdUri('appspace', `${dir}/only.txt`)], destination: kdUri('appspace', `${dir}-dest`) });
+        assert.deepStrictEqual(shown.map((m) => m.kind), ['error'], JSON.stringify(shown));
+        assert.match(shown[0].message, /only is busy/);
+      });
+      assert.strictEqual(read('appspace', `${dir}/only.txt`), 'o');
+    });
+
     it('"Show details" lists the failed files with their reasons', async () => {
       const dir = folderWith('appspace', { 'x.txt': 'x', 'y.txt': 'y' });
       sb.control.writeFile('appspace', `${dir}-dest/.keep`, '');
       sb.control.failTaskItem('appspace', `${dir}/y.txt`, 'y is busy');
       await withUi({ pick: () => undefined }, (calls) => withDialogs((m) => (m.kind === 'warning' ? 'Show details' : undefined), async () => {
-        await vscode.commands.executeCommand('docWorkspaces.kdocs.batchCopy', { targets: [kdUri('appspace', `${dir}/x.txt`), kdUri('appspace', `${dir}/y.txt`)], destination: kdUri('appspace', `${dir}-dest`) });
+        await vscode.commands.executeCommand('docWorkspaces.copy', { targets: [kdUri('appspace', `${dir}/x.txt`), kdUri('appspace', `${dir}/y.txt`)], destination: kdUri('appspace', `${dir}-dest`) });
         // The details list opens after the warning's button was clicked (the command does not wait for it).
         for (let i = 0; i < 50 && !calls.quickPicks.length; i++) await new Promise((r) => setImmediate(r));
         assert.strictEqual(calls.quickPicks.length, 1, 'a list of the failures');
@@ -190,29 +212,63 @@ describe('Kingsoft Docs commands', () => {
       assert.strictEqual(read('appspace', `${dir}/x.txt`), 'x', 'copies leave the source');
     });
 
-    it('deletes a selection to the recycle bin in one go (UI confirmation answered)', async () => {
-      const dir = folderWith('personal', { 'd1.txt': '1', 'd2.txt': '2' });
-      const targets = [kdUri('personal', `${dir}/d1.txt`), kdUri('personal', `${dir}/d2.txt`)];
-      await withDialogs((m) => (m.modal ? 'Move to recycle bin' : undefined), async (shown) => {
-        const outcome = await vscode.commands.executeCommand<BatchOutcome>('docWorkspaces.kdocs.batchDelete', targets[0], targets);
-        assert.strictEqual(outcome.succeeded.length, 2);
-        assert.ok(shown.some((m) => m.modal && /2 items/.test(m.message)), 'asked first');
-      });
-      assert.ok(sb.control.isInTrash('personal', `${dir}/d1.txt`) && sb.control.isInTrash('personal', `${dir}/d2.txt`));
+    it('Move to… from the tree: the destination is browsed folder by folder, the moved folder is not offered', async () => {
+      const dir = folderWith('personal', { 'm1.txt': '1', 'inner/m2.txt': '2' });
+      sb.control.writeFile('personal', `${dir}-dest/sub/.keep`, '');
+      const sel = [kdUri('personal', `${dir}/m1.txt`), kdUri('personal', `${dir}/inner`)];
+      // Start in the folder of the selection, go up, open <dir>-dest, then its "sub", and select it.
+      const steps = ['$(arrow-up) ..', `$(folder) ${dir}-dest`, '$(folder) sub', '$(check) Select this folder'];
+      await withUi({ pick: inOrder(steps) }, (calls) => withDialogs(() => undefined, async (shown) => {
+        const outcome = await vscode.commands.executeCommand<BatchOutcome>('docWorkspaces.move', sel[0], sel);
+        assert.strictEqual(outcome?.succeeded.length, 2, JSON.stringify({ outcome, shown }));
+        assert.strictEqual(calls.quickPicks.length, 4, 'one QuickPick per folder');
+        assert.ok(!calls.quickPicks[0].labels.includes('$(folder) inner'), `a folder is not offered as its own destination: ${calls.quickPicks[0].labels.join(', ')}`);
+        assert.ok(calls.quickPicks.every((q) => q.labels[0] === '$(check) Select this folder'));
+        assert.deepStrictEqual(calls.inputs, [], 'no path to type');
+        assert.ok(shown.some((m) => m.kind === 'information' && /Moved 2 items/.test(m.message)), JSON.stringify(shown));
+      }));
+      assert.strictEqual(read('personal', `${dir}-dest/sub/m1.txt`), '1');
+      assert.strictEqual(read('personal', `${dir}-dest/sub/inner/m2.txt`), '2');
+      assert.ok(!sb.control.exists('personal', `${dir}/m1.txt`));
     });
 
-    it('refuses a selection spanning both spaces, and other vendors\' files', async () => {
+    it('Copy to… on Gokuai browses the library the same way (one picker for every vendor)', async () => {
+      const { control, base } = await setup();
+      const dir = `${base}/kd-picker-${Date.now().toString(36)}`;
+      await vscode.workspace.fs.writeFile(uriOf(`${dir}/src/g.txt`), new TextEncoder().encode('g'));
+      await vscode.workspace.fs.createDirectory(uriOf(`${dir}/dest`));
+      const steps = ['$(arrow-up) ..', '$(folder) dest', '$(check) Select this folder'];
+      await withUi({ pick: inOrder(steps) }, async (calls) => {
+        await vscode.commands.executeCommand('docWorkspaces.copy', uriOf(`${dir}/src/g.txt`));
+        assert.strictEqual(calls.quickPicks.length, 3);
+      });
+      assert.strictEqual(control.readFile(`${dir}/dest/g.txt`)?.toString('utf8'), 'g');
+      assert.strictEqual(control.readFile(`${dir}/src/g.txt`)?.toString('utf8'), 'g', 'the source stays');
+    });
+
+    it('deletes a selection to the recycle bin in one go (UI confirmation answered), across both spaces', async () => {
+      const dir = folderWith('personal', { 'd1.txt': '1', 'd2.txt': '2' });
+      const app = folderWith('appspace', { 'd3.txt': '3' });
+      const targets = [kdUri('personal', `${dir}/d1.txt`), kdUri('personal', `${dir}/d2.txt`), kdUri('appspace', `${app}/d3.txt`)];
+      await withDialogs((m) => (m.modal ? 'Move to recycle bin' : undefined), async (shown) => {
+        const outcome = await vscode.commands.executeCommand<BatchOutcome>('docWorkspaces.delete', targets[0], targets);
+        assert.strictEqual(outcome?.succeeded.length, 3, JSON.stringify(shown));
+        assert.ok(shown.some((m) => m.modal && /3 items/.test(m.message)), 'asked first');
+      });
+      assert.ok(sb.control.isInTrash('personal', `${dir}/d1.txt`) && sb.control.isInTrash('personal', `${dir}/d2.txt`));
+      assert.ok(sb.control.isInTrash('appspace', `${app}/d3.txt`));
+    });
+
+    it('refuses to copy or move between the two spaces, and says why', async () => {
       const p = folderWith('personal', { 'p.txt': 'p' });
       const a = folderWith('appspace', { 'a.txt': 'a' });
       await withDialogs(() => undefined, async (shown) => {
-        await vscode.commands.executeCommand('docWorkspaces.kdocs.batchDelete', { targets: [kdUri('personal', `${p}/p.txt`), kdUri('appspace', `${a}/a.txt`)], confirm: false });
-        await vscode.commands.executeCommand('docWorkspaces.kdocs.batchDelete', { targets: [uriOf('whatever.txt')], confirm: false });
+        await vscode.commands.executeCommand('docWorkspaces.move', { targets: [kdUri('personal', `${p}/p.txt`)], destination: kdUri('appspace', a) });
         const errors = shown.filter((m) => m.kind === 'error');
-        assert.strictEqual(errors.length, 2);
+        assert.strictEqual(errors.length, 1);
         assert.match(errors[0].message, /one space/);
-        assert.match(errors[1].message, /Kingsoft Docs/);
       });
-      assert.ok(sb.control.exists('personal', `${p}/p.txt`) && sb.control.exists('appspace', `${a}/a.txt`), 'nothing deleted');
+      assert.ok(sb.control.exists('personal', `${p}/p.txt`) && !sb.control.exists('appspace', `${a}/p.txt`), 'nothing moved');
     });
   });
 
@@ -422,7 +478,7 @@ describe('Kingsoft Docs commands', () => {
 
     it('restores from the app-space trash and destroys for good, by token', async () => {
       const dir = folderWith('appspace', { 'r.txt': 'restore me', 'g.txt': 'gone' });
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.batchDelete', { targets: [kdUri('appspace', `${dir}/r.txt`), kdUri('appspace', `${dir}/g.txt`)], confirm: false });
+      await vscode.commands.executeCommand('docWorkspaces.delete', { targets: [kdUri('appspace', `${dir}/r.txt`), kdUri('appspace', `${dir}/g.txt`)], confirm: false });
       const items = await vscode.commands.executeCommand<Array<{ token: string; name: string }>>('docWorkspaces.kdocs.recycleBin', { account: KD, space: 'appspace' });
       const r = items?.find((i) => i.name === 'r.txt');
       const g = items?.find((i) => i.name === 'g.txt');
@@ -437,7 +493,7 @@ describe('Kingsoft Docs commands', () => {
 
     it('the Recycle bin QuickPick restores the picked items', async () => {
       const dir = folderWith('personal', { '找回 1.txt': 'one', '找回 2.txt': 'two' });
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.batchDelete', { targets: [kdUri('personal', `${dir}/找回 1.txt`), kdUri('personal', `${dir}/找回 2.txt`)], confirm: false });
+      await vscode.commands.executeCommand('docWorkspaces.delete', { targets: [kdUri('personal', `${dir}/找回 1.txt`), kdUri('personal', `${dir}/找回 2.txt`)], confirm: false });
       const pick = (labels: string[]) => (labels.includes('Personal · Recycle bin') ? 'Personal · Recycle bin'
         : labels.includes('Restore') ? 'Restore' : labels.filter((l) => l.startsWith('找回 ')));
       await withUi({ pick }, (calls) =>
@@ -452,7 +508,7 @@ describe('Kingsoft Docs commands', () => {
 
     it('destroys a multi-selection of recycle-bin nodes of the tree after confirmation', async () => {
       const dir = folderWith('personal', { 'bin1.txt': '1', 'bin2.txt': '2' });
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.batchDelete', { targets: [kdUri('personal', `${dir}/bin1.txt`), kdUri('personal', `${dir}/bin2.txt`)], confirm: false });
+      await vscode.commands.executeCommand('docWorkspaces.delete', { targets: [kdUri('personal', `${dir}/bin1.txt`), kdUri('personal', `${dir}/bin2.txt`)], confirm: false });
       const nodes = (await binChildren(await binNode('personal'))).filter((x) => x.kind === 'kdRecycled' && ['bin1.txt', 'bin2.txt'].includes(x.file.name));
       assert.strictEqual(nodes.length, 2, 'both listed under the Recycle bin node');
       await withDialogs((m) => (m.modal ? 'Delete permanently' : undefined), async (shown) => {
@@ -474,6 +530,56 @@ describe('Kingsoft Docs commands', () => {
       const byContent = await vscode.commands.executeCommand<vscode.Uri[]>('docWorkspaces.kdocs.search', { account: KD, keyword: '独特关键词', mode: 'content' });
       assert.deepStrictEqual(byContent?.map(String), byName.map(String), 'the same file, by its content');
       assert.strictEqual(new TextDecoder().decode(await vscode.workspace.fs.readFile(byName[0])), 'haystack with a 独特关键词 inside');
+    });
+
+    it('the live search QuickPick: results as you type, a scope button switches to content, errors in place, Enter opens', async () => {
+      const dir = `${sb.appFolderPath}/kdcmd-live-${Date.now().toString(36)}`;
+      sb.control.writeFile('personal', `${dir}/实时查找 one.txt`, 'first');
+      sb.control.writeFile('personal', `${dir}/two.txt`, 'only the content says 内容暗号');
+      let shown!: (search: LiveSearch<KdSearchMode>) => void;
+      const live = new Promise<LiveSearch<KdSearchMode>>((resolve) => { shown = resolve; });
+      const done = vscode.commands.executeCommand<vscode.Uri | undefined>('docWorkspaces.kdocs.search', { account: KD, onShow: (x: LiveSearch<KdSearchMode>) => shown(x) });
+      const search = await live;
+      const qp = search.quickPick;
+      /** Types (or switches scope) and waits until the answer for `keyword` is on screen. */
+      const answerTo = (keyword: string, act: () => void) => new Promise<string[]>((resolve) => {
+        const sub = search.onDidShowResults((k) => {
+          if (k !== keyword) return;
+          sub.dispose();
+          resolve(qp.items.map((i) => i.label));
+        });
+        act();
+      });
+      try {
+        assert.deepStrictEqual(search.scopes, ['name']);
+        assert.match(qp.title ?? '', /File name/);
+        assert.deepStrictEqual(await answerTo('实时查找', () => { qp.value = '实时查找'; }), ['实时查找 one.txt']);
+        assert.strictEqual(qp.busy, false, 'not busy once the answer is shown');
+
+        // The content scope finds a file whose name does not contain the keyword (and the QuickPick still shows it).
+        await answerTo('实时查找', () => search.toggle('content'));
+        assert.deepStrictEqual(search.scopes, ['content'], 'name and content are one or the other');
+        assert.match(qp.title ?? '', /Full text/);
+        assert.deepStrictEqual(await answerTo('内容暗号', () => { qp.value = '内容暗号'; }), ['two.txt']);
+
+        // A failing request shows the error as the only line (not an empty "nothing found").
+        sb.control.malformNext(5, '/search/content');
+        const failed = await answerTo('暗号', () => { qp.value = '暗号'; });
+        assert.strictEqual(failed.length, 1);
+        assert.match(failed[0], /^\$\(error\) /);
+        sb.control.resetMisbehaviour();
+
+        await answerTo('实时查找', () => { search.toggle('name'); qp.value = '实时查找'; });
+        qp.activeItems = [qp.items[0]];
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        const opened = await done;
+        assert.ok(opened, 'the picked file was opened');
+        assert.match(opened.path, /\/实时查找 one\.txt$/);
+        assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), opened.toString());
+      } finally {
+        qp.hide();
+        await closeAllEditors();
+      }
     });
   });
 });

@@ -2,8 +2,11 @@ import * as vscode from 'vscode';
 import { InvalidInputError } from '../../core/errors';
 import { compareWithServer } from '../conflict';
 import type { Services } from '../services';
-import { downloadRemote, moveInto, uploadLocal } from '../transfer';
-import { baseName, isSafeName, joinPath, parentPath, type RemoteRef, toUri, withPath } from '../uri';
+import { pickFolder } from '../pickers/folder';
+import { downloadRemote, uploadLocal } from '../transfer';
+import { baseName, isSafeName, joinPath, parentPath, toUri, withPath } from '../uri';
+import { runBatch } from './batch';
+import type { BatchOutcome } from './report';
 import { folderOf, isOptions, targetOf, targetsOf } from './targets';
 import { withCancellableProgress } from './wrap';
 
@@ -122,48 +125,32 @@ export function registerFileCommands(s: Services): vscode.Disposable[] {
   ];
 }
 
-async function deleteCommand(s: Services, arg: unknown, multi: unknown, permanent: boolean): Promise<void> {
+async function deleteCommand(s: Services, arg: unknown, multi: unknown, permanent: boolean): Promise<BatchOutcome | undefined> {
   const o = isOptions<DeleteArgs>(arg, 'targets') ? arg : undefined;
   const refs = (o ? targetsOf(s, undefined, o.targets) : targetsOf(s, arg, multi)).filter((r) => r.path !== '');
-  if (!refs.length) return;
+  if (!refs.length) return undefined;
   if (o?.confirm !== false) {
     const what = refs.length === 1 ? `'${baseName(refs[0].path)}'` : vscode.l10n.t('{0} items', refs.length);
     const ok = permanent ? vscode.l10n.t('Delete permanently') : vscode.l10n.t('Move to recycle bin');
     const message = permanent
       ? vscode.l10n.t('Permanently delete {0}? This cannot be undone.', what)
-      : vscode.l10n.t('Move {0} to the recycle bin of the library?', what);
-    if ((await vscode.window.showWarningMessage(message, { modal: true }, ok)) !== ok) return;
+      : vscode.l10n.t('Move {0} to the recycle bin?', what);
+    if ((await vscode.window.showWarningMessage(message, { modal: true }, ok)) !== ok) return undefined;
   }
-  for (const ref of refs) {
-    const m = await s.files.resolve(ref);
-    await m.fs.delete(m.path, { permanent });
-    s.files.notify([{ type: vscode.FileChangeType.Deleted, uri: toUri(ref) }]);
-  }
+  return runBatch(s, { op: 'delete', refs, permanent, quiet: !!o });
 }
 
-async function copyOrMove(s: Services, arg: unknown, multi: unknown, op: 'copy' | 'move'): Promise<void> {
+async function copyOrMove(s: Services, arg: unknown, multi: unknown, op: 'copy' | 'move'): Promise<BatchOutcome | undefined> {
   const o = isOptions<CopyMoveArgs>(arg, 'destination') ? arg : undefined;
   const refs = (o ? targetsOf(s, undefined, o.targets) : targetsOf(s, arg, multi)).filter((r) => r.path !== '');
-  if (!refs.length) return;
-  let folder: RemoteRef;
-  if (o) {
-    folder = await folderOf(s, targetOf(s, o.destination));
-  } else {
-    const path = await vscode.window.showInputBox({
-      prompt: op === 'copy' ? vscode.l10n.t('Copy to folder (path inside the library, empty = root)') : vscode.l10n.t('Move to folder (path inside the library, empty = root)'),
-      value: parentPath(refs[0].path),
+  if (!refs.length) return undefined;
+  const what = refs.length === 1 ? `'${baseName(refs[0].path)}'` : vscode.l10n.t('{0} items', refs.length);
+  const folder = o
+    ? await folderOf(s, targetOf(s, o.destination))
+    : await pickFolder(s, withPath(refs[0], parentPath(refs[0].path)), {
+      title: op === 'copy' ? vscode.l10n.t('Copy {0} to…', what) : vscode.l10n.t('Move {0} to…', what),
+      exclude: refs,
     });
-    if (path === undefined) return;
-    folder = withPath(refs[0], path.replace(/^\/+|\/+$/g, ''));
-  }
-  if (op === 'move') return moveInto(refs, folder);
-  await withCancellableProgress(vscode.l10n.t('Copying'), async (signal, report) => {
-    for (const ref of refs) {
-      const to = withPath(folder, joinPath(folder.path, baseName(ref.path)));
-      const pair = await s.files.resolvePair(ref, to);
-      report(baseName(ref.path));
-      await pair.from.fs.copy(pair.from.path, pair.to.path, { overwrite: false, signal });
-      s.files.notify([{ type: vscode.FileChangeType.Created, uri: toUri(to) }]);
-    }
-  });
+  if (!folder) return undefined;
+  return runBatch(s, { op, refs, folder, quiet: !!o });
 }

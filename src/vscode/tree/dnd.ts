@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { refOf, type RemoteTarget } from '../commands/targets';
+import { runBatch } from '../commands/batch';
 import { reportError, withCancellableProgress } from '../commands/wrap';
 import type { Services } from '../services';
-import { moveInto, type UploadSource, uploadLocal } from '../transfer';
+import { type UploadSource, uploadLocal } from '../transfer';
 import { parentPath, type RemoteRef, toUri, withPath } from '../uri';
 import type { TreeNode } from './nodes';
 
@@ -39,7 +40,7 @@ export class TreeDragAndDrop implements vscode.TreeDragAndDropController<TreeNod
       const dragged = data.get(TREE_MIME)?.value as TreeNode[] | undefined;
       if (dragged?.length) {
         const refs = dragged.map((n) => refOf(s, n)).filter((r): r is RemoteTarget => !!r && r.path !== '' && r.accountId === folder.accountId);
-        await moveInto(refs, folder);
+        if (refs.length) await runBatch(s, { op: 'move', refs, folder });
         return;
       }
       const sources = await droppedSources(data);

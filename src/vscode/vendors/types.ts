@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { DocError } from '../../core/errors';
 import type { Logger } from '../../core/log';
-import type { CallOptions } from '../../core/model';
+import type { CallOptions, ProgressFn } from '../../core/model';
 import type { PageFetcher } from '../../core/paging';
 import type { RemoteFs } from '../../core/remote';
 import type { AccountInfo, Accounts } from '../accounts';
@@ -44,9 +44,14 @@ export interface SecretHandle {
   readonly value: string;
   /**
    * Replaces the stored secret (e.g. refreshed OAuth tokens) WITHOUT dropping the live connection: the connection that
-   * calls this already uses the new value. No-op for sandbox accounts (they are not persisted).
+   * calls this already uses the new value. Sandbox accounts keep it in memory only (they are not persisted).
    */
   store(value: string): Promise<void>;
+  /**
+   * The value stored now, which another window may have replaced since `value` was read (e.g. it renewed rotating
+   * OAuth tokens first); undefined when it was deleted. Sandbox accounts answer the last value stored in memory.
+   */
+  read(): Promise<string | undefined>;
 }
 
 export interface AccountDescription {
@@ -97,6 +102,24 @@ export interface VendorTree<N extends VendorNode = VendorNode> {
   accountTooltip?(account: AccountInfo, ctx: TreeContext): Promise<string[]>;
 }
 
+/** Per-item results of a batch: the URI paths handled, and those that failed with their own error. */
+export interface BatchResult { succeeded: string[]; failed: Array<{ path: string; error: unknown }> }
+
+/** `onProgress(done, total)` counts items. */
+export type BatchCallOptions = CallOptions & { onProgress?: ProgressFn };
+
+/**
+ * Copy / move / delete of many items of one account at once (e.g. server-side tasks), each item with its own result:
+ * a failing item does not stop the others. Paths are URI paths of the account (`folder` the destination folder).
+ * Throws only for the batch as a whole (cancelled, signed out, items the vendor cannot batch together). Without it,
+ * the generic Copy to… / Move to… / Delete commands go item by item through RemoteFs.
+ */
+export interface VendorBatch {
+  copy(s: Services, accountId: string, paths: string[], folder: string, o: BatchCallOptions): Promise<BatchResult>;
+  move(s: Services, accountId: string, paths: string[], folder: string, o: BatchCallOptions): Promise<BatchResult>;
+  delete(s: Services, accountId: string, paths: string[], o: BatchCallOptions & { permanent: boolean }): Promise<BatchResult>;
+}
+
 /** Settings every embedded emulator starts with. */
 export interface SandboxSettings { port: number; controlRoutes: boolean }
 
@@ -128,6 +151,8 @@ export interface VendorGlue {
   readonly credentialsCommand?: { command: string; title: string };
   /** Content of an older version, for `<scheme>-ro://...?version=` URIs. Without it such URIs fail as Unsupported. */
   readVersion?(conn: Connection, path: string, version: string, opts?: CallOptions): Promise<Uint8Array>;
+  /** Batch copy / move / delete with per-item results (see VendorBatch); the generic commands use it when present. */
+  readonly batch?: VendorBatch;
   /** Embedded emulator started while `docWorkspaces.sandbox.enabled` is on. */
   readonly sandbox?: { start(settings: SandboxSettings, deps: { log: Logger }): Promise<RunningSandbox> };
 }

@@ -5,9 +5,10 @@ import type { GokuaiApi } from '../../../vendors/gokuai/api';
 import type { GkFile } from '../../../vendors/gokuai/wire';
 import { pickAccount } from '../../commands/accounts';
 import { isOptions, requireVendor, type RemoteTarget, targetOf, targetsOf, typeOf } from '../../commands/targets';
+import { compareSnapshot, openSnapshot, pickVersion } from '../../commands/versions';
 import { withCancellableProgress } from '../../commands/wrap';
-import { describeError } from '../../errors';
 import { formatBytes, formatTime } from '../../format';
+import { type LiveSearch, liveSearch } from '../../pickers/search';
 import type { Services } from '../../services';
 import type { TreeNode } from '../../tree/nodes';
 import { baseName, fromUri, parentPath, type RemoteRef, roSchemeOf, toRoUri, toUri, versionOf } from '../../uri';
@@ -26,6 +27,8 @@ export interface RestoreVersionArgs { target: vscode.Uri; version: string }
 export interface RecycleArgs { account: string; restore?: string[]; purge?: string[] }
 export interface TagArgs { target: vscode.Uri; tags: string[] }
 export interface SearchArgs { account: string; keywords: string; scope?: Array<'filename' | 'tag' | 'content'>; path?: string }
+/** The live search QuickPick on a library, handed to `onShow` (tests drive it). */
+export interface LiveSearchArgs { account: string; onShow(search: LiveSearch<'filename' | 'tag' | 'content'>): void }
 
 const DAY_S = 86_400;
 
@@ -120,21 +123,17 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
         const history = await (await api(t.accountId)).history({ fullpath: t.path, size: 100 });
         const versions = history.list.filter((h) => h.filehash);
         if (o) return versions;
-        const pick = await vscode.window.showQuickPick(versions.map((h) => ({
+        version = await pickVersion(versions.map((h) => ({
           label: formatTime(h.dateline * 1000), description: `${h.member_name} · ${h.act_name}`, detail: formatBytes(h.filesize), version: h.filehash,
-        })), { placeHolder: vscode.l10n.t('Versions of {0}', baseName(t.path)) });
-        if (!pick) return;
-        version = pick.version;
+        })), vscode.l10n.t('Versions of {0}', baseName(t.path)));
+        if (!version) return;
       }
-      const snapshot = toRoUri(t, version);
-      await vscode.commands.executeCommand('vscode.open', snapshot, { preview: false });
-      return snapshot;
+      return openSnapshot(toRoUri(t, version));
     }),
 
     reg('docWorkspaces.compareWithCurrent', async (arg?: unknown) => {
       const { ref, version } = versionTarget(arg);
-      const title = vscode.l10n.t('{0} (current) ↔ {0} (version {1})', baseName(ref.path), version.slice(0, 8));
-      await vscode.commands.executeCommand('vscode.diff', toUri(ref), toRoUri(ref, version), title);
+      await compareSnapshot(toUri(ref), toRoUri(ref, version), baseName(ref.path), version.slice(0, 8));
     }),
 
     reg('docWorkspaces.restoreVersion', async (arg?: unknown) => {
@@ -215,8 +214,9 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
         const res = await (await api(o.account)).search({ keywords: o.keywords, scope: o.scope, path: o.path });
         return res.list.map((f) => gkUri(o.account, f.fullpath));
       }
-      const accountId = await accountOf(arg);
-      const picked = await searchQuickPick(s, accountId);
+      const live = isOptions<LiveSearchArgs>(arg, 'onShow') ? arg : undefined;
+      const accountId = live?.account ?? await accountOf(arg);
+      const picked = await searchQuickPick(s, accountId, live?.onShow);
       if (!picked) return;
       const uri = gkUri(accountId, picked.fullpath);
       if (picked.dir) {
@@ -225,6 +225,7 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       } else {
         await vscode.commands.executeCommand('vscode.open', uri);
       }
+      return uri;
     }),
   ];
 }
@@ -273,57 +274,24 @@ async function lockCommand(s: Services, arg: unknown, multi: unknown, lock: 'loc
 
 type ScopeKey = 'filename' | 'tag' | 'content';
 
-/** QuickPick with three toggle buttons for the search scope; results update as you type. */
-function searchQuickPick(s: Services, accountId: string): Promise<GkFile | undefined> {
-  const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { file?: GkFile }>();
-  const scope = new Set<ScopeKey>(['filename', 'tag']);
-  const labels: Record<ScopeKey, string> = { filename: vscode.l10n.t('File name'), tag: vscode.l10n.t('Tag'), content: vscode.l10n.t('Full text') };
-  const icons: Record<ScopeKey, string> = { filename: 'symbol-file', tag: 'tag', content: 'whole-word' };
-  const buttons = () => (Object.keys(labels) as ScopeKey[]).map((k) => ({
-    iconPath: new vscode.ThemeIcon(scope.has(k) ? icons[k] : 'circle-outline'),
-    tooltip: (scope.has(k) ? '✓ ' : '') + labels[k], key: k,
-  }));
-  qp.placeholder = vscode.l10n.t('Search the library (buttons: file name, tag, full text)');
-  qp.matchOnDescription = true;
-  qp.buttons = buttons();
-  let seq = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const run = () => {
-    const keywords = qp.value.trim();
-    const mine = ++seq;
-    if (!keywords) { qp.items = []; return; }
-    qp.busy = true;
-    void gokuaiConnection(s.accounts, accountId)
-      .then((c) => c.api.search({ keywords, scope: [...scope], size: 100 }))
-      .then((res) => {
-        if (mine !== seq) return;
-        qp.items = res.list.map((file) => ({ label: file.filename, description: parentPath(file.fullpath) || '/', iconPath: new vscode.ThemeIcon(file.dir ? 'folder' : 'file'), file }));
-      }, (e: unknown) => {
-        s.log.warn('Search failed', e);
-        if (mine !== seq) return;
-        // Shown in place of the results: an empty list would read as "nothing found".
-        const { message, hint } = describeError(e);
-        qp.items = [{ label: '$(error) ' + message, detail: hint, alwaysShow: true }];
-      })
-      .finally(() => { if (mine === seq) qp.busy = false; });
-  };
-  // Debounce typing so each keystroke does not become a request.
-  const schedule = () => { if (timer) clearTimeout(timer); timer = setTimeout(run, 250); };
-  qp.onDidChangeValue(schedule);
-  qp.onDidTriggerButton((b) => {
-    const key = (b as { key?: ScopeKey }).key;
-    if (!key) return;
-    if (scope.has(key)) { if (scope.size > 1) scope.delete(key); } else scope.add(key);
-    qp.buttons = buttons();
-    run();
-  });
-  return new Promise((resolve) => {
-    qp.onDidAccept(() => { resolve(qp.selectedItems[0]?.file); qp.hide(); });
-    qp.onDidHide(() => { if (timer) clearTimeout(timer); resolve(undefined); qp.dispose(); });
-    qp.show();
+/** The live search QuickPick (pickers/search.ts) with the three scopes of the library search as toggle buttons. */
+function searchQuickPick(s: Services, accountId: string, onShow?: LiveSearchArgs['onShow']): Promise<GkFile | undefined> {
+  return liveSearch<GkFile, ScopeKey>({
+    title: vscode.l10n.t('Search the library'),
+    placeholder: vscode.l10n.t('Keywords (title buttons: file name, tag, full text)'),
+    scopes: [
+      { key: 'filename', label: vscode.l10n.t('File name'), icon: 'symbol-file' },
+      { key: 'tag', label: vscode.l10n.t('Tag'), icon: 'tag' },
+      { key: 'content', label: vscode.l10n.t('Full text'), icon: 'whole-word' },
+    ],
+    initial: ['filename', 'tag'],
+    select: 'many',
+    find: async (keywords, scope, signal) => (await (await gokuaiConnection(s.accounts, accountId)).api.search({ keywords, scope, size: 100 }, { signal })).list,
+    toItem: (file) => ({ label: file.filename, description: parentPath(file.fullpath) || '/', iconPath: new vscode.ThemeIcon(file.dir ? 'folder' : 'file') }),
+    log: s.log,
+    onShow,
   });
 }
-
 
 /** "Add Gokuai library": host, client id and secret (or an AddGokuaiInput from tests and automation). */
 async function addLibrary(s: Services, arg: AddGokuaiInput | undefined): Promise<string | undefined> {

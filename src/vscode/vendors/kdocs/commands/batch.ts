@@ -1,108 +1,70 @@
 import * as vscode from 'vscode';
-import type { BatchResult } from '../../../../vendors/kdocs/operations';
-import { isOptions } from '../../../commands/targets';
-import { withCancellableProgress } from '../../../commands/wrap';
-import { baseName, joinPath } from '../../../uri';
-import type { KdocsTarget } from '../context';
-import { cleanFolderPath, commonSpace, countProgress, type KdocsCommandDeps, nameOf, spaceLabel } from './common';
-import { type BatchOutcome, failedItem, reportBatch } from './report';
+import { InvalidInputError } from '../../../../core/errors';
+import type { BatchResult as KdBatchResult, KdSpaceName } from '../../../../vendors/kdocs/operations';
+import type { Services } from '../../../services';
+import type { BatchCallOptions, BatchResult, VendorBatch } from '../../types';
+import { createKdocsContext } from '../context';
+import { type KdocsLocation, locate, uriPathOf } from '../paths';
 
 /**
- * Batch copy / move / delete of a multi-selection through the kdocs task APIs (one task for many files, polled with
- * progress). Every file ends done or failed with its own reason (KdocsOperations.copyMany...): a partial failure is
- * one warning with "Show details", never a stop at the first error.
+ * The generic Copy to… / Move to… / Delete (commands/batch.ts) on kdocs items: one task of the kdocs API for many
+ * files, polled with progress, every file ending done or failed with its own reason (KdocsOperations.copyMany...).
+ * Copies and moves stay inside one space; a delete of items of both spaces runs one batch per space.
  */
+export const kdocsBatch: VendorBatch = {
+  copy: (s, accountId, paths, folder, o) => copyOrMove(s, 'copy', accountId, paths, folder, o),
+  move: (s, accountId, paths, folder, o) => copyOrMove(s, 'move', accountId, paths, folder, o),
 
-/** Options instead of UI (tests, automation): kdocs:// URIs, all in one space of one account. */
-export interface KdBatchCopyMoveArgs { targets: vscode.Uri[]; /** folder of the same space */ destination: vscode.Uri }
-export interface KdBatchDeleteArgs { targets: vscode.Uri[]; permanent?: boolean; /** default true: modal confirmation */ confirm?: boolean }
-
-type Op = 'copy' | 'move';
-
-export function registerBatchCommands({ s, kd, reg }: KdocsCommandDeps): vscode.Disposable[] {
-  /** The selection without space roots (they cannot be copied, moved or deleted). */
-  const selection = (arg: unknown, multi: unknown, o: { targets: vscode.Uri[] } | undefined): KdocsTarget[] =>
-    (o ? kd.targets(undefined, o.targets) : kd.targets(arg, multi)).filter((t) => t.path !== '');
-
-  const copyOrMove = (op: Op) => async (arg?: unknown, multi?: unknown): Promise<BatchOutcome | undefined> => {
-    const o = isOptions<KdBatchCopyMoveArgs>(arg, 'destination') ? arg : undefined;
-    const targets = selection(arg, multi, o);
-    if (!targets.length) return undefined;
-    const { accountId, space } = commonSpace(targets);
-    let destPath: string;
-    if (o) {
-      const dest = kd.target(o.destination);
-      commonSpace([targets[0], dest]);
-      destPath = dest.path;
-    } else {
-      const typed = await vscode.window.showInputBox({
-        prompt: op === 'copy'
-          ? vscode.l10n.t('Copy {0} items to folder (path inside {1}, empty = its root)', targets.length, spaceLabel(space))
-          : vscode.l10n.t('Move {0} items to folder (path inside {1}, empty = its root)', targets.length, spaceLabel(space)),
-        value: targets[0].path.includes('/') ? targets[0].path.slice(0, targets[0].path.lastIndexOf('/')) : '',
-        ignoreFocusOut: true,
-      });
-      if (typed === undefined) return undefined;
-      destPath = cleanFolderPath(typed);
-    }
+  async delete(s, accountId, paths, o) {
+    const kd = createKdocsContext(s);
     const { ops } = await kd.account(accountId);
-    const paths = targets.map((t) => t.path);
-    const title = op === 'copy' ? vscode.l10n.t('Copying {0} items', paths.length) : vscode.l10n.t('Moving {0} items', paths.length);
-    const result = await withCancellableProgress(title, (signal, report) => {
-      const opts = { signal, onProgress: countProgress(report) };
-      return op === 'copy' ? ops.copyMany(space, paths, destPath, opts) : ops.moveMany(space, paths, destPath, opts);
-    });
-    // The new items' names are the server's (a taken name becomes "name (1)"): re-list the destination folder.
-    const created = result.succeeded.map((p) => ({ accountId, space, path: joinPath(destPath, baseName(p)) }));
-    kd.changed(created, vscode.FileChangeType.Created);
-    if (op === 'move') kd.changed(result.succeeded.map((path) => ({ accountId, space, path })), vscode.FileChangeType.Deleted);
-    kd.refreshSection(accountId);
-    const outcome = toOutcome(result, (p) => kd.targetAt(accountId, space, p).uri);
-    reportBatch(outcome, op === 'copy'
-      ? { done: (n) => vscode.l10n.t('Copied {0} items.', n), failed: (f, n) => vscode.l10n.t('{0} of {1} items could not be copied.', f, n) }
-      : { done: (n) => vscode.l10n.t('Moved {0} items.', n), failed: (f, n) => vscode.l10n.t('{0} of {1} items could not be moved.', f, n) },
-    s.log, `Kingsoft Docs ${op}`, !!o);
-    return outcome;
-  };
-
-  return [
-    reg('docWorkspaces.kdocs.batchCopy', copyOrMove('copy')),
-    reg('docWorkspaces.kdocs.batchMove', copyOrMove('move')),
-
-    reg('docWorkspaces.kdocs.batchDelete', async (arg?: unknown, multi?: unknown): Promise<BatchOutcome | undefined> => {
-      const o = isOptions<KdBatchDeleteArgs>(arg, 'targets') ? arg : undefined;
-      const targets = selection(arg, multi, o);
-      if (!targets.length) return undefined;
-      const { accountId, space } = commonSpace(targets);
-      const permanent = !!o?.permanent;
-      if (o?.confirm !== false) {
-        const what = targets.length === 1 ? `'${nameOf(targets[0])}'` : vscode.l10n.t('{0} items', targets.length);
-        const ok = permanent ? vscode.l10n.t('Delete permanently') : vscode.l10n.t('Move to recycle bin');
-        const message = permanent
-          ? vscode.l10n.t('Permanently delete {0}? This cannot be undone.', what)
-          : vscode.l10n.t('Move {0} to the recycle bin?', what);
-        if ((await vscode.window.showWarningMessage(message, { modal: true }, ok)) !== ok) return undefined;
-      }
-      const { ops } = await kd.account(accountId);
-      const paths = targets.map((t) => t.path);
-      const result = await withCancellableProgress(vscode.l10n.t('Deleting {0} items', paths.length), (signal, report) =>
-        ops.deleteMany(space, paths, { signal, permanent, onProgress: countProgress(report) }));
-      kd.changed(result.succeeded.map((path) => ({ accountId, space, path })), vscode.FileChangeType.Deleted);
+    const items = locateAll(accountId, paths);
+    const result: BatchResult = { succeeded: [], failed: [] };
+    let before = 0;
+    for (const space of ['personal', 'appspace'] as const) {
+      const inSpace = items.filter((i) => i.space === space).map((i) => i.path);
+      if (!inSpace.length) continue;
+      const offset = before;
+      merge(result, space, await ops.deleteMany(space, inSpace, {
+        signal: o.signal, permanent: o.permanent, onProgress: (done) => o.onProgress?.(offset + done, items.length),
+      }));
+      before += inSpace.length;
       kd.refreshBin(accountId, space);
-      kd.refreshSection(accountId);
-      const outcome = toOutcome(result, (p) => kd.targetAt(accountId, space, p).uri);
-      reportBatch(outcome, {
-        done: (n) => vscode.l10n.t('Deleted {0} items.', n),
-        failed: (f, n) => vscode.l10n.t('{0} of {1} items could not be deleted.', f, n),
-      }, s.log, 'Kingsoft Docs delete', !!o);
-      return outcome;
-    }),
-  ];
+    }
+    kd.refreshSection(accountId);
+    return result;
+  },
+};
+
+async function copyOrMove(s: Services, op: 'copy' | 'move', accountId: string, paths: string[], folder: string, o: BatchCallOptions): Promise<BatchResult> {
+  const kd = createKdocsContext(s);
+  const items = locateAll(accountId, paths);
+  const dest = locate(accountId, folder);
+  if (!dest) throw new InvalidInputError(vscode.l10n.t('Choose a file or folder in Personal or App space.'));
+  // The task APIs work inside one space: a Personal file cannot be moved into the App space in one step.
+  if (items.some((i) => i.space !== dest.space)) {
+    throw new InvalidInputError(vscode.l10n.t('Select items of one space of one account (Personal or App space).'));
+  }
+  const { ops } = await kd.account(accountId);
+  const inner = items.map((i) => i.path);
+  const bo = { signal: o.signal, onProgress: o.onProgress };
+  const r = op === 'copy' ? await ops.copyMany(dest.space, inner, dest.path, bo) : await ops.moveMany(dest.space, inner, dest.path, bo);
+  kd.refreshSection(accountId);
+  return merge({ succeeded: [], failed: [] }, dest.space, r);
 }
 
-function toOutcome(r: BatchResult, uriOf: (path: string) => vscode.Uri): BatchOutcome {
-  return {
-    succeeded: r.succeeded.map((p) => uriOf(p).toString()),
-    failed: r.failed.map((f) => failedItem(baseName(f.path), f.path, f.error)),
-  };
+/** Space and path inside it of each URI path; space roots and the account root are refused. */
+function locateAll(accountId: string, paths: readonly string[]): KdocsLocation[] {
+  return paths.map((p) => {
+    const loc = locate(accountId, p);
+    if (!loc?.path) throw new InvalidInputError(vscode.l10n.t('Choose a file or folder in Personal or App space.'));
+    return loc;
+  });
+}
+
+/** Adds a space's results to `into`, with the URI paths the generic commands work with. */
+function merge(into: BatchResult, space: KdSpaceName, r: KdBatchResult): BatchResult {
+  into.succeeded.push(...r.succeeded.map((p) => uriPathOf(space, p)));
+  into.failed.push(...r.failed.map((f) => ({ path: uriPathOf(space, f.path), error: f.error })));
+  return into;
 }

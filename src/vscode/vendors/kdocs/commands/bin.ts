@@ -7,8 +7,9 @@ import { withCancellableProgress } from '../../../commands/wrap';
 import { formatBytes, formatTime } from '../../../format';
 import { isTreeNode } from '../../../tree/nodes';
 import type { KdocsBinItem } from '../context';
-import { countProgress, type KdocsCommandDeps, spaceLabel } from './common';
-import { type BatchOutcome, failedItem, reportBatch } from './report';
+import { countProgress } from '../../../commands/batch';
+import { type KdocsCommandDeps, spaceLabel } from './common';
+import { type BatchOutcome, failedItem, reportBatch } from '../../../commands/report';
 
 /**
  * The personal Recycle bin and the app-space Trash: restore, destroy (one or many items, from the tree's

@@ -31,15 +31,6 @@ export function requireSpace(t: KdocsTarget, space: KdSpaceName, why: string): K
   return t;
 }
 
-/** The account and space every target of a batch shares (the task APIs work inside one space of one account). */
-export function commonSpace(targets: readonly KdocsTarget[]): { accountId: string; space: KdSpaceName } {
-  const [first] = targets;
-  if (!first || targets.some((t) => t.accountId !== first.accountId || t.space !== first.space)) {
-    throw new InvalidInputError(vscode.l10n.t('Select items of one space of one account (Personal or App space).'));
-  }
-  return { accountId: first.accountId, space: first.space };
-}
-
 /** The target itself when it is a folder, else its parent (asks the server when a bare URI does not say). */
 export async function folderTarget(kd: KdocsContext, t: KdocsTarget): Promise<KdocsTarget> {
   if (t.path === '') return { ...t, type: 'folder' };
@@ -59,22 +50,4 @@ export function checkName(name: string): string {
   const err = validateName(name);
   if (err) throw new InvalidInputError(err);
   return name;
-}
-
-/** A folder path typed by the user ('/a/b/' -> 'a/b'; '' = the root of the space). */
-export function cleanFolderPath(text: string): string {
-  return text.trim().replace(/^\/+|\/+$/g, '');
-}
-
-/**
- * A vendor ProgressFn (done, total) driving a progress notification: the bar advances by the new share of the work
- * and the message says "done/total" (items of a batch) or, with `percent`, "n%" (an import task).
- */
-export function countProgress(report: (message: string, increment?: number) => void, percent = false): (done: number, total: number) => void {
-  let shown = 0;
-  return (done, total) => {
-    const pct = total > 0 ? Math.min(100, (done * 100) / total) : 100;
-    report(percent ? `${Math.round(pct)}%` : `${done}/${total}`, Math.max(0, pct - shown));
-    shown = Math.max(shown, pct);
-  };
 }

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../../../core/errors';
 import { collectPages } from '../../../../core/paging';
 import type { KdVersion } from '../../../../vendors/kdocs';
 import { isOptions } from '../../../commands/targets';
+import { compareSnapshot, openSnapshot, pickVersion } from '../../../commands/versions';
 import { withCancellableProgress } from '../../../commands/wrap';
 import { formatBytes, formatTime } from '../../../format';
 import { roSchemeOf, toRoUri, versionOf } from '../../../uri';
@@ -55,23 +56,19 @@ export function registerVersionCommands({ kd, reg }: KdocsCommandDeps): vscode.D
         const versions = (await withCancellableProgress(vscode.l10n.t('Reading the versions of {0}', nameOf(t)), (signal) =>
           collectPages((cursor) => ops.versions(t.path, cursor, { signal }), { signal }))).map(versionInfo);
         if (o) return versions;
-        const pick = await vscode.window.showQuickPick(versions.map((v, i) => ({
+        version = await pickVersion(versions.map((v, i) => ({
           label: vscode.l10n.t('Version {0}', v.version),
           description: [formatTime(v.mtime), v.modifier ?? '', i === 0 ? vscode.l10n.t('current') : ''].filter(Boolean).join(' · '),
           detail: formatBytes(v.size), version: v.version,
-        })), { placeHolder: vscode.l10n.t('Versions of {0} (newest first)', nameOf(t)) });
-        if (!pick) return undefined;
-        version = pick.version;
+        })), vscode.l10n.t('Versions of {0} (newest first)', nameOf(t)));
+        if (version === undefined) return undefined;
       }
-      const snapshot = roUri(t, version);
-      await vscode.commands.executeCommand('vscode.open', snapshot, { preview: false });
-      return snapshot;
+      return openSnapshot(roUri(t, version));
     }),
 
     reg('docWorkspaces.kdocs.compareVersion', async (arg?: unknown) => {
       const { t, version } = versionTarget(arg);
-      const title = vscode.l10n.t('{0} (current) ↔ {0} (version {1})', nameOf(t), version);
-      await vscode.commands.executeCommand('vscode.diff', t.uri, roUri(t, version), title);
+      await compareSnapshot(t.uri, roUri(t, version), nameOf(t), String(version));
     }),
 
     reg('docWorkspaces.kdocs.revertVersion', async (arg?: unknown): Promise<number | undefined> => {

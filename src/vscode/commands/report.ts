@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { Logger } from '../../../../core/log';
-import { describeError } from '../../../errors';
+import type { Logger } from '../../core/log';
+import { describeError } from '../errors';
 
 /** One item a batch could not handle, as callers (and tests) see it: its name, where it was and why. */
 export interface FailedItem {
   name: string;
-  /** Path inside its space, or empty for recycle-bin items. */
+  /** URI path inside its account (kdocs: 'personal/a/b.txt'), or empty for recycle-bin items. */
   path: string;
   message: string;
 }
@@ -17,7 +17,13 @@ export interface BatchOutcome {
   failed: FailedItem[];
 }
 
-/** A failure of a vendor batch (DocError) as a FailedItem; the message is the one errors.ts shows for it. */
+/** Wording of a batch's summary: all done (n items), or `failed` of `total` items failed. */
+export interface BatchTexts {
+  done(n: number): string;
+  failed(failed: number, total: number): string;
+}
+
+/** A failure of a batch item (a DocError) as a FailedItem; the message is the one errors.ts shows for it. */
 export function failedItem(name: string, path: string, error: unknown): FailedItem {
   return { name, path, message: describeError(error).message };
 }
@@ -25,17 +31,14 @@ export function failedItem(name: string, path: string, error: unknown): FailedIt
 /**
  * The ending of a batch: every failure goes to the log, and ONE message sums it up. A partial failure is a warning
  * with "Show details" (a list of the failed items with their reasons); a full success is an information message only
- * when the user ran the command through the UI (`quiet` = options-object callers). Not awaited: the command returns
- * while the message is still up.
+ * when the user ran the command through the UI (`quiet` = options-object callers) on several items. Not awaited: the
+ * command returns while the message is still up.
  */
-export function reportBatch(
-  outcome: BatchOutcome, text: { done: (n: number) => string; failed: (failed: number, total: number) => string },
-  log: Logger, context: string, quiet: boolean,
-): void {
+export function reportBatch(outcome: BatchOutcome, text: BatchTexts, log: Logger, context: string, quiet: boolean): void {
   const total = outcome.succeeded.length + outcome.failed.length;
   for (const f of outcome.failed) log.warn(`${context}: "${f.path || f.name}" failed: ${f.message}`);
   if (!outcome.failed.length) {
-    if (!quiet && total) void vscode.window.showInformationMessage(text.done(total));
+    if (!quiet && total > 1) void vscode.window.showInformationMessage(text.done(total));
     return;
   }
   const details = vscode.l10n.t('Show details');

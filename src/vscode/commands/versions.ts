@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+
+/**
+ * The version history flow every vendor shares: a QuickPick of the versions, the picked one opened read-only
+ * (`<scheme>-ro://...?version=`) in a tab of its own, and the diff "current ↔ version".
+ */
+
+export type VersionItem<V> = vscode.QuickPickItem & { version: V };
+
+/** Asks for a version; undefined when the user dismissed the list. */
+export async function pickVersion<V>(items: ReadonlyArray<VersionItem<V>>, placeHolder: string): Promise<V | undefined> {
+  return (await vscode.window.showQuickPick(items, { placeHolder }))?.version;
+}
+
+/** Opens a version snapshot; not as a preview, which the next snapshot opened would replace. */
+export async function openSnapshot(snapshot: vscode.Uri): Promise<vscode.Uri> {
+  await vscode.commands.executeCommand('vscode.open', snapshot, { preview: false });
+  return snapshot;
+}
+
+/** The diff of the current file (left) and a version (right, where the vendors' Restore buttons look for it). */
+export async function compareSnapshot(current: vscode.Uri, snapshot: vscode.Uri, name: string, versionLabel: string): Promise<void> {
+  await vscode.commands.executeCommand('vscode.diff', current, snapshot, vscode.l10n.t('{0} (current) ↔ {0} (version {1})', name, versionLabel));
+}
