@@ -28,16 +28,23 @@ export interface DocErrorOptions {
   status?: number;
   /** Original error, kept for logs (already redacted by the producer). */
   cause?: unknown;
+  /**
+   * Id of the vendor whose service the failed call went to ('kdocs'), so vendor glue can word its own errors without
+   * matching message text (vendor codes of different vendors overlap). Set by vendor clients that need it.
+   */
+  vendor?: string;
 }
 
 export class DocError extends Error {
   readonly vendorCode?: string | number;
   readonly status?: number;
+  readonly vendor?: string;
   constructor(readonly kind: DocErrorKind, message: string, opts: DocErrorOptions = {}) {
     super(message);
     this.name = kind + 'Error';
     this.vendorCode = opts.vendorCode;
     this.status = opts.status;
+    this.vendor = opts.vendor;
     if (opts.cause !== undefined) (this as { cause?: unknown }).cause = opts.cause;
   }
 }
@@ -127,5 +134,11 @@ export async function unlessNotFound<T>(p: Promise<T>): Promise<T | undefined> {
  */
 export function rewrapError(e: unknown, message: string): DocError {
   if (!(e instanceof DocError)) return new DocError('Server', `${message}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  return new DocError(e.kind, `${message}: ${e.message}`, { status: e.status, vendorCode: e.vendorCode, cause: e });
+  return new DocError(e.kind, `${message}: ${e.message}`, { status: e.status, vendorCode: e.vendorCode, vendor: e.vendor, cause: e });
+}
+
+/** Marks `e` as produced by `vendor`'s service (DocError.vendor) unless it names one already; returns it. */
+export function fromVendor<E extends DocError>(vendor: string, e: E): E {
+  if (e.vendor === undefined) (e as { vendor?: string }).vendor = vendor;
+  return e;
 }

@@ -96,10 +96,20 @@ export class Accounts implements vscode.Disposable {
     const handle: SecretHandle = {
       value,
       store: async (next) => {
-        if (sandbox) return;
+        if (sandbox) {
+          registerSecret(next);
+          sandbox.secret = next; // in memory only: sandbox accounts are not persisted
+          return;
+        }
         registerSecret(next);
         this.knownSecrets.set(key, next);
         await this.secrets.store(key, next);
+      },
+      read: async () => {
+        if (sandbox) return sandbox.secret;
+        const now = await this.secrets.get(key);
+        registerSecret(now);
+        return now;
       },
     };
     const conn = this.vendors.get(info.vendor).connect(info, handle, { log: this.log });

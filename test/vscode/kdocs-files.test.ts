@@ -1,10 +1,12 @@
 // Kingsoft Docs files in editors: app-space files save in place (a new version) with the same conflict check as
 // Gokuai; personal files open read-only with two explicit ways to store changes ("Save as New File", "Replace");
-// Chinese names show as they are in tabs; online documents open in the browser; the tree has its sections.
+// "Edit a Copy" takes text files only; Chinese, '#' and '%' names show as they are in tabs and survive URI round
+// trips; drops from the OS upload into both spaces; online documents open in the browser; the tree has its sections.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { KdocsSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
+import type { TreeNode } from '../../src/vscode/tree/nodes';
 import { children, openAndEdit, openTabs, revertAllAndClose, type ShownMessage, text, withDialogs, withSetting } from './support';
 import { childOf, kdAccountNode, kdSetup, kdUri, kinds, withBrowser } from './kdocs-support';
 
@@ -15,6 +17,17 @@ let base: string;
 const appText = (p: string) => control.readFile('appspace', p)?.toString('utf8');
 const personalText = (p: string) => control.readFile('personal', p)?.toString('utf8');
 const replaceDialogs = (shown: ShownMessage[]) => shown.filter((m) => m.modal && m.items.includes('Replace'));
+
+/** A dropped OS file as VS Code hands it to a drop handler (only VS Code creates these; tests stand in for it). */
+class DroppedFile extends vscode.DataTransferItem {
+  constructor(private readonly file: vscode.DataTransferFile) {
+    super('');
+  }
+
+  override asFile(): vscode.DataTransferFile {
+    return this.file;
+  }
+}
 
 describe('Kingsoft Docs files', function () {
   this.timeout(60_000);
@@ -119,6 +132,71 @@ describe('Kingsoft Docs files', function () {
     });
     assert.strictEqual(personalText(p), 'new\n');
     assert.ok(control.isInTrash('personal', p), 'the original went to the recycle bin');
+  });
+
+  it('"Edit a Copy" refuses binary files, by name and by content, before opening anything', async () => {
+    const dat = `${base}/数据.dat`;
+    control.writeFile('personal', dat, Buffer.from([0x89, 0x50, 0x00, 0x01, 0xff]));
+    const untitled = () => vscode.workspace.textDocuments.filter((d) => d.isUntitled).length;
+    const copies = untitled();
+    await withDialogs(() => undefined, async (shown) => {
+      for (const p of ['工作周报.docx', dat]) {
+        assert.strictEqual(await vscode.commands.executeCommand('docWorkspaces.kdocs.editCopy', kdUri('personal', p)), undefined);
+      }
+      const errors = shown.filter((m) => m.kind === 'error').map((m) => m.message);
+      assert.strictEqual(errors.length, 2, errors.join('\n'));
+      assert.ok(errors.every((m) => /not a text file/.test(m)), errors.join('\n'));
+    });
+    assert.strictEqual(untitled(), copies, 'no copy was opened');
+    assert.ok(!openTabs().some((t) => t.label === '数据.dat' || t.label === '工作周报.docx'), 'nor the file');
+
+    // The tree does not offer it on an Office document.
+    const personal = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'personal');
+    const mine = await childOf(api, personal, 'kdMyDocs');
+    const docx = await childOf(api, mine, 'entry', (n) => n.kind === 'entry' && n.entry.name === '工作周报.docx');
+    assert.strictEqual((await api.tree.getTreeItem(docx)).contextValue, 'kdocs.entry.file.personal.binary');
+  });
+
+  it('names with # and % survive kdocs:// URIs passed around as strings', async () => {
+    const p = `${base}/100% done #1.md`;
+    control.writeFile('appspace', p, 'v1\n');
+    const uri = vscode.Uri.parse(kdUri('appspace', p).toString());
+    assert.strictEqual(uri.path, `/appspace/${p}`);
+    assert.strictEqual(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)), 'v1\n');
+    const editor = await openAndEdit(uri, 'v2\n');
+    assert.ok(openTabs().some((t) => t.label === '100% done #1.md'), 'the tab shows the name');
+    assert.ok(await editor.document.save(), 'saved');
+    assert.strictEqual(appText(p), 'v1\nv2\n');
+
+    // The tree's item stands for the same URI; a personal file reads the same way.
+    const app = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'appspace');
+    await vscode.commands.executeCommand('docWorkspaces.refreshNode', app);
+    const folder = await childOf(api, app, 'entry', (n) => n.kind === 'entry' && n.entry.name === base);
+    const node = await childOf(api, folder, 'entry', (n) => n.kind === 'entry' && n.entry.name === '100% done #1.md');
+    assert.strictEqual((await api.tree.getTreeItem(node)).resourceUri?.toString(), uri.toString());
+    control.writeFile('personal', `${base}/50% #2.txt`, 'personal %23\n');
+    const personal = vscode.Uri.parse(kdUri('personal', `${base}/50% #2.txt`).toString());
+    assert.strictEqual(new TextDecoder().decode(await vscode.workspace.fs.readFile(personal)), 'personal %23\n');
+  });
+
+  it('files dropped on an App space folder and on My documents are uploaded there', async () => {
+    const dir = `${base}-drop`;
+    control.writeFile('appspace', `${dir}/keep.txt`, 'x');
+    const drop = async (target: TreeNode, name: string, content: string) => {
+      const data = new vscode.DataTransfer();
+      data.set('text/plain', new DroppedFile({ name, data: async () => text(content) }));
+      assert.ok(api.dragAndDrop.handleDrop, 'the tree accepts drops');
+      await api.dragAndDrop.handleDrop(target, data, new vscode.CancellationTokenSource().token);
+    };
+    const account = await kdAccountNode(api);
+    const app = await childOf(api, account, 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'appspace');
+    await vscode.commands.executeCommand('docWorkspaces.refreshNode', app);
+    await drop(await childOf(api, app, 'entry', (n) => n.kind === 'entry' && n.entry.name === dir), '拖放 #1.txt', 'into the app space');
+    assert.strictEqual(appText(`${dir}/拖放 #1.txt`), 'into the app space');
+
+    const personal = await childOf(api, account, 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'personal');
+    await drop(await childOf(api, personal, 'kdMyDocs'), `${base} 拖放.txt`, 'into my documents');
+    assert.strictEqual(personalText(`${base} 拖放.txt`), 'into my documents');
   });
 
   it('online documents have their own icon and open in the browser with an edit URL', async () => {

@@ -106,8 +106,13 @@ describe('Kingsoft Docs sign-in', function () {
     control.revokeRefreshTokens();
     control.expireAccessTokens();
 
-    // The next listing of the account finds out: "Sign in again" takes the place of Personal, App space stays.
-    await vscode.commands.executeCommand('docWorkspaces.refresh');
+    // The next personal call finds out: it fails with "sign in again", and "Sign in again" takes the place of
+    // Personal (App space stays).
+    const failed = await myDocuments();
+    const [node] = failed;
+    assert.ok(failed.length === 1 && node.kind === 'error', `an error node: ${failed.map((n) => n.kind).join(', ')}`);
+    assert.match(node.error.message, /sign in again/i);
+    assert.ok(node.error.credentials, 'the error node offers the way out');
     const account = await kdAccountNode(api);
     assert.deepStrictEqual(await kinds(api, account), ['kdSignIn', 'kdSpace']);
     const signIn = await childOf(api, account, 'kdSignIn');

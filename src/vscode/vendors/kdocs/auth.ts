@@ -67,9 +67,12 @@ export class KdocsAuthFlow {
       if (opts.signal?.aborted) onAbort();
       else opts.signal?.addEventListener('abort', onAbort);
     });
-    const opened = await openExternal(url);
-    if (!opened) {
-      this.pending.get(state)?.reject(new CancelledError(vscode.l10n.t('The sign-in page was not opened.')));
+    // Whatever goes wrong opening the page ends the wait through the pending entry: its timer, abort listener and
+    // entry go with it, and the rejection reaches the caller through `code` (never unhandled).
+    try {
+      if (!await openExternal(url)) this.pending.get(state)?.reject(new CancelledError(vscode.l10n.t('The sign-in page was not opened.')));
+    } catch (e) {
+      this.pending.get(state)?.reject(e instanceof Error ? e : new Error(String(e)));
     }
     return code;
   }
@@ -143,7 +146,7 @@ export async function addKdocsAccount(d: SignInDeps, input: AddKdocsInput = {}):
   const code = await browserCode(d, client);
   const { tokens, user } = await finishSignIn(client, host, code);
   const info: KdocsAccountInfo = {
-    id: kdocsAccountId(host, appId, user.id), vendor: 'kdocs', host, appId, userId: user.id, libraryName: user.nickname, avatar: user.avatar,
+    id: kdocsAccountId(host, appId, user.id), vendor: 'kdocs', host, appId, userId: user.id, libraryName: user.nickname,
   };
   await d.accounts.add(info, serializeKdocsSecret({ appKey, tokens }));
   return info;

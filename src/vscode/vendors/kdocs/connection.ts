@@ -18,8 +18,6 @@ export interface KdocsAccountInfo extends AccountInfo {
   appId: string;
   /** The user's id from `user/basic` (part of the account id). */
   userId: string;
-  /** Avatar URL from `user/basic` (the icon is a copy in globalStorage). */
-  avatar?: string;
 }
 
 /** The account's secret, stored as JSON in SecretStorage: the app key and the user's OAuth tokens. */
@@ -99,13 +97,26 @@ function isSignInLost(e: unknown): boolean {
 function signedOutError(cause?: DocError): UnauthorizedError {
   // BAD_REFRESH: describeError (index.ts) words it as "sign in again" and tree error nodes offer the sign-in.
   return new UnauthorizedError(vscode.l10n.t('Signed out of Kingsoft Docs personal files — sign in again.'),
-    { vendorCode: KD_ERR.BAD_REFRESH, status: cause?.status, cause });
+    { vendorCode: KD_ERR.BAD_REFRESH, status: cause?.status, cause, vendor: 'kdocs' });
+}
+
+/** The tokens of a stored secret, or undefined when it is gone or unreadable. */
+function tokensOf(value: string | undefined): KdStoredTokens | undefined {
+  try {
+    return value === undefined ? undefined : parseKdocsSecret(value).tokens;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Builds the client of an account with silent token refresh: the token manager renews expired access tokens (the
  * client replays the refused call) and rotated tokens are persisted through `secret.store`. When the renewal itself is
  * refused the account is signed out: personal calls fail at once with a "sign in again" error and `onDidSignOut` fires.
+ *
+ * Refresh tokens rotate, and every window of the account holds the same one: when two windows renew at once, the
+ * server refuses the slower one. So before signing out, the stored secret is read again: when it holds other tokens
+ * (the faster window's), they are taken and the call is tried once more.
  */
 export function connectKdocs(account: KdocsAccountInfo, secret: SecretHandle, log: Logger): KdocsConnection {
   const stored = parseKdocsSecret(secret.value);
@@ -121,6 +132,27 @@ export function connectKdocs(account: KdocsAccountInfo, secret: SecretHandle, lo
     throw lost ?? e;
   };
 
+  /** True when other tokens than the ones whose renewal just failed are in use now (another window stored them). */
+  const adoptStoredTokens = async (): Promise<boolean> => {
+    const failed = manager?.current.refreshToken;
+    const tokens = tokensOf(await secret.read());
+    if (manager?.current.refreshToken !== failed) return true; // a concurrent call took them meanwhile
+    if (!tokens || tokens.refreshToken === failed) return false;
+    log.info(`Kingsoft Docs account ${account.id}: another window renewed the sign-in; using its tokens`);
+    manager = manage(tokens);
+    return true;
+  };
+
+  /** `e` failed a renewal: signs out, unless the stored tokens changed and `retry` then succeeds. */
+  const renewalFailed = async <T>(e: unknown, retry: () => Promise<T>): Promise<T> => {
+    if (!isSignInLost(e) || !await adoptStoredTokens()) return signOut(e);
+    try {
+      return await retry();
+    } catch (again) {
+      return signOut(again);
+    }
+  };
+
   const client = new KdocsClient({ host: account.host, appId: account.appId, appKey: stored.appKey }, {
     logger: log,
     accessToken: async () => {
@@ -128,7 +160,7 @@ export function connectKdocs(account: KdocsAccountInfo, secret: SecretHandle, lo
       try {
         return await manager.accessToken();
       } catch (e) {
-        return signOut(e);
+        return renewalFailed(e, () => manager!.accessToken());
       }
     },
     onTokenExpired: async (rejected) => {
@@ -136,7 +168,8 @@ export function connectKdocs(account: KdocsAccountInfo, secret: SecretHandle, lo
       try {
         await manager.refresh(rejected);
       } catch (e) {
-        signOut(e);
+        // Adopted tokens are used as they are: the client replays the call with them.
+        await renewalFailed(e, async () => undefined);
       }
     },
   });

@@ -3,10 +3,11 @@ import { InvalidInputError, UnsupportedError } from '../../../core/errors';
 import { KD_ERR } from '../../../vendors/kdocs/wire';
 import type { AccountInfo } from '../../accounts';
 import { openExternal } from '../../external';
+import { onlyForTests } from '../../testMode';
 import type { VendorGlue } from '../types';
 import { addKdocsAccount, AUTH_PATH, type AddKdocsInput, autoApprovedCode, finishSignIn, KdocsAuthFlow, signInAgain } from './auth';
 import { Avatars } from './avatars';
-import { registerKdocsCommands } from './commands';
+import { kdocsBatch, registerKdocsCommands } from './commands';
 import {
   connectKdocs, isKdocsConnection, type KdocsAccountInfo, KDOCS_SANDBOX_ACCOUNT_ID, onDidSignOut, serializeKdocsSecret,
 } from './connection';
@@ -70,19 +71,28 @@ export const kdocsGlue: VendorGlue = {
   },
 
   describeError(e) {
-    if (e.kind !== 'Unauthorized' || !/Kingsoft Docs/.test(e.message)) return undefined;
-    if (SIGN_IN_CODES.has(e.vendorCode)) {
-      return { message: e.message, hint: vscode.l10n.t('Sign in to Kingsoft Docs again.'), kind: e.kind, credentials: true };
+    // kdocs errors carry the vendor tag (message text is translated or reworded, and codes overlap other vendors').
+    if (e.vendor !== 'kdocs') return undefined;
+    const d = (hint: string, credentials = false) => ({ message: e.message, hint, kind: e.kind, credentials });
+    if (e.kind === 'RateLimited' && e.vendorCode === KD_ERR.DAILY_QUOTA) {
+      return d(vscode.l10n.t('Kingsoft Docs allows this call only so many times a day; the count resets at midnight China time (UTC+8).'));
+    }
+    if (e.kind !== 'Unauthorized') return undefined;
+    if (e.vendorCode === KD_ERR.BAD_DATE) {
+      return d(vscode.l10n.t('Set this computer\'s date, time and time zone correctly (automatic time): Kingsoft Docs refuses requests more than a few minutes off.'));
     }
     if (e.vendorCode === KD_ERR.BAD_SIGNATURE || e.vendorCode === KD_ERR.BAD_MD5) {
-      return { message: e.message, hint: vscode.l10n.t('Check the app key: remove the account and add it again with the right app_key.'), kind: e.kind, credentials: false };
+      return d(vscode.l10n.t('Check the app key: remove the account and add it again with the right app_key.'));
     }
-    return undefined;
+    if (SIGN_IN_CODES.has(e.vendorCode)) return d(vscode.l10n.t('Sign in to Kingsoft Docs again.'), true);
+    return d(vscode.l10n.t('Sign in to Kingsoft Docs again; if that does not help, remove the account and add it again with the right app_key.'), true);
   },
 
   get credentialsCommand() {
     return { command: SIGN_IN_COMMAND, title: vscode.l10n.t('Sign in again') };
   },
+
+  batch: kdocsBatch,
 
   readVersion(conn, path, version, opts) {
     if (!isKdocsConnection(conn)) throw new UnsupportedError('Not a Kingsoft Docs account.');
@@ -104,7 +114,7 @@ export const kdocsGlue: VendorGlue = {
         const { tokens, user } = await finishSignIn(client, sb.host, await autoApprovedCode(client));
         const account: KdocsAccountInfo = {
           id: KDOCS_SANDBOX_ACCOUNT_ID, vendor: 'kdocs', host: sb.host, appId: sb.credentials.appId, userId: user.id,
-          libraryName: user.nickname, avatar: user.avatar, sandbox: true,
+          libraryName: user.nickname, sandbox: true,
         };
         return { account, secret: serializeKdocsSecret({ appKey: sb.credentials.appKey, tokens }), handle: sb, close: () => sb.close() };
       } catch (e) {
@@ -119,11 +129,11 @@ function isAddInput(x: unknown): x is AddKdocsInput {
   return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('appId' in x || 'appKey' in x || 'host' in x);
 }
 
-/** Online documents (.otl, .ksheet, .dbt) open in the browser with an edit-token URL. */
-async function openInBrowser(kd: KdocsContext, arg: unknown): Promise<string> {
+/** Online documents (.otl, .ksheet, .dbt) open in the browser with an edit-token URL (a secret: tests only get it). */
+async function openInBrowser(kd: KdocsContext, arg: unknown): Promise<string | undefined> {
   const t = kd.target(arg);
   if (t.path === '') throw new InvalidInputError(vscode.l10n.t('Choose a document.'));
   const url = await (await kd.account(t.accountId)).ops.editUrl(t.space, t.path);
   await openExternal(url);
-  return url;
+  return onlyForTests(url);
 }

@@ -13,7 +13,8 @@ type KdocsBase = NodeBase & { vendor: 'kdocs' };
  *   kdMyDocs          'kdocs.root'           kdSection        'kdocs.section'
  *   kdRecycleBin      'kdocs.recycleBin'     kdRecycled       'kdocs.recycled.<space>'
  *   kdSignIn          'kdocs.signIn'
- *   file entries      'kdocs.entry.file.<space>[.online]'   folders 'kdocs.entry.folder' (generic menus)
+ *   file entries      'kdocs.entry.file.<space>[.online]' ('kdocs.entry.file.personal.binary': not text, no "Edit a Copy")
+ *   folders           'kdocs.entry.folder' (generic menus)
  */
 export type KdocsNode =
   /** Personal / App space (the app space shows its usage when the service told it). */

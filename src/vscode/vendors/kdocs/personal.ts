@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { InvalidInputError, isDocError } from '../../../core/errors';
 import type { Entry } from '../../../core/model';
+import { FolderUnknownError } from '../../../vendors/kdocs/remotefs';
+import { countProgress } from '../../commands/batch';
+import { withCancellableProgress } from '../../commands/wrap';
 import { baseName } from '../../uri';
 import type { KdocsContext, KdocsTarget } from './context';
 import { KDOCS_SCHEME } from './paths';
@@ -9,9 +12,10 @@ import { KDOCS_SCHEME } from './paths';
  * Saving personal files. The personal API cannot update a file's content in place (uploading again makes a second file
  * that the share links do not follow), so personal files open read-only and saving is an explicit choice:
  *
- *   1. "Edit a Copy" opens the content in an untitled editor (same language), remembering which file it came from and
- *      the version it was copied at;
- *   2. on that copy, "Save as New File" uploads it next to the original as `name (1).ext` (both stay), and
+ *   1. "Edit a Copy" opens the content of a text file in an untitled editor (same language), remembering which file
+ *      it came from and the version it was copied at (binary content is refused: it would not survive the editor);
+ *   2. on that copy, "Save as New File" uploads it next to the original as `name (1).ext` (both stay; in My documents
+ *      when the service does not tell the original's folder), and
  *      "Replace (old one to recycle bin)" uploads it, moves the original to the recycle bin and gives the new file the
  *      original's name, after a modal that says the old share links stop working. A replace whose original changed on
  *      the server since the copy was made asks again first.
@@ -56,14 +60,21 @@ export class PersonalFiles implements vscode.Disposable {
     return this.copies.get(uri.toString())?.origin;
   }
 
-  /** Opens the content of a personal file in an untitled editor; returns that document. */
+  /**
+   * Opens the content of a personal file in an untitled editor; returns that document. Only text: binary content
+   * (Office files, images...) would come back corrupted from a text editor, so it is refused before anything opens.
+   */
   async editCopy(arg: unknown): Promise<vscode.TextDocument> {
     const t = this.personalTarget(arg);
+    const name = baseName(t.path);
+    const notText = () => new InvalidInputError(vscode.l10n.t('"{0}" is not a text file: only text files can be edited as a copy.', name));
+    if (isKnownBinaryName(name)) throw notText();
     const fs = (await this.kd.account(t.accountId)).fs('personal');
     const entry = await fs.stat(t.path);
-    if (entry.type !== 'file' || entry.kind === 'online-doc') throw new InvalidInputError(vscode.l10n.t('Only files with text content can be edited as a copy.'));
+    if (entry.type !== 'file' || entry.kind === 'online-doc') throw notText();
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === t.uri.toString());
-    const content = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(t.uri));
+    const content = open ? open.getText() : textOf(await vscode.workspace.fs.readFile(t.uri));
+    if (content === undefined) throw notText();
     const language = open?.languageId ?? (await vscode.workspace.openTextDocument(t.uri)).languageId;
     const doc = await vscode.workspace.openTextDocument({ content, language });
     this.copies.set(doc.uri.toString(), { origin: t, version: entry.version });
@@ -74,12 +85,26 @@ export class PersonalFiles implements vscode.Disposable {
     return doc;
   }
 
-  /** Uploads the copy as a new file next to the original; returns the new file's URI. */
+  /**
+   * Uploads the copy as a new file next to the original; returns the new file's URI. When the service does not tell
+   * which folder the original is in (a Recent / Starred item), the copy goes to My documents, and the message says so.
+   */
   async saveAsNew(arg: unknown): Promise<vscode.Uri> {
     const src = await this.source(arg);
+    const name = baseName(src.origin.path);
     const fs = (await this.kd.account(src.origin.accountId)).fs('personal');
-    const entry = await fs.saveAsNew(src.origin.path, src.data);
-    return this.finish(src, entry, vscode.l10n.t('Saved as the new file "{0}"; "{1}" is unchanged.', entry.name, baseName(src.origin.path)));
+    const { entry, elsewhere } = await withCancellableProgress(vscode.l10n.t('Saving a copy of {0}', name), async (signal, report) => {
+      const o = { signal, onProgress: countProgress(report, true) };
+      try {
+        return { entry: await fs.saveAsNew(src.origin.path, src.data, o), elsewhere: false };
+      } catch (e) {
+        if (!(e instanceof FolderUnknownError)) throw e;
+        return { entry: await fs.saveAsNew(src.origin.path, src.data, { ...o, folder: '' }), elsewhere: true };
+      }
+    });
+    return this.finish(src, entry, elsewhere
+      ? vscode.l10n.t('Kingsoft Docs does not tell which folder "{1}" is in, so the copy was saved in My documents as "{0}"; "{1}" is unchanged.', entry.name, name)
+      : vscode.l10n.t('Saved as the new file "{0}"; "{1}" is unchanged.', entry.name, name));
   }
 
   /** Replaces the original by the copy (original to the recycle bin) after a modal confirmation. */
@@ -94,9 +119,11 @@ export class PersonalFiles implements vscode.Disposable {
     );
     if (ok !== replace) return undefined;
     const fs = (await this.kd.account(src.origin.accountId)).fs('personal');
+    const upload = (expectedVersion?: string) => withCancellableProgress(vscode.l10n.t('Replacing {0}', name), (signal, report) =>
+      fs.replace(src.origin.path, src.data, { expectedVersion, signal, onProgress: countProgress(report, true) }));
     let entry: Entry;
     try {
-      entry = await fs.replace(src.origin.path, src.data, { expectedVersion: src.version });
+      entry = await upload(src.version);
     } catch (e) {
       if (!isDocError(e, 'Conflict')) throw e;
       const anyway = vscode.l10n.t('Replace Anyway');
@@ -106,7 +133,7 @@ export class PersonalFiles implements vscode.Disposable {
         anyway,
       );
       if (again !== anyway) return undefined;
-      entry = await fs.replace(src.origin.path, src.data);
+      entry = await upload();
     }
     this.kd.changed([src.origin], vscode.FileChangeType.Deleted);
     this.kd.refreshBin(src.origin.accountId, 'personal');
@@ -157,6 +184,32 @@ export class PersonalFiles implements vscode.Disposable {
       vscode.l10n.t('"{0}" is read-only: Kingsoft Docs cannot update personal files in place (saving would make a second file that its share links do not follow).', baseName(t.path)),
       edit,
     ).then((pick) => (pick === edit ? vscode.commands.executeCommand('docWorkspaces.kdocs.editCopy', uri) : undefined));
+  }
+}
+
+/**
+ * Extensions of formats that are never plain text (Office and WPS documents, archives, media): refused without
+ * downloading, and the tree does not offer "Edit a Copy" on them. Other files are checked by content (textOf).
+ */
+const BINARY_EXTENSIONS = new Set([
+  'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'pdf', 'wps', 'et', 'dps', 'odt', 'ods', 'odp',
+  'zip', 'rar', '7z', 'gz', 'tgz', 'tar', 'bz2', 'xz', 'exe', 'dll', 'bin', 'iso', 'dmg',
+  'png', 'jpg', 'jpeg', 'gif', 'bmp', 'webp', 'ico', 'tif', 'tiff', 'psd', 'heic',
+  'mp3', 'wav', 'flac', 'aac', 'ogg', 'mp4', 'mov', 'avi', 'mkv', 'webm', 'ttf', 'otf', 'woff', 'woff2',
+]);
+
+export function isKnownBinaryName(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && BINARY_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+}
+
+/** The content as text, or undefined when it is not UTF-8 text (invalid UTF-8, or a NUL byte as binaries have). */
+export function textOf(data: Uint8Array): string | undefined {
+  if (data.includes(0)) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return undefined;
   }
 }
 

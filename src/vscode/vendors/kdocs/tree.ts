@@ -10,6 +10,7 @@ import type { TreeContext, VendorTree } from '../types';
 import { type KdocsAccountInfo, type KdocsConnection, kdocsConnection } from './connection';
 import type { KdocsNode } from './nodes';
 import { binListing, KDOCS_SCHEME, kdocsUri, locate, sectionListing, uriPathOf } from './paths';
+import { isKnownBinaryName } from './personal';
 import { profileOf } from './profile';
 
 /** Command that opens an online document (.otl, .ksheet, .dbt) in the browser (registered in index.ts). */
@@ -168,7 +169,9 @@ export const kdocsTree: VendorTree<KdocsNode> = {
     if (e.type === 'folder') return;
     const space: KdSpaceName = locate(node.accountId, e.path)?.space ?? 'appspace';
     const online = e.kind === 'online-doc';
-    item.contextValue = `kdocs.entry.file.${space}${online ? '.online' : ''}`;
+    // '.binary': no "Edit a Copy" on personal files that are surely not text.
+    const suffix = online ? '.online' : space === 'personal' && isKnownBinaryName(e.name) ? '.binary' : '';
+    item.contextValue = `kdocs.entry.file.${space}${suffix}`;
     if (online) {
       item.iconPath = new vscode.ThemeIcon(onlineIcon(e.name));
       item.command = { command: OPEN_ONLINE_COMMAND, title: vscode.l10n.t('Open in Browser'), arguments: [node] };
