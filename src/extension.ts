@@ -14,6 +14,7 @@ import { createChannelLogger } from './vscode/log';
 import { OpenDocumentPoller } from './vscode/poller';
 import { EmbeddedSandbox } from './vscode/sandbox';
 import type { Services } from './vscode/services';
+import { initTestMode } from './vscode/testMode';
 import { TreeDragAndDrop } from './vscode/tree/dnd';
 import type { TreeNode } from './vscode/tree/nodes';
 import { DocTreeProvider } from './vscode/tree/provider';
@@ -24,8 +25,9 @@ import { VendorRegistry } from './vscode/vendors/registry';
 
 /** Wiring only: every behaviour lives in src/vscode/** (glue, vendors in src/vscode/vendors) and src/core, src/vendors. */
 export async function activate(context: vscode.ExtensionContext): Promise<DocWorkspacesPublicApi> {
-  // Test hooks (sandbox control, conflict resolver, unverified accounts, drops) exist only outside production.
-  const testHooks = context.extensionMode !== vscode.ExtensionMode.Production;
+  // Test hooks (sandbox control, conflict resolver, unverified accounts, drops, secrets in command results) exist only
+  // outside production.
+  const testHooks = initTestMode(context.extensionMode);
   const channel = vscode.window.createOutputChannel('Doc Workspaces', { log: true });
   const log = createChannelLogger(channel);
   const showLog = () => channel.show(true);

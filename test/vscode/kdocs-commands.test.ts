@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { KdocsSandbox, KdocsSpace } from '../../src/sandbox/types';
 import { KdocsClient } from '../../src/vendors/kdocs/client';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
+import { initTestMode, onlyForTests } from '../../src/vscode/testMode';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
 import type { LiveSearch } from '../../src/vscode/pickers/search';
 import type { BatchOutcome, KdSearchMode, KdShareInfo, KdVersionInfo } from '../../src/vscode/vendors/kdocs/commands';
@@ -356,6 +357,17 @@ describe('Kingsoft Docs commands', () => {
         assert.ok(!errors[0].message.includes(made.token), 'the token is not in the message');
       });
     });
+
+    it('edit tokens and URLs with one reach callers only outside production', () => {
+      try {
+        assert.strictEqual(initTestMode(vscode.ExtensionMode.Production), false);
+        assert.strictEqual(onlyForTests('https://example.test/doc?edit_token=t0k'), undefined);
+        assert.strictEqual(initTestMode(vscode.ExtensionMode.Development), true);
+        assert.deepStrictEqual(onlyForTests({ token: 't0k' }), { token: 't0k' });
+      } finally {
+        initTestMode(vscode.ExtensionMode.Test);
+      }
+    });
   });
 
   describe('kdocs app-space versions', function () {
@@ -404,8 +416,8 @@ describe('Kingsoft Docs commands', () => {
 
     it('creates a blank document of a picked type and opens it in the browser when asked', async () => {
       const dir = folderWith('personal', { '.keep': '' });
-      const opened: vscode.Uri[] = [];
-      api.setExternalOpener(async (u) => { opened.push(u); return true; });
+      const opened: string[] = [];
+      api.setExternalOpener(async (_u, url) => { opened.push(url); return true; });
       try {
         await withUi({ pick: (labels) => labels.find((l) => l === 'Smart sheet'), input: () => '预算 2025' }, (calls) =>
           withDialogs((m) => (/created/.test(m.message) ? 'Open in browser' : undefined), async () => {
@@ -419,7 +431,32 @@ describe('Kingsoft Docs commands', () => {
       }
       assert.ok(sb.control.exists('personal', `${dir}/预算 2025.ksheet`));
       assert.strictEqual(opened.length, 1, 'the browser was asked to open it');
-      assert.match(opened[0].toString(true), /edit_token=/);
+      assert.match(opened[0], /edit_token=/);
+    });
+
+    it('says why a created document cannot be opened in the browser when its edit URL fails', async () => {
+      const dir = folderWith('personal', { '.keep': '' });
+      // Every attempt (retries included) to get the edit URL fails; creating the document works.
+      sb.control.failNext(10, { status: 500, pathIncludes: 'with_edit_token' });
+      const opened: string[] = [];
+      api.setExternalOpener(async (_u, url) => { opened.push(url); return true; });
+      try {
+        await withUi({ pick: (labels) => labels.find((l) => l === 'Smart document'), input: () => 'notes' }, () =>
+          withDialogs((m) => (/created/.test(m.message) ? 'Open in browser' : undefined), async (shown) => {
+            const uri = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.createBlank', kdUri('personal', dir));
+            assert.strictEqual(uri?.path, `/personal/${dir}/notes.otl`, 'the command still hands back the new document');
+            const created = shown.filter((m) => /notes\.otl/.test(m.message));
+            assert.strictEqual(created.length, 1, JSON.stringify(shown));
+            assert.strictEqual(created[0].kind, 'warning');
+            assert.match(created[0].message, /created, but it cannot be opened in the browser now: .*try again later/i);
+            assert.ok(!created[0].items.includes('Open in browser'), 'no button that cannot work');
+            assert.ok(!shown.some((m) => m.kind === 'error'), 'not reported as a failure: the document exists');
+          }));
+      } finally {
+        api.setExternalOpener(undefined);
+      }
+      assert.ok(sb.control.exists('personal', `${dir}/notes.otl`));
+      assert.deepStrictEqual(opened, []);
     });
 
     it('creates a document from options and refuses a name that is taken', async () => {

@@ -4,13 +4,15 @@ import { splitExt } from '../../../../core/paths';
 import { KD_BLANK_TYPES } from '../../../../vendors/kdocs/operations';
 import { isOptions } from '../../../commands/targets';
 import { withCancellableProgress } from '../../../commands/wrap';
+import { describeError } from '../../../errors';
 import { openExternal } from '../../../external';
 import { joinPath } from '../../../uri';
 import { countProgress } from '../../../commands/batch';
 import { askName, checkName, folderTarget, type KdocsCommandDeps, nameOf } from './common';
 
 /**
- * New documents: a blank document of any type the service creates (online documents first), then "Open in browser";
+ * New documents: a blank document of any type the service creates (online documents first), then "Open in browser"
+ * (or, when its edit URL could not be had, a notice saying why: the document exists all the same);
  * and a new file from a URL (personal: a cloud-drive URL via `files/cloud`; app space: the async upload task, polled
  * with progress). Edit URLs carry an edit token and source URLs may carry credentials: neither is logged.
  */
@@ -52,8 +54,20 @@ function nameFromUrl(url: string): string {
 }
 
 export function registerCreateCommands({ s, kd, reg }: KdocsCommandDeps): vscode.Disposable[] {
-  // The edit URL is a secret (edit token): handed to the browser, never logged.
-  const openInBrowser = (url: string) => openExternal(vscode.Uri.parse(url, true));
+  // The edit URL is a secret (edit token): handed to the browser as the exact string (a Uri round trip could decode
+  // %26/%2B in its query), never logged.
+  const openInBrowser = (url: string) => openExternal(url);
+
+  /** The document exists but cannot be opened in the browser now: say so and why, instead of offering a dead button. */
+  const createdWithoutEditUrl = (name: string, e: unknown) => {
+    s.log.warn(`Kingsoft Docs: "${name}" was created but its edit URL could not be had`, e);
+    const { message, hint } = describeError(e);
+    const show = vscode.l10n.t('Show log');
+    const why = hint ? `${message} — ${hint}` : message;
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} created, but it cannot be opened in the browser now: {1}', name, why), show).then((pick) => {
+      if (pick === show) s.showLog();
+    });
+  };
 
   return [
     reg('docWorkspaces.kdocs.createBlank', async (arg?: unknown): Promise<vscode.Uri | undefined> => {
@@ -74,13 +88,18 @@ export function registerCreateCommands({ s, kd, reg }: KdocsCommandDeps): vscode
       const created = await withCancellableProgress(vscode.l10n.t('Creating {0}', name), (signal) => ops.createBlank(folder.space, path, { signal }));
       const target = kd.targetAt(folder.accountId, folder.space, created.entry.path, 'file');
       kd.changed([target], vscode.FileChangeType.Created);
+      const { editUrl } = created;
+      if (!editUrl) {
+        if (!o || o.open) createdWithoutEditUrl(created.entry.name, created.editUrlError);
+        return target.uri;
+      }
       if (o) {
-        if (o.open && created.editUrl) await openInBrowser(created.editUrl);
+        if (o.open) await openInBrowser(editUrl);
         return target.uri;
       }
       const open = vscode.l10n.t('Open in browser');
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} created.', created.entry.name), open).then((pick) => {
-        if (pick === open && created.editUrl) void openInBrowser(created.editUrl);
+        if (pick === open) void openInBrowser(editUrl);
       });
       return target.uri;
     }),

@@ -4,13 +4,15 @@ import type { KdLink } from '../../../../vendors/kdocs';
 import type { ShareOptions } from '../../../../vendors/kdocs/operations';
 import { isOptions } from '../../../commands/targets';
 import { formatTime } from '../../../format';
+import { onlyForTests } from '../../../testMode';
 import type { KdocsTarget } from '../context';
 import { type KdocsCommandDeps, nameOf, requireSpace } from './common';
 
 /**
  * Share links of personal files (create, change, show, cancel), collaborators on a link, the link with an edit token,
  * and the user's edit tokens. The API has share links only for personal files; app-space targets are refused with
- * that reason. Link URLs with edit tokens and the tokens themselves are secrets: clipboard only, never logged.
+ * that reason. Link URLs with edit tokens and the tokens themselves are secrets: clipboard only, never logged, and
+ * returned to the command's caller only outside production (onlyForTests). Plain share link URLs are not secrets.
  */
 
 type Permission = 'read' | 'write';
@@ -216,7 +218,7 @@ export function registerShareCommands({ s, kd, reg }: KdocsCommandDeps): vscode.
       const url = await ops.linkWithEditToken(t.path);
       await vscode.env.clipboard.writeText(url);
       if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('Link of {0} with an edit token copied to the clipboard. Whoever has it can edit: share it with care.', nameOf(t)));
-      return url;
+      return onlyForTests(url);
     }),
 
     reg('docWorkspaces.kdocs.createEditToken', async (arg?: unknown): Promise<{ token: string; expiresIn?: number } | undefined> => {
@@ -232,7 +234,7 @@ export function registerShareCommands({ s, kd, reg }: KdocsCommandDeps): vscode.
           ? vscode.l10n.t('Edit token copied to the clipboard (valid until {0}).', formatTime(now + t.expires_in * 1000))
           : vscode.l10n.t('Edit token copied to the clipboard.'));
       }
-      return { token: t.token, expiresIn: t.expires_in };
+      return onlyForTests({ token: t.token, expiresIn: t.expires_in });
     }),
 
     reg('docWorkspaces.kdocs.revokeEditToken', async (arg?: unknown): Promise<boolean> => {
