@@ -3,6 +3,7 @@ import type { AccountInfo } from '../accounts';
 import type { Services } from '../services';
 import { isTreeNode } from '../tree/nodes';
 import { toUri } from '../uri';
+import type { VendorId } from '../vendors/types';
 import { refOf } from './targets';
 
 /**
@@ -19,6 +20,22 @@ export async function pickAccount(s: Services, arg: unknown, filter: (a: Account
     return { label: d.label, description: d.description ?? a.host, info: a };
   }), { placeHolder: placeHolder ?? vscode.l10n.t('Choose an account') });
   return pick?.info;
+}
+
+/**
+ * The account of a vendor's account-level command: a string id, a tree node or URI of that vendor, the vendor's only
+ * account (palette, no argument), else a pick among its accounts. Throws vscode.CancellationError when dismissed.
+ */
+export async function pickVendorAccount(s: Services, vendor: VendorId, arg: unknown, placeHolder: string): Promise<string> {
+  if (typeof arg === 'string') return arg;
+  if (isTreeNode(arg) && arg.vendor === vendor) return arg.accountId;
+  if (arg instanceof vscode.Uri && s.vendors.forScheme(arg.scheme)?.vendor === vendor) return arg.authority;
+  const own = (a: AccountInfo) => a.vendor === vendor;
+  const all = s.accounts.list().filter(own);
+  // Another vendor's node or URI is no answer: the user picks.
+  const info = all.length === 1 && arg === undefined ? all[0] : await pickAccount(s, undefined, own, placeHolder);
+  if (!info) throw new vscode.CancellationError();
+  return info.id;
 }
 
 /** Commands on accounts of any vendor. Adding accounts and fixing credentials are vendor commands. */

@@ -28,13 +28,20 @@ export function validateName(name: string): string | undefined {
   return undefined;
 }
 
-async function askName(prompt: string, value = ''): Promise<string | undefined> {
+/** Input box for a name (validated by validateName); the stem of `value` is selected, as the explorer does. */
+export async function askName(prompt: string, value = ''): Promise<string | undefined> {
   const dot = value.lastIndexOf('.');
-  return vscode.window.showInputBox({ prompt, value, valueSelection: [0, dot > 0 ? dot : value.length], validateInput: validateName });
+  return vscode.window.showInputBox({ prompt, value, valueSelection: [0, dot > 0 ? dot : value.length], validateInput: validateName, ignoreFocusOut: true });
+}
+
+/** The name itself, or InvalidInputError when it is no acceptable name (names passed in options objects). */
+export function checkName(name: string): string {
+  const err = validateName(name);
+  if (err) throw new InvalidInputError(err);
+  return name;
 }
 
 export function registerFileCommands(s: Services): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => s.command(id, fn); // eslint-disable-line @typescript-eslint/no-explicit-any
 
   const upload = (folders: boolean) => async (arg?: unknown) => {
     const o = isOptions<UploadArgs>(arg, 'sources') ? arg : undefined;
@@ -49,10 +56,10 @@ export function registerFileCommands(s: Services): vscode.Disposable[] {
   };
 
   return [
-    reg('docWorkspaces.upload', upload(false)),
-    reg('docWorkspaces.uploadFolder', upload(true)),
+    s.command('docWorkspaces.upload', upload(false)),
+    s.command('docWorkspaces.uploadFolder', upload(true)),
 
-    reg('docWorkspaces.download', async (arg?: unknown, multi?: unknown) => {
+    s.command('docWorkspaces.download', async (arg?: unknown, multi?: unknown) => {
       const o = isOptions<DownloadArgs>(arg, 'destination') ? arg : undefined;
       const refs = o ? targetsOf(s, undefined, o.targets) : targetsOf(s, arg, multi);
       let destination = o?.destination;
@@ -70,59 +77,46 @@ export function registerFileCommands(s: Services): vscode.Disposable[] {
       await withCancellableProgress(vscode.l10n.t('Downloading'), (signal, report) => downloadRemote(s, refs, dest, intoFolder, { signal, report }));
     }),
 
-    reg('docWorkspaces.newFile', async (arg?: unknown) => {
-      const o = isOptions<NewItemArgs>(arg, 'name') ? arg : undefined;
-      const folder = await folderOf(s, targetOf(s, o ? o.target : arg));
-      const name = o?.name ?? await askName(vscode.l10n.t('Name of the new file'));
-      if (!name) return;
-      const err = validateName(name);
-      if (err) throw new InvalidInputError(err);
-      const ref = withPath(folder, joinPath(folder.path, name));
-      const m = await s.files.resolve(ref);
-      await m.fs.write(m.path, new Uint8Array(), { create: true, overwrite: false });
-      const uri = toUri(ref);
-      s.files.notify([{ type: vscode.FileChangeType.Created, uri }]);
-      if (!o) await vscode.window.showTextDocument(uri);
-      return uri;
-    }),
+    s.command('docWorkspaces.newFile', (arg?: unknown) => newItem(s, arg, 'file')),
+    s.command('docWorkspaces.newFolder', (arg?: unknown) => newItem(s, arg, 'folder')),
 
-    reg('docWorkspaces.newFolder', async (arg?: unknown) => {
-      const o = isOptions<NewItemArgs>(arg, 'name') ? arg : undefined;
-      const folder = await folderOf(s, targetOf(s, o ? o.target : arg));
-      const name = o?.name ?? await askName(vscode.l10n.t('Name of the new folder'));
-      if (!name) return;
-      const err = validateName(name);
-      if (err) throw new InvalidInputError(err);
-      const ref = withPath(folder, joinPath(folder.path, name));
-      const m = await s.files.resolve(ref);
-      await m.fs.mkdir(m.path);
-      s.files.notify([{ type: vscode.FileChangeType.Created, uri: toUri(ref) }]);
-      return toUri(ref);
-    }),
-
-    reg('docWorkspaces.rename', async (arg?: unknown) => {
+    s.command('docWorkspaces.rename', async (arg?: unknown) => {
       const o = isOptions<RenameArgs>(arg, 'name') ? arg : undefined;
       const t = targetOf(s, o ? o.target : arg);
       if (!t.path) throw new InvalidInputError(vscode.l10n.t('The library root cannot be renamed.'));
       const name = o?.name ?? await askName(vscode.l10n.t('New name'), baseName(t.path));
       if (!name || name === baseName(t.path)) return;
-      const err = validateName(name);
-      if (err) throw new InvalidInputError(err);
-      const to = toUri(withPath(t, joinPath(parentPath(t.path), name)));
+      const to = toUri(withPath(t, joinPath(parentPath(t.path), checkName(name))));
       // Through vscode.workspace.fs so open editors follow the rename.
       await vscode.workspace.fs.rename(toUri(t), to, { overwrite: false });
       return to;
     }),
 
-    reg('docWorkspaces.delete', (arg?: unknown, multi?: unknown) => deleteCommand(s, arg, multi, false)),
-    reg('docWorkspaces.deletePermanently', (arg?: unknown, multi?: unknown) => deleteCommand(s, arg, multi, true)),
+    s.command('docWorkspaces.delete', (arg?: unknown, multi?: unknown) => deleteCommand(s, arg, multi, false)),
+    s.command('docWorkspaces.deletePermanently', (arg?: unknown, multi?: unknown) => deleteCommand(s, arg, multi, true)),
 
-    reg('docWorkspaces.copy', (arg?: unknown, multi?: unknown) => copyOrMove(s, arg, multi, 'copy')),
-    reg('docWorkspaces.move', (arg?: unknown, multi?: unknown) => copyOrMove(s, arg, multi, 'move')),
+    s.command('docWorkspaces.copy', (arg?: unknown, multi?: unknown) => copyOrMove(s, arg, multi, 'copy')),
+    s.command('docWorkspaces.move', (arg?: unknown, multi?: unknown) => copyOrMove(s, arg, multi, 'move')),
 
     // The diff of the server copy and the open document: every vendor's file system has the read-only twin.
-    reg('docWorkspaces.compareWithServer', async (arg?: unknown) => compareWithServer(toUri(targetOf(s, arg)))),
+    s.command('docWorkspaces.compareWithServer', async (arg?: unknown) => compareWithServer(toUri(targetOf(s, arg)))),
   ];
+}
+
+/** New File / New Folder in the folder of the target; a new file opens in an editor unless options were passed. */
+async function newItem(s: Services, arg: unknown, kind: 'file' | 'folder'): Promise<vscode.Uri | undefined> {
+  const o = isOptions<NewItemArgs>(arg, 'name') ? arg : undefined;
+  const folder = await folderOf(s, targetOf(s, o ? o.target : arg));
+  const name = o?.name ?? await askName(kind === 'file' ? vscode.l10n.t('Name of the new file') : vscode.l10n.t('Name of the new folder'));
+  if (!name) return undefined;
+  const ref = withPath(folder, joinPath(folder.path, checkName(name)));
+  const m = await s.files.resolve(ref);
+  if (kind === 'file') await m.fs.write(m.path, new Uint8Array(), { create: true, overwrite: false });
+  else await m.fs.mkdir(m.path);
+  const uri = toUri(ref);
+  s.files.notify([{ type: vscode.FileChangeType.Created, uri }]);
+  if (kind === 'file' && !o) await vscode.window.showTextDocument(uri);
+  return uri;
 }
 
 async function deleteCommand(s: Services, arg: unknown, multi: unknown, permanent: boolean): Promise<BatchOutcome | undefined> {

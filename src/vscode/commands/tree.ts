@@ -4,16 +4,15 @@ import { isTreeNode, type TreeNode } from '../tree/nodes';
 
 /** Commands that act on the tree itself: refresh, paging and keyboard "open" (Enter). */
 export function registerTreeCommands(s: Services): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => s.command(id, fn); // eslint-disable-line @typescript-eslint/no-explicit-any
 
   return [
-    reg('docWorkspaces.refresh', () => s.tree.refresh()),
-    reg('docWorkspaces.refreshNode', (node?: TreeNode) => s.tree.refresh(isTreeNode(node) ? node : undefined)),
-    reg('docWorkspaces.loadMore', (node: TreeNode) => s.tree.loadMore(node)),
+    s.command('docWorkspaces.refresh', () => s.tree.refresh()),
+    s.command('docWorkspaces.refreshNode', (node?: TreeNode) => s.tree.refresh(isTreeNode(node) ? node : undefined)),
+    s.command('docWorkspaces.loadMore', (node: TreeNode) => s.tree.loadMore(node)),
 
     // Enter in the tree: every selected node does what a click does (files open, "Load more" loads, error nodes
     // retry or ask for credentials); nodes without a click action (folders, accounts) expand.
-    reg('docWorkspaces.open', async (arg?: unknown, multi?: unknown) => {
+    s.command('docWorkspaces.open', async (arg?: unknown, multi?: unknown) => {
       const picked = (Array.isArray(multi) && multi.length ? multi : arg !== undefined ? [arg] : s.treeView.selection).filter(isTreeNode);
       for (const node of picked) {
         const item = s.tree.getTreeItem(node);

@@ -1,19 +1,18 @@
 import * as vscode from 'vscode';
-import { InvalidInputError } from '../../../core/errors';
-import { collectPages, offsetPager } from '../../../core/paging';
+import { collectPages } from '../../../core/paging';
 import type { GokuaiApi } from '../../../vendors/gokuai/api';
 import type { GkFile } from '../../../vendors/gokuai/wire';
-import { pickAccount } from '../../commands/accounts';
+import { pickAccount, pickVendorAccount } from '../../commands/accounts';
 import { isOptions, requireVendor, type RemoteTarget, targetOf, targetsOf, typeOf } from '../../commands/targets';
-import { compareSnapshot, openSnapshot, pickVersion } from '../../commands/versions';
+import { compareSnapshot, openSnapshot, pickVersion, versionTarget } from '../../commands/versions';
 import { withCancellableProgress } from '../../commands/wrap';
 import { formatBytes, formatTime } from '../../format';
 import { type LiveSearch, liveSearch } from '../../pickers/search';
 import type { Services } from '../../services';
 import type { TreeNode } from '../../tree/nodes';
-import { baseName, fromUri, parentPath, type RemoteRef, roSchemeOf, toRoUri, toUri, versionOf } from '../../uri';
+import { baseName, fromUri, parentPath, type RemoteRef, toRoUri, toUri } from '../../uri';
 import { type AddGokuaiInput, addGokuaiAccount, DEFAULT_GOKUAI_HOST, gokuaiConnection } from './connection';
-import { GOKUAI_SCHEME, recycleBinListing } from './tree';
+import { GOKUAI_SCHEME, recycleBinListing, recyclePager } from './tree';
 
 /**
  * Gokuai library features beyond a file system (accounts, links, history, recycle bin, locks, tags, search), via
@@ -39,25 +38,17 @@ function splitTags(text: string): string[] {
 const gkUri = (accountId: string, path: string) => toUri({ scheme: GOKUAI_SCHEME, accountId, path });
 
 export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => s.command(id, fn); // eslint-disable-line @typescript-eslint/no-explicit-any
   const api = async (accountId: string) => (await gokuaiConnection(s.accounts, accountId)).api;
   /** The one Gokuai target of a command (other vendors' files are refused). */
   const target = (arg: unknown): RemoteTarget => requireVendor(s, 'gokuai', [targetOf(s, arg)])[0];
-  const accountOf = async (arg: unknown): Promise<string> => {
-    if (typeof arg === 'string') return arg;
-    const libraries = s.accounts.list().filter((a) => a.vendor === 'gokuai');
-    const info = libraries.length === 1 && arg === undefined ? libraries[0]
-      : await pickAccount(s, arg, (a) => a.vendor === 'gokuai', vscode.l10n.t('Choose a library'));
-    if (!info) throw new vscode.CancellationError();
-    return info.id;
-  };
+  const accountOf = (arg: unknown): Promise<string> => pickVendorAccount(s, 'gokuai', arg, vscode.l10n.t('Choose a library'));
   const changed = (accountId: string, paths: string[]) =>
     s.files.notify(paths.map((p) => ({ type: vscode.FileChangeType.Changed, uri: gkUri(accountId, p) })));
 
   return [
-    reg('docWorkspaces.addGokuaiLibrary', (arg?: AddGokuaiInput) => addLibrary(s, arg)),
+    s.command('docWorkspaces.addGokuaiLibrary', (arg?: AddGokuaiInput) => addLibrary(s, arg)),
 
-    reg('docWorkspaces.updateCredentials', async (arg?: unknown, secretArg?: string) => {
+    s.command('docWorkspaces.updateCredentials', async (arg?: unknown, secretArg?: string) => {
       const info = await pickAccount(s, arg, (a) => a.vendor === 'gokuai' && !a.sandbox);
       if (!info || info.vendor !== 'gokuai') return;
       const secret = secretArg ?? await vscode.window.showInputBox({ prompt: vscode.l10n.t('New org_client_secret'), password: true, ignoreFocusOut: true });
@@ -65,7 +56,7 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       await s.accounts.updateSecret(info.id, secret);
     }),
 
-    reg('docWorkspaces.copyShareLink', async (arg?: unknown) => {
+    s.command('docWorkspaces.copyShareLink', async (arg?: unknown) => {
       const o = isOptions<ShareLinkArgs>(arg, 'target') ? arg : undefined;
       const t = target(o ? o.target : arg);
       let days = o?.days;
@@ -95,13 +86,13 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       return link;
     }),
 
-    reg('docWorkspaces.closeShareLinks', async (arg?: unknown) => {
+    s.command('docWorkspaces.closeShareLinks', async (arg?: unknown) => {
       const t = target(arg);
       await (await api(t.accountId)).linkClose({ fullpath: t.path });
       if (!(arg instanceof vscode.Uri)) void vscode.window.showInformationMessage(vscode.l10n.t('Share links of {0} closed.', baseName(t.path) || '/'));
     }),
 
-    reg('docWorkspaces.showSharedLinks', async (arg?: unknown) => {
+    s.command('docWorkspaces.showSharedLinks', async (arg?: unknown) => {
       const accountId = await accountOf(arg);
       const links = await (await api(accountId)).links({});
       if (typeof arg === 'string') return links;
@@ -115,7 +106,7 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
 
     // History: pick a version -> it opens read-only (title buttons: Compare with Current, Restore This Version) ->
     // the diff shows current ↔ that version, with Restore in its title too (the version is the diff's right side).
-    reg('docWorkspaces.fileHistory', async (arg?: unknown) => {
+    s.command('docWorkspaces.fileHistory', async (arg?: unknown) => {
       const o = isOptions<HistoryArgs>(arg, 'target') ? arg : undefined;
       const t = target(o ? o.target : arg);
       let version = o?.version;
@@ -131,14 +122,14 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       return openSnapshot(toRoUri(t, version));
     }),
 
-    reg('docWorkspaces.compareWithCurrent', async (arg?: unknown) => {
-      const { ref, version } = versionTarget(arg);
+    s.command('docWorkspaces.compareWithCurrent', async (arg?: unknown) => {
+      const { ref, version } = gokuaiVersion(arg);
       await compareSnapshot(toUri(ref), toRoUri(ref, version), baseName(ref.path), version.slice(0, 8));
     }),
 
-    reg('docWorkspaces.restoreVersion', async (arg?: unknown) => {
+    s.command('docWorkspaces.restoreVersion', async (arg?: unknown) => {
       const o = isOptions<RestoreVersionArgs>(arg, 'version') ? arg : undefined;
-      const { ref, version } = o ? { ref: fromUri(o.target), version: o.version } : versionTarget(arg);
+      const { ref, version } = o ? { ref: fromUri(o.target), version: o.version } : gokuaiVersion(arg);
       const conn = await gokuaiConnection(s.accounts, ref.accountId);
       await withCancellableProgress(vscode.l10n.t('Restoring {0}', baseName(ref.path)), async (signal) => {
         // Restoring = writing the old content as a new version: history keeps everything in between.
@@ -149,7 +140,7 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('{0} restored.', baseName(ref.path)));
     }),
 
-    reg('docWorkspaces.recycleBin', async (arg?: unknown) => {
+    s.command('docWorkspaces.recycleBin', async (arg?: unknown) => {
       const o = isOptions<RecycleArgs>(arg, 'account') ? arg : undefined;
       const accountId = o?.account ?? await accountOf(arg);
       const gk = await api(accountId);
@@ -170,19 +161,19 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       await recycleAction(s, accountId, restore, purge);
     }),
 
-    reg('docWorkspaces.restoreFromRecycleBin', (node?: TreeNode, multi?: TreeNode[]) =>
+    s.command('docWorkspaces.restoreFromRecycleBin', (node?: TreeNode, multi?: TreeNode[]) =>
       recycleAction(s, node?.accountId ?? '', recycledPaths(node, multi), [])),
-    reg('docWorkspaces.purgeFromRecycleBin', async (node?: TreeNode, multi?: TreeNode[]) => {
+    s.command('docWorkspaces.purgeFromRecycleBin', async (node?: TreeNode, multi?: TreeNode[]) => {
       const paths = recycledPaths(node, multi);
       const purgeLabel = vscode.l10n.t('Delete permanently');
       if ((await vscode.window.showWarningMessage(vscode.l10n.t('Permanently delete {0} items? This cannot be undone.', paths.length), { modal: true }, purgeLabel)) !== purgeLabel) return;
       await recycleAction(s, node?.accountId ?? '', [], paths);
     }),
 
-    reg('docWorkspaces.lock', (arg?: unknown, multi?: unknown) => lockCommand(s, arg, multi, 'lock')),
-    reg('docWorkspaces.unlock', (arg?: unknown, multi?: unknown) => lockCommand(s, arg, multi, 'unlock')),
+    s.command('docWorkspaces.lock', (arg?: unknown, multi?: unknown) => lockCommand(s, arg, multi, 'lock')),
+    s.command('docWorkspaces.unlock', (arg?: unknown, multi?: unknown) => lockCommand(s, arg, multi, 'unlock')),
 
-    reg('docWorkspaces.addTag', async (arg?: unknown) => {
+    s.command('docWorkspaces.addTag', async (arg?: unknown) => {
       const o = isOptions<TagArgs>(arg, 'tags') ? arg : undefined;
       const t = target(o ? o.target : arg);
       const tags = o?.tags ?? splitTags(await vscode.window.showInputBox({ prompt: vscode.l10n.t('Tags to add (separate with ; or ,)') }) ?? '');
@@ -191,7 +182,7 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       changed(t.accountId, [t.path]);
     }),
 
-    reg('docWorkspaces.removeTag', async (arg?: unknown) => {
+    s.command('docWorkspaces.removeTag', async (arg?: unknown) => {
       const o = isOptions<TagArgs>(arg, 'tags') ? arg : undefined;
       const t = target(o ? o.target : arg);
       let tags = o?.tags;
@@ -208,7 +199,7 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
       changed(t.accountId, [t.path]);
     }),
 
-    reg('docWorkspaces.search', async (arg?: unknown) => {
+    s.command('docWorkspaces.search', async (arg?: unknown) => {
       const o = isOptions<SearchArgs>(arg, 'keywords') ? arg : undefined;
       if (o) {
         const res = await (await api(o.account)).search({ keywords: o.keywords, scope: o.scope, path: o.path });
@@ -250,18 +241,12 @@ async function recycleAction(s: Services, accountId: string, restore: string[], 
 
 /** Every item of the recycle bin, page by page (the QuickPick shows them all). */
 function allRecycled(gk: GokuaiApi, signal: AbortSignal): Promise<GkFile[]> {
-  const fetch = offsetPager(async (start, size) => {
-    const r = await gk.recycle({ start, size }, { signal });
-    return { items: r.list, total: r.count };
-  }, 500);
-  return collectPages(fetch, { signal });
+  return collectPages(recyclePager(async () => gk, 500, signal), { signal });
 }
 
 /** The file and version a history command acts on: a gokuai-ro URI with `?version=` (argument or active editor). */
-function versionTarget(arg: unknown): { ref: RemoteRef; version: string } {
-  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-  const version = uri?.scheme === roSchemeOf(GOKUAI_SCHEME) ? versionOf(uri) : undefined;
-  if (!uri || !version) throw new InvalidInputError(vscode.l10n.t('Open a version from File history first.'));
+function gokuaiVersion(arg: unknown): { ref: RemoteRef; version: string } {
+  const { uri, version } = versionTarget(GOKUAI_SCHEME, arg, vscode.l10n.t('Open a version from File history first.'));
   return { ref: fromUri(uri), version };
 }
 

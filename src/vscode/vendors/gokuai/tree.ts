@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { offsetPager } from '../../../core/paging';
+import { offsetPager, type PageFetcher } from '../../../core/paging';
+import type { GokuaiApi } from '../../../vendors/gokuai/api';
 import type { GkFile, GkStat } from '../../../vendors/gokuai/wire';
 import { config } from '../../config';
 import { formatBytes, md } from '../../format';
@@ -34,11 +35,16 @@ async function library(node: AccountNode, ctx: TreeContext): Promise<GokuaiNode>
   return ctx.child(node, { kind: 'library', id: `${node.accountId}/library`, accountId: node.accountId, vendor: 'gokuai', stat });
 }
 
-function recycled(node: GokuaiNode, ctx: TreeContext) {
-  const fetch = offsetPager(async (start, size) => {
-    const r = await (await gokuaiConnection(ctx.accounts, node.accountId)).api.recycle({ start, size });
+/** Pages of a library's recycle bin (`api` is awaited per page: the tree asks for its connection lazily). */
+export function recyclePager(api: () => Promise<GokuaiApi>, pageSize: number, signal?: AbortSignal): PageFetcher<GkFile> {
+  return offsetPager(async (start, size) => {
+    const r = await (await api()).recycle({ start, size }, { signal });
     return { items: r.list, total: r.count };
-  }, config.pageSize());
+  }, pageSize);
+}
+
+function recycled(node: GokuaiNode, ctx: TreeContext) {
+  const fetch = recyclePager(async () => (await gokuaiConnection(ctx.accounts, node.accountId)).api, config.pageSize());
   return ctx.paged<GkFile>(node, recycleBinListing(node.accountId), fetch, (file) =>
     ({ kind: 'recycled', id: `${node.accountId}/recycled/${file.hash || file.fullpath}`, accountId: node.accountId, vendor: 'gokuai', file }));
 }

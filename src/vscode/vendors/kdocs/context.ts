@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { InvalidInputError } from '../../../core/errors';
 import type { KdFile, KdocsClient, KdocsOperations, KdocsRemoteFs } from '../../../vendors/kdocs';
 import type { KdSpaceName, PersonalSection } from '../../../vendors/kdocs/operations';
-import { pickAccount } from '../../commands/accounts';
+import { pickVendorAccount } from '../../commands/accounts';
 import { requireVendor, type RemoteTarget, targetsOf } from '../../commands/targets';
 import type { Services } from '../../services';
 import { isTreeNode } from '../../tree/nodes';
@@ -114,16 +114,7 @@ export function createKdocsContext(s: Services): KdocsContext {
       return picked.map((n) => ({ accountId: n.accountId, space: n.space, file: n.file }));
     },
 
-    async pickAccount(arg) {
-      if (typeof arg === 'string') return arg;
-      if (arg instanceof vscode.Uri && arg.scheme === KDOCS_SCHEME) return arg.authority;
-      if (isTreeNode(arg) && arg.vendor === 'kdocs') return arg.accountId;
-      const all = s.accounts.list().filter((a) => a.vendor === 'kdocs');
-      const info = all.length === 1 && arg === undefined ? all[0]
-        : await pickAccount(s, arg, (a) => a.vendor === 'kdocs', vscode.l10n.t('Choose a Kingsoft Docs account'));
-      if (!info) throw new vscode.CancellationError();
-      return info.id;
-    },
+    pickAccount: (arg) => pickVendorAccount(s, 'kdocs', arg, vscode.l10n.t('Choose a Kingsoft Docs account')),
 
     changed(items, type = vscode.FileChangeType.Changed) {
       s.files.notify(items.map((i) => ({ type, uri: kdocsUri(i.accountId, i.space, i.path) })));

@@ -52,20 +52,19 @@ export const kdocsGlue: VendorGlue = {
     const personal = new PersonalFiles(kd);
     initProfiles(new Avatars(s.storageUri, s.log), () => s.tree.refresh());
     const deps = { accounts: s.accounts, flow, log: s.log };
-    const reg = (id: string, fn: (...args: any[]) => unknown) => s.command(id, fn); // eslint-disable-line @typescript-eslint/no-explicit-any
     return [
       personal,
       s.uris.on(AUTH_PATH, (uri) => flow.handleUri(uri)),
       onDidSignOut(() => s.tree.refresh()),
-      reg('docWorkspaces.addKdocsAccount', (arg?: AddKdocsInput) => addKdocsAccount(deps, isAddInput(arg) ? arg : {})),
-      reg(SIGN_IN_COMMAND, async (arg?: unknown) => {
+      s.command('docWorkspaces.addKdocsAccount', (arg?: AddKdocsInput) => addKdocsAccount(deps, isAddInput(arg) ? arg : {})),
+      s.command(SIGN_IN_COMMAND, async (arg?: unknown) => {
         await signInAgain(deps, await kd.pickAccount(arg));
         s.tree.refresh();
       }),
-      reg(OPEN_ONLINE_COMMAND, (arg?: unknown) => openInBrowser(kd, arg)),
-      reg('docWorkspaces.kdocs.editCopy', (arg?: unknown) => personal.editCopy(arg)),
-      reg('docWorkspaces.kdocs.saveAsNew', (arg?: unknown) => personal.saveAsNew(arg)),
-      reg('docWorkspaces.kdocs.replace', (arg?: unknown) => personal.replace(arg)),
+      s.command(OPEN_ONLINE_COMMAND, (arg?: unknown) => openInBrowser(kd, arg)),
+      s.command('docWorkspaces.kdocs.editCopy', (arg?: unknown) => personal.editCopy(arg)),
+      s.command('docWorkspaces.kdocs.saveAsNew', (arg?: unknown) => personal.saveAsNew(arg)),
+      s.command('docWorkspaces.kdocs.replace', (arg?: unknown) => personal.replace(arg)),
       ...registerKdocsCommands(s, kd),
     ];
   },

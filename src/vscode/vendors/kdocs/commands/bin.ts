@@ -27,7 +27,7 @@ function binLabel(space: KdSpaceName): string {
   return space === 'personal' ? vscode.l10n.t('Recycle bin') : vscode.l10n.t('Trash');
 }
 
-export function registerBinCommands({ s, kd, reg }: KdocsCommandDeps): vscode.Disposable[] {
+export function registerBinCommands({ s, kd }: KdocsCommandDeps): vscode.Disposable[] {
   /** Restores or destroys `items` (one space of one account), with progress, a per-item report and a fresh bin. */
   async function run(action: Action, accountId: string, space: KdSpaceName, items: ReadonlyArray<Pick<KdFile, 'token' | 'name'>>, quiet: boolean, confirm: boolean): Promise<BatchOutcome | undefined> {
     if (!items.length) return undefined;
@@ -71,19 +71,21 @@ export function registerBinCommands({ s, kd, reg }: KdocsCommandDeps): vscode.Di
       const key = `${item.accountId}\n${item.space}`;
       groups.set(key, [...groups.get(key) ?? [], item]);
     }
-    let last: BatchOutcome | undefined;
+    // One outcome for the whole selection: every group's successes and failures (undefined if each was cancelled).
+    let all: BatchOutcome | undefined;
     for (const group of groups.values()) {
-      last = await run(action, group[0].accountId, group[0].space, group.map((g) => g.file), false, true);
+      const outcome = await run(action, group[0].accountId, group[0].space, group.map((g) => g.file), false, true);
+      if (outcome) all = { succeeded: [...all?.succeeded ?? [], ...outcome.succeeded], failed: [...all?.failed ?? [], ...outcome.failed] };
     }
-    return last;
+    return all;
   }
 
   return [
-    reg('docWorkspaces.kdocs.restoreFromBin', (arg?: unknown, multi?: unknown) => fromTree('restore', arg, multi)),
-    reg('docWorkspaces.kdocs.destroyFromBin', (arg?: unknown, multi?: unknown) => fromTree('destroy', arg, multi)),
+    s.command('docWorkspaces.kdocs.restoreFromBin', (arg?: unknown, multi?: unknown) => fromTree('restore', arg, multi)),
+    s.command('docWorkspaces.kdocs.destroyFromBin', (arg?: unknown, multi?: unknown) => fromTree('destroy', arg, multi)),
 
     // The whole bin in a QuickPick: pick items, then Restore or Delete permanently.
-    reg('docWorkspaces.kdocs.recycleBin', async (arg?: unknown): Promise<Array<{ token: string; name: string }> | undefined> => {
+    s.command('docWorkspaces.kdocs.recycleBin', async (arg?: unknown): Promise<Array<{ token: string; name: string }> | undefined> => {
       const o = isOptions<KdBinListArgs>(arg, 'space') ? arg : undefined;
       const accountId = o ? o.account : await kd.pickAccount(arg);
       const space = o?.space ?? spaceOfNode(arg) ?? await pickSpace();

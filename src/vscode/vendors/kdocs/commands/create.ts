@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import { InvalidInputError } from '../../../../core/errors';
 import { splitExt } from '../../../../core/paths';
 import { KD_BLANK_TYPES } from '../../../../vendors/kdocs/operations';
+import { askName, checkName } from '../../../commands/files';
 import { isOptions } from '../../../commands/targets';
 import { withCancellableProgress } from '../../../commands/wrap';
 import { describeError } from '../../../errors';
 import { openExternal } from '../../../external';
 import { joinPath } from '../../../uri';
 import { countProgress } from '../../../commands/batch';
-import { askName, checkName, folderTarget, type KdocsCommandDeps, nameOf } from './common';
+import { folderTarget, type KdocsCommandDeps, nameOf } from './common';
 
 /**
  * New documents: a blank document of any type the service creates (online documents first), then "Open in browser"
@@ -53,7 +54,7 @@ function nameFromUrl(url: string): string {
   }
 }
 
-export function registerCreateCommands({ s, kd, reg }: KdocsCommandDeps): vscode.Disposable[] {
+export function registerCreateCommands({ s, kd }: KdocsCommandDeps): vscode.Disposable[] {
   // The edit URL is a secret (edit token): handed to the browser as the exact string (a Uri round trip could decode
   // %26/%2B in its query), never logged.
   const openInBrowser = (url: string) => openExternal(url);
@@ -70,9 +71,9 @@ export function registerCreateCommands({ s, kd, reg }: KdocsCommandDeps): vscode
   };
 
   return [
-    reg('docWorkspaces.kdocs.createBlank', async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+    s.command('docWorkspaces.kdocs.createBlank', async (arg?: unknown): Promise<vscode.Uri | undefined> => {
       const o = isOptions<KdCreateBlankArgs>(arg, 'name') ? arg : undefined;
-      const folder = await folderTarget(kd, kd.target(o ? o.target : arg));
+      const folder = await folderTarget(s, kd, kd.target(o ? o.target : arg));
       let name = o ? checkName(o.name) : undefined;
       if (!name) {
         const type = await vscode.window.showQuickPick(KD_BLANK_TYPES.map((ext) => ({ label: typeLabel(ext), description: ext, ext })), {
@@ -104,9 +105,9 @@ export function registerCreateCommands({ s, kd, reg }: KdocsCommandDeps): vscode
       return target.uri;
     }),
 
-    reg('docWorkspaces.kdocs.importFromUrl', async (arg?: unknown): Promise<vscode.Uri | undefined> => {
+    s.command('docWorkspaces.kdocs.importFromUrl', async (arg?: unknown): Promise<vscode.Uri | undefined> => {
       const o = isOptions<KdImportArgs>(arg, 'url') ? arg : undefined;
-      const folder = await folderTarget(kd, kd.target(o ? o.target : arg));
+      const folder = await folderTarget(s, kd, kd.target(o ? o.target : arg));
       let url = o?.url;
       let name = o ? checkName(o.name) : undefined;
       if (!o) {

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { CommandFn, Services } from '../../../services';
+import type { Services } from '../../../services';
 import { createKdocsContext, type KdocsContext } from '../context';
 import { registerBinCommands } from './bin';
 import type { KdocsCommandDeps } from './common';
@@ -24,7 +24,7 @@ export type { KdHistoryArgs, KdRevertArgs, KdVersionInfo } from './versions';
  * takes an options object instead of its dialogs (see the `Kd*Args` types).
  */
 export function registerKdocsCommands(s: Services, kd: KdocsContext = createKdocsContext(s)): vscode.Disposable[] {
-  const deps: KdocsCommandDeps = { s, kd, reg: (id: string, fn: CommandFn) => s.command(id, fn) };
+  const deps: KdocsCommandDeps = { s, kd };
   return [
     ...registerCreateCommands(deps),
     ...registerBinCommands(deps),

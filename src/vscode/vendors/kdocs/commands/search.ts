@@ -20,7 +20,7 @@ export interface KdLiveSearchArgs { account: string; onShow(search: LiveSearch<K
 
 const PAGE = 100;
 
-export function registerSearchCommands({ s, kd, reg }: KdocsCommandDeps): vscode.Disposable[] {
+export function registerSearchCommands({ s, kd }: KdocsCommandDeps): vscode.Disposable[] {
   const uriOf = (accountId: string, e: Entry) => kd.targetAt(accountId, 'personal', e.path, e.type).uri;
 
   async function open(accountId: string, e: Entry): Promise<vscode.Uri> {
@@ -38,7 +38,7 @@ export function registerSearchCommands({ s, kd, reg }: KdocsCommandDeps): vscode
   }
 
   return [
-    reg('docWorkspaces.kdocs.search', async (arg?: unknown): Promise<vscode.Uri[] | vscode.Uri | undefined> => {
+    s.command('docWorkspaces.kdocs.search', async (arg?: unknown): Promise<vscode.Uri[] | vscode.Uri | undefined> => {
       if (isOptions<KdSearchArgs>(arg, 'keyword')) {
         const { ops } = await kd.account(arg.account);
         const page = await ops.search(arg.keyword, arg.mode ?? 'name', undefined, { pageSize: PAGE });

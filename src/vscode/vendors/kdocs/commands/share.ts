@@ -68,7 +68,7 @@ async function pickPermission(title: string, current?: string): Promise<Permissi
 /** Edit tokens created in this window, per account: in memory only (secrets), to offer them when revoking. */
 const createdTokens = new Map<string, Array<{ token: string; created: number; expires?: number }>>();
 
-export function registerShareCommands({ s, kd, reg }: KdocsCommandDeps): vscode.Disposable[] {
+export function registerShareCommands({ s, kd }: KdocsCommandDeps): vscode.Disposable[] {
   const personalOnly = (t: KdocsTarget) =>
     requireSpace(t, 'personal', vscode.l10n.t('Share links and collaborators exist only for personal files, not for the app space.'));
   const personalTarget = (arg: unknown): KdocsTarget => personalOnly(kd.target(arg));
@@ -120,14 +120,14 @@ export function registerShareCommands({ s, kd, reg }: KdocsCommandDeps): vscode.
   }
 
   return [
-    reg('docWorkspaces.kdocs.share', async (arg?: unknown): Promise<KdShareInfo | undefined> => {
+    s.command('docWorkspaces.kdocs.share', async (arg?: unknown): Promise<KdShareInfo | undefined> => {
       if (!isOptions<KdShareArgs>(arg, 'permission')) return shareInteractive(personalTarget(arg));
       const t = personalTarget(arg.target);
       const link = await (await kd.account(t.accountId)).ops.share(t.path, { permission: arg.permission, comment: arg.comment, period: arg.period, reset: arg.reset });
       return shareInfo(link);
     }),
 
-    reg('docWorkspaces.kdocs.showShare', async (arg?: unknown): Promise<KdShareInfo | undefined> => {
+    s.command('docWorkspaces.kdocs.showShare', async (arg?: unknown): Promise<KdShareInfo | undefined> => {
       const o = isOptions<KdTargetArgs>(arg, 'target') ? arg : undefined;
       const t = personalTarget(o ? o.target : arg);
       const link = await (await kd.account(t.accountId)).ops.getShare(t.path);
@@ -152,7 +152,7 @@ export function registerShareCommands({ s, kd, reg }: KdocsCommandDeps): vscode.
       return info;
     }),
 
-    reg('docWorkspaces.kdocs.cancelShare', async (arg?: unknown): Promise<boolean> => {
+    s.command('docWorkspaces.kdocs.cancelShare', async (arg?: unknown): Promise<boolean> => {
       const o = isOptions<KdTargetArgs>(arg, 'target') ? arg : undefined;
       const t = personalTarget(o ? o.target : arg);
       const done = await cancel(t, o?.confirm !== false);
@@ -160,7 +160,7 @@ export function registerShareCommands({ s, kd, reg }: KdocsCommandDeps): vscode.
       return done;
     }),
 
-    reg('docWorkspaces.kdocs.addCollaborators', async (arg?: unknown): Promise<KdShareInfo | undefined> => {
+    s.command('docWorkspaces.kdocs.addCollaborators', async (arg?: unknown): Promise<KdShareInfo | undefined> => {
       const o = isOptions<KdCollaboratorsArgs>(arg, 'userIds') ? arg : undefined;
       const t = personalTarget(o ? o.target : arg);
       let userIds = o?.userIds;
@@ -178,7 +178,7 @@ export function registerShareCommands({ s, kd, reg }: KdocsCommandDeps): vscode.
       return shareInfo(link);
     }),
 
-    reg('docWorkspaces.kdocs.changeCollaborator', async (arg?: unknown): Promise<KdShareInfo | undefined> => {
+    s.command('docWorkspaces.kdocs.changeCollaborator', async (arg?: unknown): Promise<KdShareInfo | undefined> => {
       const o = isOptions<KdCollaboratorArgs>(arg, 'userId') ? arg : undefined;
       const t = personalTarget(o ? o.target : arg);
       let userId = o?.userId;
@@ -194,7 +194,7 @@ export function registerShareCommands({ s, kd, reg }: KdocsCommandDeps): vscode.
       return shareInfo(await (await kd.account(t.accountId)).ops.updateCollaborator(t.path, userId, permission));
     }),
 
-    reg('docWorkspaces.kdocs.removeCollaborator', async (arg?: unknown): Promise<boolean> => {
+    s.command('docWorkspaces.kdocs.removeCollaborator', async (arg?: unknown): Promise<boolean> => {
       const o = isOptions<KdCollaboratorArgs>(arg, 'userId') ? arg : undefined;
       const t = personalTarget(o ? o.target : arg);
       const userId = o?.userId ?? (await pickCollaborator(t, vscode.l10n.t('Remove a collaborator from {0}', nameOf(t))))?.userId;
@@ -204,7 +204,7 @@ export function registerShareCommands({ s, kd, reg }: KdocsCommandDeps): vscode.
       return true;
     }),
 
-    reg('docWorkspaces.kdocs.copyLinkWithEditToken', async (arg?: unknown): Promise<string | undefined> => {
+    s.command('docWorkspaces.kdocs.copyLinkWithEditToken', async (arg?: unknown): Promise<string | undefined> => {
       const o = isOptions<KdTargetArgs>(arg, 'target') ? arg : undefined;
       const t = personalTarget(o ? o.target : arg);
       const { ops } = await kd.account(t.accountId);
@@ -221,7 +221,7 @@ export function registerShareCommands({ s, kd, reg }: KdocsCommandDeps): vscode.
       return onlyForTests(url);
     }),
 
-    reg('docWorkspaces.kdocs.createEditToken', async (arg?: unknown): Promise<{ token: string; expiresIn?: number } | undefined> => {
+    s.command('docWorkspaces.kdocs.createEditToken', async (arg?: unknown): Promise<{ token: string; expiresIn?: number } | undefined> => {
       const accountId = await kd.pickAccount(arg);
       const t = await (await kd.account(accountId)).ops.createEditToken();
       const now = Date.now();
@@ -237,7 +237,7 @@ export function registerShareCommands({ s, kd, reg }: KdocsCommandDeps): vscode.
       return onlyForTests({ token: t.token, expiresIn: t.expires_in });
     }),
 
-    reg('docWorkspaces.kdocs.revokeEditToken', async (arg?: unknown): Promise<boolean> => {
+    s.command('docWorkspaces.kdocs.revokeEditToken', async (arg?: unknown): Promise<boolean> => {
       const o = isOptions<KdEditTokenArgs>(arg, 'token') ? arg : undefined;
       const accountId = o ? o.account : await kd.pickAccount(arg);
       let token = o?.token;

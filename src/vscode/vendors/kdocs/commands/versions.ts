@@ -3,10 +3,10 @@ import { InvalidInputError } from '../../../../core/errors';
 import { collectPages } from '../../../../core/paging';
 import type { KdVersion } from '../../../../vendors/kdocs';
 import { isOptions } from '../../../commands/targets';
-import { compareSnapshot, openSnapshot, pickVersion } from '../../../commands/versions';
+import { compareSnapshot, openSnapshot, pickVersion, versionTarget } from '../../../commands/versions';
 import { withCancellableProgress } from '../../../commands/wrap';
 import { formatBytes, formatTime } from '../../../format';
-import { roSchemeOf, toRoUri, versionOf } from '../../../uri';
+import { toRoUri } from '../../../uri';
 import { KDOCS_SCHEME, type KdocsTarget } from '../context';
 import { uriPathOf } from '../paths';
 import { type KdocsCommandDeps, nameOf, requireSpace } from './common';
@@ -28,7 +28,7 @@ function versionInfo(v: KdVersion): KdVersionInfo {
   return { version: v.version, size: v.size, mtime: v.mtime * 1000, modifier: v.modifier };
 }
 
-export function registerVersionCommands({ kd, reg }: KdocsCommandDeps): vscode.Disposable[] {
+export function registerVersionCommands({ s, kd }: KdocsCommandDeps): vscode.Disposable[] {
   const appTarget = (arg: unknown): KdocsTarget => {
     const t = kd.target(arg);
     if (!t.path) throw new InvalidInputError(vscode.l10n.t('Select a file first.'));
@@ -38,16 +38,16 @@ export function registerVersionCommands({ kd, reg }: KdocsCommandDeps): vscode.D
     toRoUri({ scheme: KDOCS_SCHEME, accountId: t.accountId, path: uriPathOf(t.space, t.path) }, String(version));
 
   /** The file and version behind a kdocs-ro URI with `?version=` (argument or active editor). */
-  const versionTarget = (arg: unknown): { t: KdocsTarget; version: number } => {
-    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-    const v = uri?.scheme === roSchemeOf(KDOCS_SCHEME) ? versionOf(uri) : undefined;
-    const t = v !== undefined && uri ? kd.fromUri(uri) : undefined;
-    if (!t || !v || !Number.isInteger(Number(v))) throw new InvalidInputError(vscode.l10n.t('Open a version from Version History first.'));
-    return { t, version: Number(v) };
+  const kdocsVersion = (arg: unknown): { t: KdocsTarget; version: number } => {
+    const notOpen = vscode.l10n.t('Open a version from Version History first.');
+    const { uri, version } = versionTarget(KDOCS_SCHEME, arg, notOpen);
+    const t = kd.fromUri(uri);
+    if (!t || !Number.isInteger(Number(version))) throw new InvalidInputError(notOpen);
+    return { t, version: Number(version) };
   };
 
   return [
-    reg('docWorkspaces.kdocs.versionHistory', async (arg?: unknown): Promise<KdVersionInfo[] | vscode.Uri | undefined> => {
+    s.command('docWorkspaces.kdocs.versionHistory', async (arg?: unknown): Promise<KdVersionInfo[] | vscode.Uri | undefined> => {
       const o = isOptions<KdHistoryArgs>(arg, 'target') ? arg : undefined;
       const t = appTarget(o ? o.target : arg);
       let version = o?.version;
@@ -66,14 +66,14 @@ export function registerVersionCommands({ kd, reg }: KdocsCommandDeps): vscode.D
       return openSnapshot(roUri(t, version));
     }),
 
-    reg('docWorkspaces.kdocs.compareVersion', async (arg?: unknown) => {
-      const { t, version } = versionTarget(arg);
+    s.command('docWorkspaces.kdocs.compareVersion', async (arg?: unknown) => {
+      const { t, version } = kdocsVersion(arg);
       await compareSnapshot(t.uri, roUri(t, version), nameOf(t), String(version));
     }),
 
-    reg('docWorkspaces.kdocs.revertVersion', async (arg?: unknown): Promise<number | undefined> => {
+    s.command('docWorkspaces.kdocs.revertVersion', async (arg?: unknown): Promise<number | undefined> => {
       const o = isOptions<KdRevertArgs>(arg, 'version') ? arg : undefined;
-      const { t, version } = o ? { t: appTarget(o.target), version: o.version } : versionTarget(arg);
+      const { t, version } = o ? { t: appTarget(o.target), version: o.version } : kdocsVersion(arg);
       const { ops } = await kd.account(t.accountId);
       const entry = await withCancellableProgress(vscode.l10n.t('Reverting {0} to version {1}', nameOf(t), version), (signal) =>
         ops.revertVersion(t.path, version, { signal }));
