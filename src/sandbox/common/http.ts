@@ -1,5 +1,7 @@
 import type * as http from 'node:http';
 import type { Blob } from './blob';
+import type { Faults } from './misbehaviour';
+import type { RequestEntry } from './requests';
 
 /** Vendor-neutral HTTP plumbing of the emulators: reply model, body reading, streaming, Range, small HTML pages. */
 
@@ -145,6 +147,101 @@ export const CONTROL_PREFIX = '/__sandbox/';
 export function controlAccess(enabled: boolean, req: http.IncomingMessage): 'ok' | 'off' | 'forbidden' {
   if (!enabled) return 'off';
   return isLoopback(req.socket.remoteAddress) ? 'ok' : 'forbidden';
+}
+
+/** What a vendor's error answers need: its status, extra headers (Retry-After) and body in the vendor's envelope. */
+export interface SandboxError {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  body(): unknown;
+}
+
+/** A vendor's part of the request pipeline shared by the emulators (createPipeline). */
+export interface Pipeline {
+  faults: Faults;
+  /** Serve the /__sandbox/ control routes (the sandbox's `controlRoutes` option). */
+  controlRoutes: boolean;
+  /** Paths a fault rule without `pathIncludes` applies to (API and upload server; not downloads, pages, control). */
+  isApi(path: string): boolean;
+  /**
+   * Reads the request body once no fault dropped the request; `undefined` when it cut the connection instead
+   * (Gokuai's dropNextParts). Default: readBody.
+   */
+  receive?(req: http.IncomingMessage, path: string): Promise<Buffer | undefined>;
+  /** Body of a malformNext answer (HTTP 200, JSON cut short in the vendor's success shape). */
+  malformedJson: string;
+  errors: {
+    /** The vendor error `e` is, or the vendor's 500 "internal error" (anything else is a sandbox bug). */
+    of(e: unknown): SandboxError;
+    /** A control route while they are off: what any unknown path gets. */
+    controlOff(): SandboxError;
+    /** A control route from a non-loopback client. */
+    controlForbidden(): SandboxError;
+    /** control.failNext's answer. */
+    injected(status: number, retryAfterSec?: number): SandboxError;
+  };
+  /** The /__sandbox/ control routes. Throwing a vendor error answers with it. */
+  control(method: string, url: URL, body: Buffer): Reply;
+  /** Everything else. Throwing a vendor error answers with it. */
+  route(req: http.IncomingMessage, method: string, url: URL, body: Buffer): Reply;
+  /** Request log (status 0: connection dropped or failed, no answer). */
+  record(entry: RequestEntry): void;
+}
+
+/**
+ * The request handler of an emulator: control routes (gated by controlAccess), then the injected faults in the order
+ * drop, read body, latency, fail, malform, and finally the vendor's routes; every request is logged with its status.
+ */
+export function createPipeline(p: Pipeline): http.RequestListener {
+  return (req, res) => {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    serve(p, req, res, method, url).then(
+      (status) => p.record({ method, path, status }),
+      (e) => {
+        // Only reachable when the socket itself failed; nothing useful left to answer.
+        p.record({ method, path, status: 0 });
+        if (!res.headersSent) res.destroy(e as Error);
+      },
+    );
+  };
+}
+
+async function serve(p: Pipeline, req: http.IncomingMessage, res: http.ServerResponse, method: string, url: URL): Promise<number> {
+  const path = url.pathname;
+  const answer = (fn: () => Reply) => send(res, method, safely(p, fn));
+  if (path.startsWith(CONTROL_PREFIX)) {
+    const access = controlAccess(p.controlRoutes, req);
+    if (access === 'off') return send(res, method, errorReply(p.errors.controlOff()));
+    if (access === 'forbidden') return send(res, method, errorReply(p.errors.controlForbidden()));
+    const body = await readBody(req);
+    return answer(() => p.control(method, url, body));
+  }
+  const isApi = p.isApi(path);
+  if (p.faults.takeDrop(path, isApi)) {
+    req.socket.destroy();
+    return 0;
+  }
+  const body = await (p.receive ? p.receive(req, path) : readBody(req));
+  if (body === undefined) return 0;
+  await delay(p.faults.latencyMs);
+  const fail = p.faults.takeFail(path, isApi);
+  if (fail) return send(res, method, errorReply(p.errors.injected(fail.status ?? 500, fail.retryAfterSec)));
+  if (p.faults.takeMalform(path, isApi)) return send(res, method, { status: 200, rawJson: p.malformedJson });
+  return answer(() => p.route(req, method, url, body));
+}
+
+function safely(p: Pipeline, fn: () => Reply): Reply {
+  try {
+    return fn();
+  } catch (e) {
+    return errorReply(p.errors.of(e));
+  }
+}
+
+function errorReply(e: SandboxError): Reply {
+  return { status: e.status, headers: e.headers, json: e.body() };
 }
 
 export function escapeHtml(s: string): string {

@@ -31,3 +31,22 @@ export class RequestLog {
     return n > 0 ? this.items.slice(this.items.length - n) : [];
   }
 }
+
+/** The request-log members of a sandbox control object (GokuaiSandboxControl, KdocsSandboxControl). */
+export interface RequestLogControl {
+  readonly requests: ReadonlyArray<RequestEntry>;
+  readonly requestCount: number;
+  requestsSince(mark: number): ReadonlyArray<RequestEntry>;
+}
+
+/**
+ * Adds the request-log members to `control`, reading `log` live. They are defined as getters on purpose: building
+ * the control with a spread or Object.assign would copy today's values and freeze the log.
+ */
+export function withRequestLog<T extends object>(control: T, log: RequestLog): T & RequestLogControl {
+  return Object.defineProperties(control, {
+    requests: { get: () => log.entries, enumerable: true },
+    requestCount: { get: () => log.total, enumerable: true },
+    requestsSince: { value: (mark: number) => log.since(mark), enumerable: true },
+  }) as T & RequestLogControl;
+}

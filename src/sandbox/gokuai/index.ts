@@ -10,17 +10,16 @@ import { closeServer, listenLoopback } from '../common/http';
 import { Faults } from '../common/misbehaviour';
 import { seedDemo } from './seed';
 import { createHandler, UPLOAD_PREFIX } from './server';
-import { Library } from './store';
+import { Library, OTHER_MEMBER } from './store';
 import { Uploads } from './upload';
-import { RequestLog } from '../common/requests';
+import { RequestLog, withRequestLog, type RequestLogControl } from '../common/requests';
 import { TemporaryUrls } from '../common/urls';
 
 /** Emulator of the Gokuai library file API on 127.0.0.1 (API and upload server share one port). */
 
 export const SANDBOX_LIBRARY_NAME = '演示资料库 Demo Library';
 export const SANDBOX_CAPACITY = 10 * 1024 * 1024 * 1024;
-/** Member name used by control.writeFile / lockFile and the PUT control route when none is given. */
-export const OTHER_MEMBER = '同事 Colleague';
+export { OTHER_MEMBER };
 
 export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promise<GokuaiSandbox> {
   const credentials = {
@@ -47,7 +46,7 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
     lib.putContent(fullpath, bufferBlob(Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8')), memberName, { overwrite: true });
   };
 
-  const control: GokuaiSandboxControl = {
+  const control: GokuaiSandboxControl = withRequestLog<Omit<GokuaiSandboxControl, keyof RequestLogControl>>({
     failNext: (count, how) => faults.failNext(count, how),
     dropNextParts: (count) => {
       faults.dropParts += count;
@@ -85,14 +84,7 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
     get uploadedBytes() {
       return uploadedBytes;
     },
-    get requests() {
-      return requests.entries;
-    },
-    get requestCount() {
-      return requests.total;
-    },
-    requestsSince: (mark) => requests.since(mark),
-  };
+  }, requests);
 
   server.on('request', createHandler({
     lib, api, uploads, urls, faults, credentials,

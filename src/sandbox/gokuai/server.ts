@@ -5,9 +5,9 @@ import { err, GkError } from './errors';
 import { parseUrlEncoded, type Params } from '../common/form';
 import type { Faults } from '../common/misbehaviour';
 import { verifyGokuaiSign } from './sign';
-import { nameOf, type Library } from './store';
+import { nameOf, OTHER_MEMBER, type Library } from './store';
 import type { Uploads } from './upload';
-import { blobDownload, CONTROL_PREFIX, controlAccess, delay, dropAfterSomeBytes, escapeHtml, htmlPage, readBody, send, type Reply } from '../common/http';
+import { blobDownload, createPipeline, dropAfterSomeBytes, escapeHtml, htmlPage, readBody, type Reply } from '../common/http';
 
 /**
  * HTTP routing of the Gokuai sandbox (one server, bound to 127.0.0.1):
@@ -43,48 +43,36 @@ export interface ServerDeps {
 }
 
 export function createHandler(d: ServerDeps): http.RequestListener {
-  return (req, res) => {
-    const method = req.method ?? 'GET';
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname;
-    const finish = (status: number) => d.record({ method, path, status });
-    serve(d, req, res, method, url).then(
-      (status) => finish(status),
-      (e) => {
-        // Only reachable when the socket itself failed; nothing useful left to answer.
-        finish(0);
-        if (!res.headersSent) res.destroy(e as Error);
-      },
-    );
-  };
+  const uploadPart = `${UPLOAD_PREFIX}upload_part`;
+  return createPipeline({
+    faults: d.faults,
+    controlRoutes: d.controlRoutes,
+    isApi: (path) => path.startsWith(API_PREFIX) || path.startsWith(UPLOAD_PREFIX),
+    receive: async (req, path) => {
+      if (path !== uploadPart) return readBody(req);
+      if (d.faults.takeDropPart()) {
+        await dropAfterSomeBytes(req, (n) => d.addUploadedBytes(n));
+        return undefined;
+      }
+      const body = await readBody(req);
+      d.addUploadedBytes(body.length);
+      return body;
+    },
+    malformedJson: '{"count": 1, "list": [{"hash": "',
+    errors: {
+      of: (e) => (e instanceof GkError ? e : new GkError(500, 50000, 'internal error')),
+      controlOff: () => err.notFound('not found'),
+      controlForbidden: () => err.permission('loopback only'),
+      injected: (status, retryAfterSec) => err.injected(status, retryAfterSec),
+    },
+    control: (method, url, body) => control(d, method, url.pathname, queryOf(url), body),
+    route: (req, method, url, body) => route(d, req, method, url.pathname, queryOf(url), body),
+    record: (entry) => d.record(entry),
+  });
 }
 
-async function serve(d: ServerDeps, req: http.IncomingMessage, res: http.ServerResponse, method: string, url: URL): Promise<number> {
-  const path = url.pathname;
-  const query = Object.fromEntries(url.searchParams) as Params;
-  if (path.startsWith(CONTROL_PREFIX)) {
-    const access = controlAccess(d.controlRoutes, req);
-    if (access === 'off') return send(res, method, errorReply(err.notFound('not found')));
-    if (access === 'forbidden') return send(res, method, errorReply(err.permission('loopback only')));
-    const body = await readBody(req);
-    return send(res, method, safely(() => control(d, method, path, query, body)));
-  }
-  const isApi = path.startsWith(API_PREFIX) || path.startsWith(UPLOAD_PREFIX);
-  if (d.faults.takeDrop(path, isApi)) {
-    req.socket.destroy();
-    return 0;
-  }
-  if (path === `${UPLOAD_PREFIX}upload_part` && d.faults.takeDropPart()) {
-    await dropAfterSomeBytes(req, (n) => d.addUploadedBytes(n));
-    return 0;
-  }
-  const body = await readBody(req);
-  if (path === `${UPLOAD_PREFIX}upload_part`) d.addUploadedBytes(body.length);
-  await delay(d.faults.latencyMs);
-  const fail = d.faults.takeFail(path, isApi);
-  if (fail) return send(res, method, errorReply(err.injected(fail.status ?? 500, fail.retryAfterSec)));
-  if (d.faults.takeMalform(path, isApi)) return send(res, method, { status: 200, rawJson: '{"count": 1, "list": [{"hash": "' });
-  return send(res, method, safely(() => route(d, req, method, path, query, body)));
+function queryOf(url: URL): Params {
+  return Object.fromEntries(url.searchParams) as Params;
 }
 
 function route(d: ServerDeps, req: http.IncomingMessage, method: string, path: string, query: Params, body: Buffer): Reply {
@@ -165,10 +153,10 @@ function control(d: ServerDeps, method: string, path: string, query: Params, bod
       d.writeAsMember(fullpath, body, query.member);
       return { status: 200, json: summaryOf(d.lib, fullpath) };
     case 'DELETE /__sandbox/file':
-      d.lib.remove(fullpath, query.member || '同事 Colleague', query.destroy === '1');
+      d.lib.remove(fullpath, query.member || OTHER_MEMBER, query.destroy === '1');
       return { status: 200, json: {} };
     case 'POST /__sandbox/lock':
-      d.lib.setLock(d.lib.require(fullpath), query.member || '同事 Colleague');
+      d.lib.setLock(d.lib.require(fullpath), query.member || OTHER_MEMBER);
       return { status: 200, json: summaryOf(d.lib, fullpath) };
     case 'POST /__sandbox/unlock':
       d.lib.setLock(d.lib.require(fullpath), undefined);
@@ -181,18 +169,6 @@ function control(d: ServerDeps, method: string, path: string, query: Params, bod
 function summaryOf(lib: Library, fullpath: string): unknown {
   const n = lib.require(fullpath);
   return { fullpath: n.fullpath, hash: n.hash, filehash: n.filehash, filesize: n.filesize, versions: n.history.length, locked: n.lockedBy ?? null };
-}
-
-function safely(fn: () => Reply): Reply {
-  try {
-    return fn();
-  } catch (e) {
-    return errorReply(e instanceof GkError ? e : new GkError(500, 50000, 'internal error'));
-  }
-}
-
-function errorReply(e: GkError): Reply {
-  return { status: e.status, headers: e.headers, json: e.body() };
 }
 
 function page(title: string, body: string): string {

@@ -65,6 +65,8 @@ export const ACT = {
 
 /** Member shown when a request names no operator. */
 export const DEFAULT_MEMBER = '管理员 Admin';
+/** Member name used by control.writeFile / lockFile and the control routes when none is given. */
+export const OTHER_MEMBER = '同事 Colleague';
 
 /** Display name of the operator named by `op_name` / `op_id` (the API acts with full rights either way). */
 export function operatorName(p: { op_name?: string; op_id?: string }): string {

@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import { bufferBlob, readAll } from '../common/blob';
 import { closeServer, listenLoopback } from '../common/http';
 import { Faults } from '../common/misbehaviour';
-import { RequestLog } from '../common/requests';
+import { RequestLog, withRequestLog, type RequestLogControl } from '../common/requests';
 import { TemporaryUrls } from '../common/urls';
 import {
   SANDBOX_KDOCS_APP_ID, SANDBOX_KDOCS_APP_KEY,
@@ -57,7 +57,7 @@ export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise
   };
   const live = (space: KdocsSpace, path: string) => spaceOf(d, space).byPath(path);
 
-  const control: KdocsSandboxControl = {
+  const control: KdocsSandboxControl = withRequestLog<Omit<KdocsSandboxControl, keyof RequestLogControl>>({
     failNext: (count, how) => faults.failNext(count, how),
     dropNextRequests: (count, pathIncludes) => faults.dropNext(count, pathIncludes),
     malformNext: (count, pathIncludes) => faults.malformNext(count, pathIncludes),
@@ -103,14 +103,7 @@ export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise
       return [...sp.entries.values()].some((e) => e.token !== ROOT && e.parent !== '' && sp.isTrashed(e) && sp.pathOf(e) === path);
     },
     versionCount: (space, path) => live(space, path)?.versions.length ?? 0,
-    get requests() {
-      return requests.entries;
-    },
-    get requestCount() {
-      return requests.total;
-    },
-    requestsSince: (mark) => requests.since(mark),
-  };
+  }, requests);
 
   server.on('request', createHandler({
     d, router, faults, quotas, appKey: credentials.appKey,

@@ -1,7 +1,7 @@
 import type * as http from 'node:http';
 import { readAll } from '../common/blob';
 import { multipartBoundary, parseMultipart, type MultipartFile } from '../common/form';
-import { blobDownload, CONTROL_PREFIX, controlAccess, delay, escapeHtml, htmlPage, readBody, send, type Reply } from '../common/http';
+import { blobDownload, createPipeline, escapeHtml, htmlPage, type Reply } from '../common/http';
 import type { Faults } from '../common/misbehaviour';
 import { solidPng } from '../common/png';
 import { spaceOf, type Deps, type SpaceName } from './deps';
@@ -43,40 +43,21 @@ export interface ServerDeps {
 }
 
 export function createHandler(s: ServerDeps): http.RequestListener {
-  return (req, res) => {
-    const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    serve(s, req, res, method).then(
-      (status) => s.record({ method, path, status }),
-      (e) => {
-        s.record({ method, path, status: 0 });
-        if (!res.headersSent) res.destroy(e as Error);
-      },
-    );
-  };
-}
-
-async function serve(s: ServerDeps, req: http.IncomingMessage, res: http.ServerResponse, method: string): Promise<number> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const path = url.pathname;
-  if (path.startsWith(CONTROL_PREFIX)) {
-    const access = controlAccess(s.controlRoutes, req);
-    if (access === 'off') return send(res, method, errorReply(kerr.notFound('page')));
-    if (access === 'forbidden') return send(res, method, errorReply(kerr.auth('loopback only')));
-    const body = await readBody(req);
-    return send(res, method, safely(() => control(s, method, path, url, body)));
-  }
-  const isApi = path.startsWith('/api/');
-  if (s.faults.takeDrop(path, isApi)) {
-    req.socket.destroy();
-    return 0;
-  }
-  const body = await readBody(req);
-  await delay(s.faults.latencyMs);
-  const fail = s.faults.takeFail(path, isApi);
-  if (fail) return send(res, method, errorReply(kerr.injected(fail.status ?? 500, fail.retryAfterSec)));
-  if (s.faults.takeMalform(path, isApi)) return send(res, method, { status: 200, rawJson: '{"code":0,"data":{"files":[{"fname":"' });
-  return send(res, method, safely(() => route(s, req, method, url, body)));
+  return createPipeline({
+    faults: s.faults,
+    controlRoutes: s.controlRoutes,
+    isApi: (path) => path.startsWith('/api/'),
+    malformedJson: '{"code":0,"data":{"files":[{"fname":"',
+    errors: {
+      of: (e) => (e instanceof KdError ? e : new KdError(500, 50000, 'internal error')),
+      controlOff: () => kerr.notFound('page'),
+      controlForbidden: () => kerr.auth('loopback only'),
+      injected: (status, retryAfterSec) => kerr.injected(status, retryAfterSec),
+    },
+    control: (method, url, body) => control(s, method, url, body),
+    route: (req, method, url, body) => route(s, req, method, url, body),
+    record: (entry) => s.record(entry),
+  });
 }
 
 function route(s: ServerDeps, req: http.IncomingMessage, method: string, url: URL, body: Buffer): Reply {
@@ -174,10 +155,10 @@ function parseBody(req: http.IncomingMessage, body: Buffer): { fields: Record<st
   return { fields: json as Record<string, unknown>, files: [] };
 }
 
-function control(s: ServerDeps, method: string, path: string, url: URL, body: Buffer): Reply {
+function control(s: ServerDeps, method: string, url: URL, body: Buffer): Reply {
   const space = url.searchParams.get('space') === 'appspace' ? 'appspace' : 'personal';
   const p = url.searchParams.get('path') ?? '';
-  switch (`${method} ${path}`) {
+  switch (`${method} ${url.pathname}`) {
     case 'GET /__sandbox/state':
       return { status: 200, json: s.summary() };
     case 'GET /__sandbox/file': {
@@ -196,18 +177,6 @@ function control(s: ServerDeps, method: string, path: string, url: URL, body: Bu
 
 function ok(data: unknown): Reply {
   return { status: 200, json: { code: 0, data } };
-}
-
-function safely(fn: () => Reply): Reply {
-  try {
-    return fn();
-  } catch (e) {
-    return errorReply(e instanceof KdError ? e : new KdError(500, 50000, 'internal error'));
-  }
-}
-
-function errorReply(e: KdError): Reply {
-  return { status: e.status, headers: e.headers, json: e.body() };
 }
 
 function preview(data: Buffer, name: string): string {
