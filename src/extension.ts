@@ -70,7 +70,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
   context.subscriptions.push(accounts.onDidChange(updateContext));
   updateContext();
 
-  await sandbox.apply();
+  // Not awaited: the emulators start and seed in the background (the tree shows their accounts through
+  // accounts.onDidChange; apply() logs its failures), so a real account's activation does not wait for them.
+  accounts.sandboxesStarted(sandbox.apply());
 
   const api: DocWorkspacesPublicApi = {
     accounts: {

@@ -35,12 +35,14 @@ const secretKey = (a: Pick<AccountInfo, 'id' | 'vendor'>) => `docWorkspaces.${a.
 export class Accounts implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly connections = new Map<string, Connection>();
+  private readonly connections = new Map<string, Promise<Connection>>();
   /** The sandbox accounts by vendor, with their secrets. */
   private readonly sandboxes = new Map<VendorId, { info: AccountInfo; secret: string }>();
   /** Secret values this window knows (read or written): a change event carrying one of them is our own write. */
   private readonly knownSecrets = new Map<string, string>();
   private readonly subscription: vscode.Disposable;
+  /** Set while the sandboxes of activation start (see sandboxesStarted). */
+  private sandboxesStarting?: Promise<void>;
 
   /**
    * @param allowUnverified honour `verify: false` when adding accounts (test and development hosts only): in production
@@ -81,12 +83,28 @@ export class Accounts implements vscode.Disposable {
     return this.vendors.get(info.vendor).describeAccount(info);
   }
 
-  /** The connection of an account, created on first use. With `vendor`, an account of another vendor is not found. */
-  async connection(id: string, vendor?: VendorId): Promise<Connection> {
+  /**
+   * The connection of an account, created on first use. With `vendor`, an account of another vendor is not found.
+   * The promise is cached before the secret is read, so callers racing at start-up (several restored editors) share one
+   * connection: one rate limiter per host, and one token manager on a rotating refresh token.
+   */
+  connection(id: string, vendor?: VendorId): Promise<Connection> {
     const info = this.find(id);
-    if (!info || (vendor && info.vendor !== vendor)) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', id));
+    // A restored editor of a sandbox account may ask before the sandboxes started (activation does not wait for them).
+    if (!info && this.sandboxesStarting) return this.sandboxesStarting.then(() => this.connection(id, vendor));
+    if (!info || (vendor && info.vendor !== vendor)) return Promise.reject(new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', id)));
     const cached = this.connections.get(id);
     if (cached) return cached;
+    const pending = this.connect(info);
+    this.connections.set(id, pending);
+    // A failed connection (missing or unreadable secret) is not cached: the next call tries again.
+    pending.catch(() => {
+      if (this.connections.get(id) === pending) this.connections.delete(id);
+    });
+    return pending;
+  }
+
+  private async connect(info: AccountInfo): Promise<Connection> {
     const sandbox = info.sandbox ? this.sandboxes.get(info.vendor) : undefined;
     const key = secretKey(info);
     const value = sandbox ? sandbox.secret : await this.secrets.get(key);
@@ -96,14 +114,9 @@ export class Accounts implements vscode.Disposable {
     const handle: SecretHandle = {
       value,
       store: async (next) => {
-        if (sandbox) {
-          registerSecret(next);
-          sandbox.secret = next; // in memory only: sandbox accounts are not persisted
-          return;
-        }
+        if (!sandbox) return this.storeSecret(key, next);
         registerSecret(next);
-        this.knownSecrets.set(key, next);
-        await this.secrets.store(key, next);
+        sandbox.secret = next; // in memory only: sandbox accounts are not persisted
       },
       read: async () => {
         if (sandbox) return sandbox.secret;
@@ -112,16 +125,12 @@ export class Accounts implements vscode.Disposable {
         return now;
       },
     };
-    const conn = this.vendors.get(info.vendor).connect(info, handle, { log: this.log });
-    this.connections.set(id, conn);
-    return conn;
+    return this.vendors.get(info.vendor).connect(info, handle, { log: this.log });
   }
 
   /** Adds (or replaces) an account; the vendor checked the credentials first. The secret goes to SecretStorage only. */
   async add(info: AccountInfo, secret: string): Promise<AccountInfo> {
-    registerSecret(secret);
-    this.knownSecrets.set(secretKey(info), secret);
-    await this.secrets.store(secretKey(info), secret);
+    await this.storeSecret(secretKey(info), secret);
     await this.save([...this.stored().filter((a) => a.id !== info.id), info]);
     this.connections.delete(info.id);
     this.changed.fire();
@@ -132,9 +141,7 @@ export class Accounts implements vscode.Disposable {
   async updateSecret(id: string, secret: string): Promise<void> {
     const info = this.stored().find((a) => a.id === id);
     if (!info) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', id));
-    registerSecret(secret);
-    this.knownSecrets.set(secretKey(info), secret);
-    await this.secrets.store(secretKey(info), secret);
+    await this.storeSecret(secretKey(info), secret);
     this.connections.delete(id);
     this.changed.fire();
   }
@@ -158,6 +165,17 @@ export class Accounts implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /**
+   * Activation starts the sandboxes without waiting: until `started` settles (it must not reject), connections to
+   * unknown accounts wait for it instead of failing.
+   */
+  sandboxesStarted(started: Promise<void>): void {
+    const pending: Promise<void> = started.finally(() => {
+      if (this.sandboxesStarting === pending) this.sandboxesStarting = undefined;
+    });
+    this.sandboxesStarting = pending;
+  }
+
   /** Shows (or hides, with undefined) the embedded sandbox account of a vendor. */
   setSandbox(vendor: VendorId, sb: Pick<RunningSandbox, 'account' | 'secret'> | undefined): void {
     const old = this.sandboxes.get(vendor);
@@ -169,6 +187,13 @@ export class Accounts implements vscode.Disposable {
       this.sandboxes.delete(vendor);
     }
     this.changed.fire();
+  }
+
+  /** Writes a secret, known as our own write (see the onDidChange subscription) and redacted from logs. */
+  private async storeSecret(key: string, value: string): Promise<void> {
+    registerSecret(value);
+    this.knownSecrets.set(key, value);
+    await this.secrets.store(key, value);
   }
 
   private stored(): AccountInfo[] {

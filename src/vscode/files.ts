@@ -26,7 +26,7 @@ export class RemoteFiles implements vscode.Disposable {
     for (const glue of vendors.all) {
       const fsp = new RemoteFileSystemProvider(glue.scheme, glue.vendor, (ref) => this.resolve(ref), resolveConflict, log);
       this.providers.set(glue.scheme, fsp);
-      this.snapshots.set(roSchemeOf(glue.scheme), new ReadonlyProvider(glue, accounts));
+      this.snapshots.set(roSchemeOf(glue.scheme), new ReadonlyProvider(glue, accounts, (ref) => this.resolve(ref)));
       this.subscriptions.push(fsp, fsp.onDidChangeFile((e) => this.emitter.fire(e)));
     }
   }

@@ -22,6 +22,11 @@ export function toFileStat(e: Entry, readonly = false): vscode.FileStat {
   };
 }
 
+/** A folder's entries as FileSystemProvider.readDirectory returns them (writable and read-only providers). */
+export async function readDirectory(m: Mounted): Promise<Array<[string, vscode.FileType]>> {
+  return (await m.fs.listAll(m.path)).map((e): [string, vscode.FileType] => [e.name, toFileStat(e).type]);
+}
+
 /** Both ends of a copy or move: they must live in the same RemoteFs (same account, same space). */
 export async function resolvePair(resolve: Resolver, from: RemoteRef, to: RemoteRef): Promise<{ from: Mounted; to: Mounted }> {
   if (from.scheme !== to.scheme || from.accountId !== to.accountId) {
@@ -79,8 +84,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
   }
 
   readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
-    return this.run(uri, 'readDirectory', async (m) =>
-      (await m.fs.listAll(m.path)).map((e): [string, vscode.FileType] => [e.name, toFileStat(e).type]));
+    return this.run(uri, 'readDirectory', readDirectory);
   }
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {

@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { UnsupportedError } from '../core/errors';
 import type { Accounts } from './accounts';
 import { toFileSystemError } from './errors';
-import { toFileStat } from './fsProvider';
+import { readDirectory, type Resolver, toFileStat } from './fsProvider';
 import { fromUri, versionOf } from './uri';
-import type { VendorGlue } from './vendors/types';
+import type { Mounted, VendorGlue } from './vendors/types';
 
 /**
  * `<scheme>-ro://<account>/<path>[?version=<v>]`: read-only snapshots for history and for the server side of a
@@ -14,7 +14,8 @@ export class ReadonlyProvider implements vscode.FileSystemProvider, vscode.Dispo
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
 
-  constructor(private readonly glue: VendorGlue, private readonly accounts: Accounts) {}
+  /** `resolve` is the writable provider's (RemoteFiles.resolve); `accounts` gives readVersion its connection. */
+  constructor(private readonly glue: VendorGlue, private readonly accounts: Accounts, private readonly resolve: Resolver) {}
 
   dispose(): void {
     this.emitter.dispose();
@@ -24,38 +25,29 @@ export class ReadonlyProvider implements vscode.FileSystemProvider, vscode.Dispo
     return new vscode.Disposable(() => undefined);
   }
 
-  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
-    try {
+  stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    return this.run(uri, async () => {
       const m = await this.mounted(uri);
       const entry = await m.fs.stat(m.path);
       // A historic version has no size/mtime of its own in `stat`; 0 mtime keeps VS Code from treating it as changed.
       return versionOf(uri) ? { ...toFileStat(entry, true), mtime: 0, size: 0 } : toFileStat(entry, true);
-    } catch (e) {
-      throw toFileSystemError(e, uri);
-    }
+    });
   }
 
-  async readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
-    try {
-      const m = await this.mounted(uri);
-      return (await m.fs.listAll(m.path)).map((e): [string, vscode.FileType] => [e.name, toFileStat(e).type]);
-    } catch (e) {
-      throw toFileSystemError(e, uri);
-    }
+  readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
+    return this.run(uri, async () => readDirectory(await this.mounted(uri)));
   }
 
-  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
-    try {
+  readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    return this.run(uri, async () => {
       const version = versionOf(uri);
       if (!version) {
         const m = await this.mounted(uri);
         return (await m.fs.read(m.path)).data;
       }
       if (!this.glue.readVersion) throw new UnsupportedError(vscode.l10n.t('This account keeps no file versions.'));
-      return await this.glue.readVersion(await this.accounts.connection(uri.authority, this.glue.vendor), fromUri(uri).path, version);
-    } catch (e) {
-      throw toFileSystemError(e, uri);
-    }
+      return this.glue.readVersion(await this.accounts.connection(uri.authority, this.glue.vendor), fromUri(uri).path, version);
+    });
   }
 
   writeFile(): never { throw vscode.FileSystemError.NoPermissions(); }
@@ -63,7 +55,16 @@ export class ReadonlyProvider implements vscode.FileSystemProvider, vscode.Dispo
   delete(): never { throw vscode.FileSystemError.NoPermissions(); }
   rename(): never { throw vscode.FileSystemError.NoPermissions(); }
 
-  private async mounted(uri: vscode.Uri) {
-    return (await this.accounts.connection(uri.authority, this.glue.vendor)).resolve(fromUri(uri).path);
+  private mounted(uri: vscode.Uri): Promise<Mounted> {
+    return this.resolve(fromUri(uri));
+  }
+
+  /** Every failure reaches VS Code as a FileSystemError. */
+  private async run<T>(uri: vscode.Uri, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toFileSystemError(e, uri);
+    }
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as vscode from 'vscode';
 import { InvalidInputError, UnsupportedError } from '../../../core/errors';
 import type { Logger } from '../../../core/log';
@@ -7,6 +6,7 @@ import type { RemoteFs } from '../../../core/remote';
 import { GokuaiClient, GokuaiRemoteFs } from '../../../vendors/gokuai';
 import type { GokuaiApi, GokuaiCredentials } from '../../../vendors/gokuai/api';
 import type { AccountInfo, Accounts } from '../../accounts';
+import { hashedAccountId, normalizeHost } from '../accountIds';
 import type { Connection } from '../types';
 
 /** A Gokuai library: host + library authorization client id; the client secret is the account's secret. */
@@ -38,13 +38,7 @@ export const SANDBOX_ACCOUNT_ID = 'sandbox';
 export const DEFAULT_GOKUAI_HOST = 'https://yk3.gokuai.com';
 
 export function accountIdFor(host: string, orgClientId: string): string {
-  return 'gk-' + createHash('sha1').update(host.toLowerCase() + '\n' + orgClientId).digest('hex').slice(0, 12);
-}
-
-export function normalizeHost(host: string): string {
-  const h = host.trim().replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+$/i.test(h)) throw new InvalidInputError(vscode.l10n.t('"{0}" is not a host URL like https://yk3.gokuai.com', h));
-  return h;
+  return hashedAccountId('gk-', host, orgClientId);
 }
 
 export function connectGokuai(creds: GokuaiCredentials, log: Logger): GokuaiConnection {
@@ -66,7 +60,7 @@ export async function gokuaiConnection(accounts: Accounts, accountId: string): P
 
 /** Adds (or replaces) a Gokuai library, verified with one `stat` call first. `signal` cancels the verification. */
 export async function addGokuaiAccount(accounts: Accounts, input: AddGokuaiInput, log: Logger, opts: { signal?: AbortSignal } = {}): Promise<GokuaiAccountInfo> {
-  const host = normalizeHost(input.host || DEFAULT_GOKUAI_HOST);
+  const host = normalizeHost(input.host || DEFAULT_GOKUAI_HOST, (h) => vscode.l10n.t('"{0}" is not a host URL like https://yk3.gokuai.com', h));
   const orgClientId = input.orgClientId.trim();
   if (!orgClientId || !input.orgClientSecret) throw new InvalidInputError(vscode.l10n.t('The client ID and the client secret are both required.'));
   registerSecret(input.orgClientSecret);

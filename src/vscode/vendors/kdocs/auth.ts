@@ -5,7 +5,9 @@ import type { Logger } from '../../../core/log';
 import { registerSecret } from '../../../core/redact';
 import { KD_SCOPES, KdocsClient, type KdStoredTokens, type KdUser, storedTokens } from '../../../vendors/kdocs';
 import type { Accounts } from '../../accounts';
+import { withCancellableProgress } from '../../commands/wrap';
 import { openExternal } from '../../external';
+import { normalizeHost } from '../accountIds';
 import {
   DEFAULT_KDOCS_HOST, type KdocsAccountInfo, kdocsAccountId, kdocsConnection, serializeKdocsSecret,
 } from './connection';
@@ -119,20 +121,12 @@ export interface SignInDeps {
 
 /** Runs the browser part under a cancellable progress notification. */
 function browserCode(d: SignInDeps, client: KdocsClient): Thenable<string> {
-  return vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification,
-    title: vscode.l10n.t('Kingsoft Docs: finish the sign-in in your browser…'),
-    cancellable: true,
-  }, (_p, token) => {
-    const abort = new AbortController();
-    const sub = token.onCancellationRequested(() => abort.abort());
-    return d.flow.authorize(client, { signal: abort.signal }).finally(() => sub.dispose());
-  });
+  return withCancellableProgress(vscode.l10n.t('Kingsoft Docs: finish the sign-in in your browser…'), (signal) => d.flow.authorize(client, { signal }));
 }
 
 /** "Add Kingsoft Docs account": app id and key (asked once), then the OAuth flow; the account is saved on success. */
 export async function addKdocsAccount(d: SignInDeps, input: AddKdocsInput = {}): Promise<KdocsAccountInfo | undefined> {
-  const host = normalizeHost(input.host || DEFAULT_KDOCS_HOST);
+  const host = normalizeHost(input.host || DEFAULT_KDOCS_HOST, (h) => vscode.l10n.t('"{0}" is not a host URL like https://developer.kdocs.cn', h));
   const appId = (input.appId ?? await vscode.window.showInputBox({
     title: vscode.l10n.t('Add Kingsoft Docs account'), prompt: vscode.l10n.t('app_id of your Kingsoft Docs open-platform app'), ignoreFocusOut: true,
   }))?.trim();
@@ -167,10 +161,4 @@ export async function signInAgain(d: SignInDeps, accountId: string): Promise<voi
     throw new InvalidInputError(vscode.l10n.t('Signed in as {0}, but this account belongs to another user. Add that user as a new account instead.', user.nickname ?? user.id));
   }
   await conn.adopt(tokens);
-}
-
-export function normalizeHost(host: string): string {
-  const h = host.trim().replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+$/i.test(h)) throw new InvalidInputError(vscode.l10n.t('"{0}" is not a host URL like https://developer.kdocs.cn', h));
-  return h;
 }

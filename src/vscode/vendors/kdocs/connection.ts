@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as vscode from 'vscode';
 import { BadResponseError, type DocError, isDocError, UnauthorizedError, UnsupportedError } from '../../../core/errors';
 import type { Logger } from '../../../core/log';
@@ -9,6 +8,7 @@ import type { KdSpaceName } from '../../../vendors/kdocs/operations';
 import { KD_ERR } from '../../../vendors/kdocs/wire';
 import type { AccountInfo, Accounts } from '../../accounts';
 import { spaceResolver } from '../../spaces';
+import { hashedAccountId } from '../accountIds';
 import type { Connection, SecretHandle } from '../types';
 
 /** A Kingsoft Docs account: one open-platform app (app space) used by one signed-in user (personal files). */
@@ -32,7 +32,7 @@ export const KDOCS_SANDBOX_ACCOUNT_ID = 'kd-sandbox';
 
 /** Stable across restarts and sign-ins of the same user with the same app; unique across vendors ('kd-'). */
 export function kdocsAccountId(host: string, appId: string, userId: string): string {
-  return 'kd-' + createHash('sha1').update(host.toLowerCase() + '\n' + appId + '\n' + userId).digest('hex').slice(0, 12);
+  return hashedAccountId('kd-', host, appId, userId);
 }
 
 export function parseKdocsSecret(value: string): KdocsSecret {

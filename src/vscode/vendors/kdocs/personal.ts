@@ -75,7 +75,7 @@ export class PersonalFiles implements vscode.Disposable {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === t.uri.toString());
     const content = open ? open.getText() : textOf(await vscode.workspace.fs.readFile(t.uri));
     if (content === undefined) throw notText();
-    const language = open?.languageId ?? (await vscode.workspace.openTextDocument(t.uri)).languageId;
+    const language = open?.languageId ?? languageOfName(name);
     const doc = await vscode.workspace.openTextDocument({ content, language });
     this.copies.set(doc.uri.toString(), { origin: t, version: entry.version });
     await vscode.window.showTextDocument(doc);
@@ -211,6 +211,34 @@ export function textOf(data: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+interface LanguageContribution { id?: string; extensions?: string[]; filenames?: string[] }
+
+/**
+ * The language VS Code gives a file of this name: `files.associations` (exact names and `*.ext` patterns), then the
+ * languages contributed by extensions (exact file names, then the longest matching extension); else plain text.
+ * Asking VS Code itself would mean opening the remote file, that is downloading it again.
+ */
+export function languageOfName(name: string): string {
+  const lower = name.toLowerCase();
+  const associations = vscode.workspace.getConfiguration('files').get<Record<string, string>>('associations') ?? {};
+  for (const [pattern, id] of Object.entries(associations)) {
+    const p = pattern.toLowerCase().replace(/^\*\*\//, '');
+    if (p === lower || (/^\*\.[^*?/[\]{}]+$/.test(p) && lower.endsWith(p.slice(1)))) return id;
+  }
+  let best: { id: string; length: number } | undefined;
+  for (const ext of vscode.extensions.all) {
+    const langs = (ext.packageJSON as { contributes?: { languages?: LanguageContribution[] } }).contributes?.languages ?? [];
+    for (const l of langs) {
+      if (!l.id) continue;
+      if (l.filenames?.some((f) => f.toLowerCase() === lower)) return l.id;
+      for (const e of l.extensions ?? []) {
+        if (lower.endsWith(e.toLowerCase()) && e.length > (best?.length ?? 0)) best = { id: l.id, length: e.length };
+      }
+    }
+  }
+  return best?.id ?? 'plaintext';
 }
 
 function isSaveArgs(x: unknown): x is SavePersonalArgs {

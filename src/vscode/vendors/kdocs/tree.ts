@@ -42,9 +42,15 @@ function onlineIcon(name: string): string {
 }
 
 /** Usage of the app space, or undefined when the service does not tell (the tree still works). */
-async function usageOf(conn: KdocsConnection, ctx: TreeContext): Promise<KdUsage | undefined> {
+/** Last app-space usage per connection (read when the account is listed), for the tooltip; dropped with the connection. */
+const usages = new WeakMap<KdocsConnection, KdUsage>();
+
+/** The app space's usage (undefined when the call fails); `cached` takes the last one read when there is one. */
+async function usageOf(conn: KdocsConnection, ctx: TreeContext, cached = false): Promise<KdUsage | undefined> {
   try {
-    return await conn.ops.usage();
+    const usage = (cached ? usages.get(conn) : undefined) ?? await conn.ops.usage();
+    usages.set(conn, usage);
+    return usage;
   } catch (e) {
     ctx.log.debug(`Kingsoft Docs usage of ${conn.accountId} failed`, e);
     return undefined;
@@ -80,13 +86,14 @@ export const kdocsTree: VendorTree<KdocsNode> = {
     const { accountId } = account;
     const conn = await kdocsConnection(ctx.accounts, accountId);
     const info = ctx.accounts.find(accountId) as KdocsAccountInfo | undefined;
-    // The user's name and avatar (best effort: a failure that loses the sign-in shows up as signedOut below).
-    if (!conn.signedOut() && info) await profileOf(conn, info, ctx);
+    // The user's name and avatar (best effort: a failure that loses the sign-in shows up as signedOut below), and the
+    // app space's usage (signed with the app key: independent of the sign-in), side by side.
+    const [, usage] = await Promise.all([!conn.signedOut() && info ? profileOf(conn, info, ctx) : undefined, usageOf(conn, ctx)]);
     const lost = conn.signedOut();
     const personal: KdocsNode = lost
       ? { kind: 'kdSignIn', id: `${accountId}/signIn`, ...base(accountId), reason: lost.message }
       : { kind: 'kdSpace', id: `${accountId}/personal`, ...base(accountId), space: 'personal' };
-    const app: KdocsNode = { kind: 'kdSpace', id: `${accountId}/appspace`, ...base(accountId), space: 'appspace', usage: await usageOf(conn, ctx) };
+    const app: KdocsNode = { kind: 'kdSpace', id: `${accountId}/appspace`, ...base(accountId), space: 'appspace', usage };
     return [ctx.child(account, personal), ctx.child(account, app)];
   },
 
@@ -189,7 +196,7 @@ export const kdocsTree: VendorTree<KdocsNode> = {
     try {
       const conn = await kdocsConnection(ctx.accounts, info.id);
       if (conn.signedOut()) lines.push(md(vscode.l10n.t('Personal files: signed out — sign in again.')));
-      const usage = await usageOf(conn, ctx);
+      const usage = await usageOf(conn, ctx, true);
       if (usage) lines.push(md(vscode.l10n.t('App space: {0}', usageText(usage))));
     } catch (e) {
       ctx.log.debug(`Tooltip of ${info.id} failed`, e);
