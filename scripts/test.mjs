@@ -5,7 +5,7 @@
 //
 // Stages, in order: tsc (to out/), esbuild (to dist/), eslint, mocha unit / sandbox / contract (compiled tests in
 // out/test/<stage>; unit also runs the harness's own tests, test/scripts/*.test.mjs), vscode (out/test/vscode inside a real VS Code: code-server, or @vscode/test-electron with
-// --electron / DOC_WORKSPACES_TEST_ELECTRON=1), ui (Playwright journey test/ui/*.test.mjs against code-server),
+// --electron / DOC_WORKSPACES_TEST_ELECTRON=1), ui (Playwright journeys test/ui/*.test.mjs against code-server),
 // package (test/package/*.test.mjs: `npm run package` builds the .vsix, its contents are checked against the
 // allow-list, and the installed .vsix must activate in code-server).
 // A failed build/lint step counts as one failure; a test stage whose mocha never reported (crash, load error) too.
