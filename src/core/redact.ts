@@ -18,19 +18,26 @@ export const SECRET_PARAM_NAMES: readonly string[] = [
 /** Registered literals shorter than this are ignored: masking 1-3 character strings would shred every message. */
 const MIN_SECRET_LENGTH = 4;
 const registered = new Set<string>();
+/**
+ * `registered`, longest first (so that a secret containing another registered secret is fully replaced). Kept sorted
+ * here rather than in redact(): the set only grows and redact() runs several times per HTTP request.
+ */
+let longestFirst: readonly string[] = [];
 
 /** Registers a literal secret (client secret, token, upload session...): it is replaced by `***` from now on. */
 export function registerSecret(value: string | undefined | null): void {
   if (!value || value.length < MIN_SECRET_LENGTH) return;
+  const before = registered.size;
   registered.add(value);
   // The same secret may show up percent-encoded in a URL or form body.
-  const encoded = encodeURIComponent(value);
-  if (encoded !== value) registered.add(encoded);
+  registered.add(encodeURIComponent(value));
+  if (registered.size !== before) longestFirst = [...registered].sort((a, b) => b.length - a.length);
 }
 
 /** For tests: forget every registered secret. */
 export function clearRegisteredSecrets(): void {
   registered.clear();
+  longestFirst = [];
 }
 
 function escapeRegExp(s: string): string {
@@ -63,8 +70,7 @@ function redactUrl(url: string): string {
 export function redact(text: string): string {
   if (!text) return text;
   let out = text;
-  // Longest first so that a secret containing another registered secret is fully replaced.
-  for (const s of [...registered].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
+  for (const s of longestFirst) out = out.split(s).join('***');
   out = out.replace(URL_RE, redactUrl);
   out = out.replace(PARAM_RE, (_m, pre: string, name: string) => `${pre}${name}=***`);
   out = out.replace(JSON_RE, (_m, pre: string) => `${pre}"***"`);

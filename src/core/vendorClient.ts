@@ -4,8 +4,8 @@
  * polling of server-side tasks. Vendor clients (src/vendors/<vendor>/client.ts) extend it.
  */
 import { openFreshDownload } from './download';
-import type { DocError } from './errors';
-import { HttpClient, type HttpResponse, type RetryPolicy } from './http';
+import { type DocError, fromVendor, isDocError } from './errors';
+import { HttpClient, type HttpRequest, type HttpResponse, type RetryPolicy } from './http';
 import { type Logger, nullLogger } from './log';
 import type { CallOptions } from './model';
 import { RateLimiter, type RateLimit } from './ratelimit';
@@ -35,6 +35,8 @@ export const DEFAULT_VENDOR_RATE_LIMIT: RateLimit = { perSecond: 10, burst: 20, 
 const DEFAULT_TASK_POLL: PollPolicy = { intervalMs: 300, maxIntervalMs: 3_000, timeoutMs: 10 * 60_000 };
 
 export abstract class VendorClient {
+  /** Vendor id ('gokuai', 'kdocs'): DocError.vendor of every error an answer of this vendor's service caused. */
+  readonly vendor: string;
   /** API base, without a trailing slash. */
   readonly host: string;
   readonly http: HttpClient;
@@ -48,6 +50,7 @@ export abstract class VendorClient {
   protected constructor(
     vendor: string, host: string, opts: VendorClientOptions, parseError: (body: Buffer) => VendorErrorInfo,
   ) {
+    this.vendor = vendor;
     this.host = host.replace(/\/+$/, '');
     this.log = opts.logger ?? nullLogger;
     this.now = opts.now ?? Date.now;
@@ -68,6 +71,38 @@ export abstract class VendorClient {
   }
 
   /**
+   * One call to the vendor's service: the HTTP exchange, then `answer` reads the response (and throws the vendor's
+   * error for a failed one). Every DocError either throws is tagged with the vendor (DocError.vendor); the HTTP
+   * layer's own (429 after retries, 5xx, network) first go through `httpError`.
+   */
+  protected async request<T>(req: HttpRequest, what: string, answer: (res: HttpResponse) => T): Promise<T> {
+    let res: HttpResponse;
+    try {
+      res = await this.http.request(req);
+    } catch (e) {
+      throw this.tagged(this.httpError(e, what));
+    }
+    try {
+      return answer(res);
+    } catch (e) {
+      throw this.tagged(e);
+    }
+  }
+
+  /**
+   * Hook: the error a call ends with when the HTTP layer failed it (`what` names operation and target). The HTTP
+   * layer knows only status and vendor code; a vendor rewords what it means (e.g. a used-up daily quota). Default: `e`.
+   */
+  protected httpError(e: unknown, _what: string): unknown {
+    return e;
+  }
+
+  /** `e` with this vendor's tag when it is a DocError naming none yet. */
+  private tagged(e: unknown): unknown {
+    return isDocError(e) ? fromVendor(this.vendor, e) : e;
+  }
+
+  /**
    * A 2xx streaming GET of a temporary download URL. 403/404/410 on the storage side read as "the URL expired"
    * (storages differ in which they send): a fresh URL is fetched once. The URL's query never reaches the logs.
    */
@@ -79,7 +114,7 @@ export abstract class VendorClient {
       getUrl,
       what,
       isExpired: (status) => status === 403 || status === 404 || status === 410,
-      toError,
+      toError: (res) => fromVendor(this.vendor, toError(res)),
       timeoutMs: this.downloadTimeoutMs,
       log: this.log,
       signal: o?.signal,

@@ -527,6 +527,7 @@ describe('Gokuai client against the sandbox', function () {
         assert.ok(e instanceof UnauthorizedError);
         assert.match(e.message, /client secret/);
         assert.strictEqual(e.vendorCode, 401041);
+        assert.strictEqual(e.vendor, 'gokuai');
         assert.ok(!e.message.includes(wrong) && !e.message.includes(sb.credentials.orgClientSecret));
         return true;
       });

@@ -358,9 +358,26 @@ describe('Kingsoft Docs client against the sandbox', function () {
         assert.ok(err instanceof RateLimitedError, String(err));
         assert.ok((err as RateLimitedError).retryAfterMs! > 0);
         assert.match((err as Error).message, /daily .*quota.*midnight.*UTC\+8/);
+        assert.strictEqual((err as DocError).vendor, 'kdocs');
       } finally {
         sb.control.resetQuotas();
       }
+    });
+
+    it('every error a kdocs answer causes carries the vendor tag: mapped answers, the HTTP layer\'s 5xx and 429, sign-in calls', async () => {
+      const vendorOf = (p: Promise<unknown>) => p.then(() => assert.fail('expected a failure'), (e: unknown) => {
+        assert.ok(e instanceof DocError, String(e));
+        return [e.kind, e.vendor];
+      });
+      assert.deepStrictEqual(await vendorOf(base({}, 'wrong-app-key').appVolumeUsage()), ['Unauthorized', 'kdocs']);
+      sb.control.failNext(10, { status: 500, pathIncludes: '/appspace/volume' });
+      assert.deepStrictEqual(await vendorOf(client.appVolumeUsage()), ['Server', 'kdocs']);
+      sb.control.failNext(1, { status: 503, pathIncludes: '/oauth2/refresh_token' });
+      assert.deepStrictEqual(await vendorOf(base().refreshAccessToken('some-refresh-token')), ['Server', 'kdocs']);
+      sb.control.failNext(10, { status: 429, retryAfterSec: 0, pathIncludes: '/oauth2/access_token' });
+      assert.deepStrictEqual(await vendorOf(base().exchangeCode('some-code')), ['RateLimited', 'kdocs']);
+      sb.control.resetMisbehaviour();
+      assert.deepStrictEqual(await vendorOf(base().exchangeCode('not-a-code')), ['Unauthorized', 'kdocs']);
     });
 
     it('an expired download URL is replaced once; its query never reaches the logs', async () => {

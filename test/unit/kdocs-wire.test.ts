@@ -32,6 +32,15 @@ describe('kdocs wire normalizers', () => {
     assert.strictEqual(toEntry(toKdFile({ file_token: 'd', fname: 'x.otl', ftype: 'folder' })!, 'x.otl').kind, undefined);
   });
 
+  it('says whether an item is in a folder, in the root (null) or where is not said (undefined)', () => {
+    const parent = (raw: object) => toKdFile({ file_token: 't', ...raw })!.parentToken;
+    assert.strictEqual(parent({ parent_token: 'folder1' }), 'folder1');
+    assert.strictEqual(parent({ parent_id: 42 }), '42');
+    for (const root of ['', '0', 0, null]) assert.strictEqual(parent({ parent_id: root }), null, String(root));
+    assert.strictEqual(parent({ parent_token: '', parent_id: 'x' }), null, 'the first key the answer has decides');
+    assert.strictEqual(parent({}), undefined);
+  });
+
   it('pages on next_offset, -1 meaning the end', () => {
     assert.strictEqual(toPage({ files: [{ file_token: 'a' }], next_offset: 10 }, toKdFile).nextOffset, 10);
     assert.strictEqual(toPage({ files: [{ file_token: 'a' }], next_offset: -1 }, toKdFile).nextOffset, undefined);

@@ -46,6 +46,16 @@ describe('redact', () => {
     assert.strictEqual(out, 'failed with *** and ***');
   });
 
+  it('replaces a longer secret registered after a shorter one that it contains, whole', () => {
+    registerSecret('abcd');
+    assert.strictEqual(redact('x abcd1234 y'), 'x ***1234 y');
+    registerSecret('abcd1234');
+    registerSecret('abcd'); // registering again changes nothing
+    assert.strictEqual(redact('x abcd1234 y abcd'), 'x *** y ***');
+    clearRegisteredSecrets();
+    assert.strictEqual(redact('x abcd1234 y'), 'x abcd1234 y');
+  });
+
   it('ignores very short registered secrets (they would shred messages)', () => {
     registerSecret('ab');
     assert.strictEqual(redact('about a tab'), 'about a tab');

@@ -102,7 +102,8 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
   private async post(name: GokuaiEndpoint, input: object, o: CallOptions | undefined, what?: string): Promise<HttpResponse> {
     const ep: EndpointSpec = GOKUAI_ENDPOINTS[name];
     const params = input as GkParams;
-    const res = await this.http.request({
+    const described = describe(name, params, what);
+    return this.request({
       method: 'POST',
       url: this.host + ep.path,
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
@@ -111,9 +112,10 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
       idempotent: ep.idempotent,
       signal: o?.signal,
       limitKey: this.limitKey,
+    }, described, (res) => {
+      if (res.status < 200 || res.status >= 300) throw gokuaiError(res.status, res.body, described, res.headers);
+      return res;
     });
-    if (res.status < 200 || res.status >= 300) throw gokuaiError(res.status, res.body, describe(name, params, what), res.headers);
-    return res;
   }
 
   private async postJson<T>(name: GokuaiEndpoint, params: object, o: CallOptions | undefined, check?: (v: T) => boolean): Promise<T> {
@@ -188,18 +190,19 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
     const { data, ...fields } = p;
     const form = await multipart({ org_client_id: this.creds.orgClientId, ...fields, filefield: 'file' }, { field: 'file', filename: p.name, source: { data } });
     const what = `web_upload "${joinPath(p.path, p.name)}"`;
-    const res = await this.http.request({
+    return this.request({
       method: 'POST',
       url: trimSlash(server) + GOKUAI_ENDPOINTS.webUpload.path,
       headers: { 'content-type': form.contentType, 'content-length': String(form.length) },
       body: form.body,
       idempotent: false,
       signal: o?.signal,
+    }, what, (res) => {
+      if (res.status < 200 || res.status >= 300) throw gokuaiError(res.status, res.body, what, res.headers);
+      const v = res.json<GkWebUploadResult>();
+      if (!v || typeof v.fullpath !== 'string') throw new BadResponseError(`${what}: unexpected answer from Gokuai`);
+      return v;
     });
-    if (res.status < 200 || res.status >= 300) throw gokuaiError(res.status, res.body, what, res.headers);
-    const v = res.json<GkWebUploadResult>();
-    if (!v || typeof v.fullpath !== 'string') throw new BadResponseError(`${what}: unexpected answer from Gokuai`);
-    return v;
   }
 
   copy(p: { from_fullpath: string; fullpath: string; overwrite?: 0 | 1 } & GkOp, o?: CallOptions): Promise<GkCopyResult> {
@@ -355,7 +358,7 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
     o: CallOptions | undefined, what: string,
     extra: { query?: string; body?: Uint8Array; noRetry?: boolean; accept409?: boolean; timeoutMs?: number } = {},
   ): Promise<HttpResponse> {
-    const res = await this.http.request({
+    return this.request({
       method,
       url: trimSlash(server) + GOKUAI_UPLOAD_PATHS[name] + (extra.query ?? ''),
       headers,
@@ -365,15 +368,16 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
       idempotent: true,
       signal: o?.signal,
       timeoutMs: extra.timeoutMs ?? (extra.body ? Math.max(60_000, this.opts.timeoutMs ?? 0) : undefined),
+    }, what, (res) => {
+      if (res.status >= 200 && res.status < 300) return res;
+      if (res.status === 409 && extra.accept409) return res;
+      // Upload-server calls are unsigned: a 401 to one that names a session means the session is gone, not bad
+      // credentials (vendor-facts: "401 bad session"). upload_init carries no session; its 401 is the client id.
+      if (res.status === 401 && headers['x-gk-upload-session'] !== undefined) {
+        throw new UploadSessionExpiredError(what, { status: res.status, vendorCode: parseGkError(res.body).code });
+      }
+      throw gokuaiError(res.status, res.body, what, res.headers);
     });
-    if (res.status >= 200 && res.status < 300) return res;
-    if (res.status === 409 && extra.accept409) return res;
-    // Upload-server calls are unsigned: a 401 to one that names a session means the session is gone, not bad
-    // credentials (vendor-facts: "401 bad session"). upload_init carries no session; its 401 is the client id.
-    if (res.status === 401 && headers['x-gk-upload-session'] !== undefined) {
-      throw new UploadSessionExpiredError(what, { status: res.status, vendorCode: parseGkError(res.body).code });
-    }
-    throw gokuaiError(res.status, res.body, what, res.headers);
   }
 
   // ---------------------------------------------------------------- composites

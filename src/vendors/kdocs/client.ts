@@ -8,7 +8,7 @@
  * - Answers are `{"code":0,"data":...}`; any non-zero code (whatever the HTTP status) becomes a typed DocError.
  */
 import {
-  AlreadyExistsError, BadResponseError, ForbiddenError, fromVendor, InvalidInputError, isDocError, NotFoundError, ServerError,
+  AlreadyExistsError, BadResponseError, ForbiddenError, InvalidInputError, isDocError, NotFoundError, ServerError,
   UnauthorizedError,
 } from '../../core/errors';
 import { readAllBody, saveBodyToFile } from '../../core/download';
@@ -216,7 +216,7 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
       })
       : { 'content-type': contentType });
     const what = input.what ?? describe(ep, input);
-    const res = await this.http.request({
+    return this.request({
       method: ep.method,
       url: this.host + uri,
       headers,
@@ -224,12 +224,12 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
       idempotent: ep.idempotent,
       signal: o?.signal,
       limitKey: this.limitKey,
-    }).catch((e: unknown) => {
-      // The HTTP layer's own errors (429 daily quota, 5xx after retries) get the vendor tag too (DocError.vendor).
-      const err = withQuotaHint(e, what);
-      throw isDocError(err) ? fromVendor('kdocs', err) : err;
-    });
-    return this.unwrap(res, what);
+    }, what, (res) => this.unwrap(res, what));
+  }
+
+  /** A used-up daily quota (HTTP 429, which never reaches kdocsError) says so: waiting a moment does not help. */
+  protected override httpError(e: unknown, what: string): unknown {
+    return withQuotaHint(e, what);
   }
 
   /** `data` of a `{code, data}` answer; any non-zero code or non-2xx status -> DocError. */
@@ -289,19 +289,20 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
 
   async exchangeCode(code: string, o?: CallOptions): Promise<KdTokenPair> {
     registerSecret(code);
-    const res = await this.http.request({
+    const what = 'sign-in (authorization code)';
+    return tokenPair(await this.request({
       method: 'GET',
       url: this.host + KDOCS_OAUTH_PATHS.accessToken + queryString({ code, app_id: this.creds.appId, app_key: this.creds.appKey }),
       hideQuery: true,
       signal: o?.signal,
       limitKey: this.limitKey,
-    });
-    return tokenPair(this.unwrap(res, 'sign-in (authorization code)'));
+    }, what, (res) => this.unwrap(res, what)));
   }
 
   async refreshAccessToken(refreshToken: string, o?: CallOptions): Promise<KdTokenPair> {
     registerSecret(refreshToken);
-    const res = await this.http.request({
+    const what = 'renewing the sign-in';
+    return tokenPair(await this.request({
       method: 'POST',
       url: this.host + KDOCS_OAUTH_PATHS.refreshToken + queryString({ app_id: this.creds.appId }),
       headers: { 'content-type': 'application/json' },
@@ -310,8 +311,7 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
       idempotent: false,
       signal: o?.signal,
       limitKey: this.limitKey,
-    });
-    return tokenPair(this.unwrap(res, 'renewing the sign-in'));
+    }, what, (res) => this.unwrap(res, what)));
   }
 
   // ---------------------------------------------------------------- user

@@ -4,7 +4,7 @@
  * first; the rest is the common HTTP-status meaning of core/vendorError. Any body shape is accepted.
  */
 import {
-  type DocError, ForbiddenError, fromVendor, isDocError, QuotaExceededError, RateLimitedError, UnauthorizedError,
+  type DocError, ForbiddenError, isDocError, QuotaExceededError, RateLimitedError, UnauthorizedError,
 } from '../../core/errors';
 import { parseRetryAfter } from '../../core/http';
 import { errorDetail, parseErrorBody, statusError, type VendorErrorInfo } from '../../core/vendorError';
@@ -23,8 +23,7 @@ export function parseKdError(body: Buffer | string): KdErrorInfo {
 export function kdocsError(
   status: number, info: KdErrorInfo, what: string, headers?: { get(name: string): string | null },
 ): DocError {
-  // Tagged 'kdocs' (DocError.vendor): the glue words these errors by vendor and code, not by message text.
-  const o = { status, vendorCode: info.code, vendor: 'kdocs' };
+  const o = { status, vendorCode: info.code };
   switch (info.code) {
     case KD_ERR.BAD_SIGNATURE:
     case KD_ERR.BAD_MD5:
@@ -48,7 +47,7 @@ export function kdocsError(
     case KD_ERR.DAILY_QUOTA:
       return dailyQuotaError(what, { ...o, retryAfterMs: parseRetryAfter(headers?.get('retry-after')) });
   }
-  return fromVendor('kdocs', statusError('Kingsoft Docs', status, info, what, headers));
+  return statusError('Kingsoft Docs', status, info, what, headers);
 }
 
 /**
@@ -73,6 +72,6 @@ export function withQuotaHint(e: unknown, what: string): unknown {
 function dailyQuotaError(what: string, o: ConstructorParameters<typeof RateLimitedError>[1]): RateLimitedError {
   return new RateLimitedError(
     `${what}: the daily Kingsoft Docs quota of this operation is used up; it resets at midnight (UTC+8)`,
-    { ...o, vendorCode: KD_ERR.DAILY_QUOTA, vendor: 'kdocs' },
+    { ...o, vendorCode: KD_ERR.DAILY_QUOTA },
   );
 }

@@ -20,7 +20,7 @@ import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
 import { parseCursor } from '../../core/paging';
 import { baseName, normalizePath, parentPath, splitExt } from '../../core/paths';
 import { type KdocsClient, taskError } from './client';
-import type { KdocsRemoteFs } from './remotefs';
+import { corePage, type KdocsRemoteFs } from './remotefs';
 import {
   isRaw, type KdEditToken, type KdFile, type KdLink, type KdPage, type KdUsage, type KdVersion, taskState, toKdFile,
 } from './wire';
@@ -71,7 +71,7 @@ type FileReports = ReadonlyMap<string, string | undefined>;
 /** A batch task that failed and said per file what happened (kind and message of the task's error). */
 class FailedTask extends DocError {
   constructor(cause: DocError, readonly files: FileReports) {
-    super(cause.kind, cause.message, { status: cause.status, vendorCode: cause.vendorCode, cause });
+    super(cause.kind, cause.message, { status: cause.status, vendorCode: cause.vendorCode, vendor: cause.vendor, cause });
   }
 }
 
@@ -129,7 +129,7 @@ export class KdocsOperations {
         // Copies get new tokens: a source counts as copied when a new item in the folder carries its name (or
         // "name (n)"); each new item vouches for one source.
         done: async (group, co) => {
-          const fresh = (await this.children(space, folder, co)).filter((f) => !before.has(f.token));
+          const fresh = (await this.fsOf(space).children(folder, co)).filter((f) => !before.has(f.token));
           const copied = new Set<string>();
           for (const s of group) {
             const i = fresh.findIndex((f) => isCopyName(f.name, s.name));
@@ -297,18 +297,8 @@ export class KdocsOperations {
     }
   }
 
-  private async children(space: KdSpaceName, folder: string | undefined, o: CallOptions): Promise<KdFile[]> {
-    const all: KdFile[] = [];
-    for (let offset: number | undefined = 0; offset !== undefined;) {
-      const page = await this.fsOf(space).space.list(folder, offset, DEFAULT_PAGE, o);
-      all.push(...page.items);
-      offset = page.nextOffset;
-    }
-    return all;
-  }
-
   private async childTokens(space: KdSpaceName, folder: string | undefined, o: CallOptions): Promise<Set<string>> {
-    return new Set((await this.children(space, folder, o)).map((f) => f.token));
+    return new Set((await this.fsOf(space).children(folder, o)).map((f) => f.token));
   }
 
   private forgetPaths(space: KdSpaceName, paths: string[]): void {
@@ -519,10 +509,6 @@ export class KdocsOperations {
 }
 
 // ---------------------------------------------------------------- helpers
-
-function corePage<T, U>(page: KdPage<T>, map: (t: T) => U): Page<U> {
-  return { items: page.items.map(map), next: page.nextOffset !== undefined ? String(page.nextOffset) : undefined, total: page.total };
-}
 
 /** The error of source `s` after its task failed: the problem the task reported for it, else the task's error. */
 function sourceError(s: Source, err: unknown): unknown {

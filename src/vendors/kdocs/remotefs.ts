@@ -21,7 +21,7 @@ import {
   UnsupportedError,
 } from '../../core/errors';
 import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
-import { collectPages, parseCursor } from '../../core/paging';
+import { collectPages, iteratePages, type PageFetcher, parseCursor } from '../../core/paging';
 import { baseName, joinPath, normalizePath, numberedName, parentPath, rootEntry, splitExt } from '../../core/paths';
 import type { RemoteFs } from '../../core/remote';
 import type { KdSource } from './api';
@@ -70,7 +70,7 @@ export function appSpace(c: KdocsClient): KdSpace {
     destroy: (token, o) => c.appDestroy(token, o),
     create: (folder, name, source, o) => c.appUpload({ filename: name, parent_token: folder, source }, o),
     update: (token, name, source, o) => c.appUpdateContent(token, { filename: name, source }, o),
-    versionOf: (f) => (f.version !== undefined ? String(f.version) : f.sha1 ?? String(f.mtime)),
+    versionOf: defaultVersion,
   };
 }
 
@@ -109,7 +109,7 @@ export function personalSpace(c: KdocsClient): KdSpace {
       ];
       for (const list of listings) {
         const page = await unlessItemLevel(list());
-        const hit = page?.items.find((f) => f.token === token && parentOf(f) !== null);
+        const hit = page?.items.find((f) => f.token === token && f.parentToken !== undefined);
         if (hit) return hit;
       }
       return undefined;
@@ -206,10 +206,18 @@ export class KdocsRemoteFs implements RemoteFs {
       return { items };
     }
     const folder = await this.folderTokenOf(p, o);
-    const offset = parseCursor(cursor);
-    const page = await this.space.list(folder, offset, o?.pageSize ?? LIST_PAGE, o);
-    const items = page.items.map((f) => this.remember(f, joinPath(p, f.name)));
-    return { items, next: page.nextOffset !== undefined ? String(page.nextOffset) : undefined, total: page.total };
+    const page = await this.folderPages(folder, o, o?.pageSize)(cursor);
+    return { ...page, items: page.items.map((f) => this.remember(f, joinPath(p, f.name))) };
+  }
+
+  /** Every item of the folder with token `folder` (undefined = the root), all pages, as the API answers them. */
+  children(folder: string | undefined, o?: CallOptions): Promise<KdFile[]> {
+    return collectPages(this.folderPages(folder, o), o);
+  }
+
+  /** The pages of a folder's listing (cursor = offset). */
+  private folderPages(folder: string | undefined, o?: CallOptions, pageSize = LIST_PAGE): PageFetcher<KdFile> {
+    return async (cursor) => corePage(await this.space.list(folder, parseCursor(cursor), pageSize, o), (f) => f);
   }
 
   listAll(path: string, o?: CallOptions): Promise<Entry[]> {
@@ -339,12 +347,7 @@ export class KdocsRemoteFs implements RemoteFs {
 
   /** The first `name (n).ext` that no item of the folder has (`name` itself first when `plainFirst`). */
   private async freeName(folder: string | undefined, name: string, o?: CallOptions, plainFirst = false): Promise<string> {
-    const taken = new Set<string>();
-    for (let offset: number | undefined = 0; offset !== undefined;) {
-      const page: KdPage<KdFile> = await this.space.list(folder, offset, LIST_PAGE, o);
-      for (const f of page.items) taken.add(f.name);
-      offset = page.nextOffset;
-    }
+    const taken = new Set((await this.children(folder, o)).map((f) => f.name));
     if (plainFirst && !taken.has(name)) return name;
     for (let n = 1; ; n++) {
       const candidate = numberedName(name, n);
@@ -467,15 +470,15 @@ export class KdocsRemoteFs implements RemoteFs {
    */
   private sameParent(parsed: ParsedPath, token: string, f: KdFile): boolean {
     if (parsed.kind === 'anchored' && parsed.rest.length === 0) return true;
-    const now = parentOf(f);
-    return now === null || !this.parents.has(token) || this.parents.get(token) === now;
+    if (f.parentToken === undefined || !this.parents.has(token)) return true;
+    return this.parents.get(token) === folderToken(f.parentToken);
   }
 
   /** Scans a folder's pages for a name, remembering every child seen. */
   private async findChild(folder: string | undefined, childPath: string, name: string, o?: CallOptions): Promise<KdFile | undefined> {
     const dir = parentPath(childPath);
-    for (let offset: number | undefined = 0; offset !== undefined;) {
-      const page: KdPage<KdFile> = await this.space.list(folder, offset, LIST_PAGE, o);
+    // Page by page: the walk stops at the page that has the name.
+    for await (const page of iteratePages(this.folderPages(folder, o), o)) {
       let hit: KdFile | undefined;
       for (const f of page.items) {
         this.tokens.set(joinPath(dir, f.name), f.token);
@@ -483,7 +486,6 @@ export class KdocsRemoteFs implements RemoteFs {
         if (f.name === name && !hit) hit = f;
       }
       if (hit) return hit;
-      offset = page.nextOffset;
     }
     return undefined;
   }
@@ -498,8 +500,7 @@ export class KdocsRemoteFs implements RemoteFs {
   }
 
   private noteParent(f: KdFile): void {
-    const parent = parentOf(f);
-    if (parent !== null) this.parents.set(f.token, parent);
+    if (f.parentToken !== undefined) this.parents.set(f.token, folderToken(f.parentToken));
   }
 
   /** Drops a path and everything below it from the cache. */
@@ -508,19 +509,19 @@ export class KdocsRemoteFs implements RemoteFs {
   }
 }
 
+/** A kdocs page as a core Page (cursor = next offset), its items mapped. */
+export function corePage<T, U>(page: KdPage<T>, map: (t: T) => U): Page<U> {
+  return { items: page.items.map(map), next: page.nextOffset !== undefined ? String(page.nextOffset) : undefined, total: page.total };
+}
+
 /** `~token` and `~token/<t>`: read-only folders without files (tokenpath.ts). */
 function placeholderEntry(p: string): Entry {
   return { ...rootEntry(), name: baseName(p), path: p, readonly: true };
 }
 
-/** Parent folder token of an item: undefined = the root ('' or '0'), null = the answer does not say. */
-function parentOf(f: KdFile): string | undefined | null {
-  for (const key of ['parent_token', 'parent_id', 'parentid']) {
-    if (!(key in f.raw)) continue;
-    const v = f.raw[key];
-    return v === '' || v === '0' || v === 0 || v === null || v === undefined ? undefined : String(v);
-  }
-  return null;
+/** Folder token as KdSpace methods take it (undefined = the root) of a known parent (KdFile.parentToken, null = root). */
+function folderToken(parent: string | null): string | undefined {
+  return parent ?? undefined;
 }
 
 /** Online documents (智能文档, 智能表格, 多维表格): they live only online, their bytes are no editable format. */

@@ -24,7 +24,8 @@ export interface KdFile {
   /** Content version number (app space). */
   version?: number;
   sha1?: string;
-  parentToken?: string;
+  /** Folder the item is in: its token, null = the root, undefined = the answer does not say. */
+  parentToken?: string | null;
   creator?: string;
   modifier?: string;
   contentType?: string;
@@ -132,13 +133,23 @@ export function toKdFile(raw: unknown): KdFile | undefined {
     ctime: seconds(num(raw.ctime, raw.create_time, raw.created_at)),
     version: num(raw.version, raw.fver),
     sha1: str(raw.sha1, isRaw(checksums) ? checksums.sha1 : undefined),
-    parentToken: str(raw.parent_token, raw.parent_id, raw.parentid),
+    parentToken: parentTokenOf(raw),
     creator: str(isRaw(raw.creator) ? raw.creator.name : raw.creator, raw.creator_id),
     modifier: str(isRaw(raw.modifier) ? raw.modifier.name : raw.modifier, raw.modifier_id),
     contentType: str(raw.content_type, raw.mime_type),
     ...withDeletedTime(num(raw.deleted_time, raw.delete_time, raw.deleted_at)),
     raw,
   };
+}
+
+/** The first parent key the answer has decides: '' / '0' / 0 / null name the root (null), any other value a folder. */
+function parentTokenOf(raw: KdRaw): string | null | undefined {
+  for (const key of ['parent_token', 'parent_id', 'parentid']) {
+    if (!(key in raw)) continue;
+    const v = raw[key];
+    return v === '' || v === '0' || v === 0 || v === null || v === undefined ? null : String(v);
+  }
+  return undefined;
 }
 
 /** Only recycle-bin items have the field, so other items keep their exact shape. */
