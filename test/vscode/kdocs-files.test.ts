@@ -47,6 +47,11 @@ describe('Kingsoft Docs files', function () {
     assert.deepStrictEqual(await kinds(api, personal), ['kdMyDocs', 'kdSection', 'kdSection', 'kdSection', 'kdRecycleBin']);
     const labels = await Promise.all((await children(api, personal)).map(async (n) => String((await api.tree.getTreeItem(n)).label)));
     assert.deepStrictEqual(labels, ['My documents', 'Recent', 'Starred', 'App folder', 'Recycle bin']);
+    // The service lists personal files by name only; the tree puts folders first (the seed has both kinds).
+    const mine = (await children(api, await childOf(api, personal, 'kdMyDocs'))).filter((n) => n.kind === 'entry');
+    const firstFile = mine.findIndex((n) => n.kind === 'entry' && n.entry.type !== 'folder');
+    assert.ok(firstFile > 0 && mine.slice(firstFile).every((n) => n.kind === 'entry' && n.entry.type !== 'folder'),
+      `folders first: ${mine.map((n) => (n.kind === 'entry' ? n.entry.name : n.kind)).join(', ')}`);
     const appKids = await children(api, app);
     assert.strictEqual(appKids[appKids.length - 1].kind, 'kdRecycleBin', 'Trash comes after the folders');
     assert.ok(appKids.some((n) => n.kind === 'entry' && n.entry.type === 'folder' && n.entry.name === '报告'));

@@ -207,18 +207,25 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     return item;
   }
 
-  /** A remote folder's children: entries with URI paths (a space's RemoteFs lists paths relative to its root). */
-  private folder(parent: TreeNode, path: string): Promise<TreeNode[]> {
+  /**
+   * A remote folder's children: entries with URI paths (a space's RemoteFs lists paths relative to its root), folders
+   * first like the Explorer, whatever order the service lists in (Kingsoft Docs lists personal files by name only).
+   */
+  private async folder(parent: TreeNode, path: string): Promise<TreeNode[]> {
     const { accountId, vendor } = parent;
     const fetch: PageFetcher<Entry> = async (cursor) => {
       const m = await (await this.accounts.connection(accountId, vendor)).resolve(path);
       const page = await m.fs.list(m.path, cursor, { pageSize: config.pageSize() });
       return { ...page, items: page.items.map((e) => ({ ...e, path: joinPath(m.root, e.path) })) };
     };
-    return this.paged(parent, folderKey(accountId, path), fetch as PageFetcher<unknown>, (item) => {
+    const nodes = await this.paged(parent, folderKey(accountId, path), fetch as PageFetcher<unknown>, (item) => {
       const entry = item as Entry;
       return { kind: 'entry', id: entryId(accountId, entry.path), accountId, vendor, entry };
     });
+    // Stable: the service's order stays within each group, and "Load more" (no folder) stays last. Only loaded pages
+    // are sorted, so a folder a later page brings joins the folders above.
+    const isFolder = (n: TreeNode) => n.kind === 'entry' && n.entry.type === 'folder';
+    return [...nodes.filter(isFolder), ...nodes.filter((n) => !isFolder(n))];
   }
 
   private async paged(parent: TreeNode, key: string, fetch: PageFetcher<unknown>, toNode: (item: unknown) => TreeNode): Promise<TreeNode[]> {
