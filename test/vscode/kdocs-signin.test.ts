@@ -26,6 +26,25 @@ async function myDocuments(account = KD_ACCOUNT): Promise<TreeNode[]> {
   return children(api, mine);
 }
 
+/**
+ * Plays the user for input boxes while `fn` runs: answers them with `answers` in order (undefined = dismissed) and
+ * records each box's options. Like withDialogs, it stands in for VS Code's UI, not for the extension.
+ */
+async function withInputBoxes<T>(answers: Array<string | undefined>, fn: (asked: vscode.InputBoxOptions[]) => Promise<T>): Promise<T> {
+  const win = vscode.window as unknown as { showInputBox: typeof vscode.window.showInputBox };
+  const saved = win.showInputBox;
+  const asked: vscode.InputBoxOptions[] = [];
+  win.showInputBox = async (options?: vscode.InputBoxOptions) => {
+    asked.push(options ?? {});
+    return answers[asked.length - 1];
+  };
+  try {
+    return await fn(asked);
+  } finally {
+    win.showInputBox = saved;
+  }
+}
+
 describe('Kingsoft Docs sign-in', function () {
   this.timeout(60_000);
 
@@ -74,6 +93,35 @@ describe('Kingsoft Docs sign-in', function () {
     const stored = JSON.stringify(api.accounts.list());
     assert.ok(!stored.includes(sandbox.credentials.appKey), 'the app key is not in globalState');
     assert.ok(!/access|refresh|token/i.test(stored), 'no tokens in globalState');
+  });
+
+  it('"Add Kingsoft Docs account" from the UI asks for the host first (default filled in, validated), then app_id and app_key', async () => {
+    const { appId, appKey } = sandbox.credentials;
+    const info = await withBrowser(api, () => withInputBoxes([`${sandbox.host}/`, appId, appKey], async (asked) => {
+      const added = await vscode.commands.executeCommand<{ id: string; host: string } | undefined>('docWorkspaces.addKdocsAccount');
+      assert.strictEqual(asked.length, 3, 'host, app_id and app_key were asked');
+      const [hostBox, idBox, keyBox] = asked;
+      assert.strictEqual(hostBox.value, 'https://developer.kdocs.cn', 'the public host is the default');
+      assert.match(hostBox.prompt ?? '', /host/i);
+      const validate = hostBox.validateInput;
+      assert.ok(validate, 'the host box validates what is typed');
+      assert.match(String(await validate('developer.kdocs.cn')), /not a host URL/);
+      assert.strictEqual(await validate('https://kdocs.example.com/'), undefined, 'a private deployment host is accepted');
+      assert.match(idBox.prompt ?? '', /app_id/);
+      assert.ok(keyBox.password, 'the app key is typed hidden');
+      return added;
+    }));
+    assert.ok(info, 'the command returns the new account');
+    assert.strictEqual(info.host, sandbox.host, 'signed in at the typed host (trailing slash dropped)');
+  });
+
+  it('asks nothing more when the UI is dismissed at the host box', async () => {
+    const added = await withInputBoxes([undefined], async (asked) => {
+      const r = await vscode.commands.executeCommand('docWorkspaces.addKdocsAccount');
+      assert.strictEqual(asked.length, 1, 'only the host was asked');
+      return r;
+    });
+    assert.strictEqual(added, undefined);
   });
 
   it('ignores a callback whose state no sign-in is waiting for', async () => {

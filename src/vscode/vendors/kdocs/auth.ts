@@ -124,9 +124,35 @@ function browserCode(d: SignInDeps, client: KdocsClient): Thenable<string> {
   return withCancellableProgress(vscode.l10n.t('Kingsoft Docs: finish the sign-in in your browser…'), (signal) => d.flow.authorize(client, { signal }));
 }
 
-/** "Add Kingsoft Docs account": app id and key (asked once), then the OAuth flow; the account is saved on success. */
+/** The host as typed, or an InvalidInputError worded for Kingsoft Docs. */
+const kdocsHost = (host: string) => normalizeHost(host, (h) => vscode.l10n.t('"{0}" is not a host URL like https://developer.kdocs.cn', h));
+
+/** Asks for the open-platform host (private deployments have their own); the default is filled in and selected. */
+async function askHost(): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title: vscode.l10n.t('Add Kingsoft Docs account'),
+    prompt: vscode.l10n.t('Kingsoft Docs open-platform host (change it for a private deployment)'),
+    value: DEFAULT_KDOCS_HOST,
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      try {
+        kdocsHost(v);
+        return undefined;
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    },
+  });
+}
+
+/**
+ * "Add Kingsoft Docs account": the host, app id and key (each asked unless `input` carries it; the key once), then
+ * the OAuth flow; the account is saved on success.
+ */
 export async function addKdocsAccount(d: SignInDeps, input: AddKdocsInput = {}): Promise<KdocsAccountInfo | undefined> {
-  const host = normalizeHost(input.host || DEFAULT_KDOCS_HOST, (h) => vscode.l10n.t('"{0}" is not a host URL like https://developer.kdocs.cn', h));
+  const typed = input.host || await askHost();
+  if (!typed) return undefined;
+  const host = kdocsHost(typed);
   const appId = (input.appId ?? await vscode.window.showInputBox({
     title: vscode.l10n.t('Add Kingsoft Docs account'), prompt: vscode.l10n.t('app_id of your Kingsoft Docs open-platform app'), ignoreFocusOut: true,
   }))?.trim();
