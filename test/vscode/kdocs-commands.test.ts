@@ -15,7 +15,7 @@ import type { TreeNode } from '../../src/vscode/tree/nodes';
 import type { LiveSearch } from '../../src/vscode/pickers/search';
 import type { BatchOutcome, KdSearchMode, KdShareInfo, KdVersionInfo } from '../../src/vscode/vendors/kdocs/commands';
 import { kdRequestsSince } from './kdocs-support';
-import { children, closeAllEditors, EXT_ID, openTabs, setup, uriOf, withDialogs } from './support';
+import { children, closeAllEditors, EXT_ID, openTabs, setup, uriOf, withDialogs, withUi } from './support';
 
 const KD = 'kd-sandbox';
 let api: DocWorkspacesApi;
@@ -33,41 +33,6 @@ function folderWith(space: KdocsSpace, files: Record<string, string>): string {
 const read = (space: KdocsSpace, p: string) => sb.control.readFile(space, p)?.toString('utf8');
 
 // --- stand-ins for VS Code's QuickPick, input box and progress UI ---------------------------------------------------
-
-interface UiCalls { quickPicks: Array<{ labels: string[]; title?: string }>; inputs: Array<{ prompt?: string; value?: string }> }
-type PickItem = vscode.QuickPickItem & Record<string, unknown>;
-
-/**
- * Answers showQuickPick (with the item whose label `pick` returns; arrays for canPickMany) and showInputBox (with
- * `input`'s text) while `fn` runs, recording what was asked. Like withDialogs, it stands in for the user.
- */
-async function withUi<T>(
-  answers: { pick?: (labels: string[], title?: string) => string | string[] | undefined; input?: (prompt?: string, value?: string) => string | undefined },
-  fn: (calls: UiCalls) => Promise<T>,
-): Promise<T> {
-  const win = vscode.window as unknown as Record<string, unknown>;
-  const saved = { pick: win.showQuickPick, input: win.showInputBox };
-  const calls: UiCalls = { quickPicks: [], inputs: [] };
-  win.showQuickPick = async (items: readonly (string | PickItem)[] | Thenable<readonly (string | PickItem)[]>, options?: vscode.QuickPickOptions) => {
-    const list = await items;
-    const labels = list.map((i) => (typeof i === 'string' ? i : i.label));
-    calls.quickPicks.push({ labels, title: options?.title ?? options?.placeHolder });
-    const want = answers.pick?.(labels, options?.title ?? options?.placeHolder);
-    if (want === undefined) return undefined;
-    const chosen = list.filter((_, i) => (Array.isArray(want) ? want.includes(labels[i]) : labels[i] === want));
-    return options?.canPickMany ? chosen : chosen[0];
-  };
-  win.showInputBox = async (options?: vscode.InputBoxOptions) => {
-    calls.inputs.push({ prompt: options?.prompt, value: options?.value });
-    return answers.input?.(options?.prompt, options?.value);
-  };
-  try {
-    return await fn(calls);
-  } finally {
-    win.showQuickPick = saved.pick;
-    win.showInputBox = saved.input;
-  }
-}
 
 /** A QuickPick answerer that picks `labels` one after the other (undefined = dismissed when one is not offered). */
 function inOrder(labels: readonly string[]): (offered: string[]) => string | undefined {

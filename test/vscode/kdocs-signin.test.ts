@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { KdocsSandbox, KdocsSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import { children } from './support';
+import { children, withUi } from './support';
 import { childOf, KD_ACCOUNT, kdAccountNode, kdRequestsSince, kdSetup, kdUri, kinds, withBrowser } from './kdocs-support';
 
 let api: DocWorkspacesApi;
@@ -26,24 +26,9 @@ async function myDocuments(account = KD_ACCOUNT): Promise<TreeNode[]> {
   return children(api, mine);
 }
 
-/**
- * Plays the user for input boxes while `fn` runs: answers them with `answers` in order (undefined = dismissed) and
- * records each box's options. Like withDialogs, it stands in for VS Code's UI, not for the extension.
- */
-async function withInputBoxes<T>(answers: Array<string | undefined>, fn: (asked: vscode.InputBoxOptions[]) => Promise<T>): Promise<T> {
-  const win = vscode.window as unknown as { showInputBox: typeof vscode.window.showInputBox };
-  const saved = win.showInputBox;
-  const asked: vscode.InputBoxOptions[] = [];
-  win.showInputBox = async (options?: vscode.InputBoxOptions) => {
-    asked.push(options ?? {});
-    return answers[asked.length - 1];
-  };
-  try {
-    return await fn(asked);
-  } finally {
-    win.showInputBox = saved;
-  }
-}
+/** Answers input boxes with `answers` in order (undefined = dismissed); `fn` sees the options of every box asked. */
+const inOrder = <T>(answers: Array<string | undefined>, fn: (asked: vscode.InputBoxOptions[]) => Promise<T>): Promise<T> =>
+  withUi({ input: () => answers.shift() }, (calls) => fn(calls.inputs));
 
 describe('Kingsoft Docs sign-in', function () {
   this.timeout(60_000);
@@ -97,7 +82,7 @@ describe('Kingsoft Docs sign-in', function () {
 
   it('"Add Kingsoft Docs account" from the UI asks for the host first (default filled in, validated), then app_id and app_key', async () => {
     const { appId, appKey } = sandbox.credentials;
-    const info = await withBrowser(api, () => withInputBoxes([`${sandbox.host}/`, appId, appKey], async (asked) => {
+    const info = await withBrowser(api, () => inOrder([`${sandbox.host}/`, appId, appKey], async (asked) => {
       const added = await vscode.commands.executeCommand<{ id: string; host: string } | undefined>('docWorkspaces.addKdocsAccount');
       assert.strictEqual(asked.length, 3, 'host, app_id and app_key were asked');
       const [hostBox, idBox, keyBox] = asked;
@@ -116,7 +101,7 @@ describe('Kingsoft Docs sign-in', function () {
   });
 
   it('asks nothing more when the UI is dismissed at the host box', async () => {
-    const added = await withInputBoxes([undefined], async (asked) => {
+    const added = await inOrder([undefined], async (asked) => {
       const r = await vscode.commands.executeCommand('docWorkspaces.addKdocsAccount');
       assert.strictEqual(asked.length, 1, 'only the host was asked');
       return r;

@@ -197,3 +197,41 @@ export function requestsSince(control: GokuaiSandboxControl): () => Array<{ meth
     return all.slice(mark === undefined ? 0 : all.lastIndexOf(mark) + 1);
   };
 }
+
+// --- stand-ins for VS Code's QuickPick and input box ---------------------------------------------------------------
+
+/** What the stand-ins were asked: each QuickPick's labels and title, each input box's options (prompt, value, validateInput...). */
+export interface UiCalls { quickPicks: Array<{ labels: string[]; title?: string }>; inputs: vscode.InputBoxOptions[] }
+type PickItem = vscode.QuickPickItem & Record<string, unknown>;
+
+/**
+ * Answers showQuickPick (with the item whose label `pick` returns; arrays for canPickMany) and showInputBox (with
+ * `input`'s text) while `fn` runs, recording what was asked. Like withDialogs, it stands in for the user.
+ */
+export async function withUi<T>(
+  answers: { pick?: (labels: string[], title?: string) => string | string[] | undefined; input?: (prompt?: string, value?: string) => string | undefined },
+  fn: (calls: UiCalls) => Promise<T>,
+): Promise<T> {
+  const win = vscode.window as unknown as Record<string, unknown>;
+  const saved = { pick: win.showQuickPick, input: win.showInputBox };
+  const calls: UiCalls = { quickPicks: [], inputs: [] };
+  win.showQuickPick = async (items: readonly (string | PickItem)[] | Thenable<readonly (string | PickItem)[]>, options?: vscode.QuickPickOptions) => {
+    const list = await items;
+    const labels = list.map((i) => (typeof i === 'string' ? i : i.label));
+    calls.quickPicks.push({ labels, title: options?.title ?? options?.placeHolder });
+    const want = answers.pick?.(labels, options?.title ?? options?.placeHolder);
+    if (want === undefined) return undefined;
+    const chosen = list.filter((_, i) => (Array.isArray(want) ? want.includes(labels[i]) : labels[i] === want));
+    return options?.canPickMany ? chosen : chosen[0];
+  };
+  win.showInputBox = async (options?: vscode.InputBoxOptions) => {
+    calls.inputs.push(options ?? {});
+    return answers.input?.(options?.prompt, options?.value);
+  };
+  try {
+    return await fn(calls);
+  } finally {
+    win.showQuickPick = saved.pick;
+    win.showInputBox = saved.input;
+  }
+}
