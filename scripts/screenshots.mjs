@@ -9,11 +9,11 @@
 // pictures show boxes, and the script says so.
 // Usage: node scripts/screenshots.mjs [--out <dir>]   (builds dist/ first; ~30 s)
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, startCodeServer, tailLog } from './vscode/code-server.mjs';
+import { openWorkbench, startCodeServer, tailLog } from './vscode/code-server.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outArg = process.argv.indexOf('--out');
@@ -62,12 +62,8 @@ async function main() {
   });
   let browser;
   try {
-    browser = await launchBrowser({ profileDir: join(server.tmp, 'chromium-profile'), viewport: VIEWPORT });
+    browser = await openWorkbench(server, { extensionDevelopmentPath: REPO, viewport: VIEWPORT, timeout: STEP_TIMEOUT });
     const { page } = browser;
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    const folder = mkdtempSync(join(server.tmp, 'workspace-'));
-    await page.goto(server.url({ folder, extensionDevelopmentPath: REPO }));
-    await page.locator('.monaco-workbench').waitFor();
 
     await page.locator('.activitybar a.action-label[aria-label^="Doc Workspaces"]').click();
     const sidebar = page.locator('.part.sidebar');

@@ -237,6 +237,27 @@ export async function launchBrowser({ profileDir, viewport = { width: 1400, heig
   return { context, page, close: () => context.close().catch(() => {}) };
 }
 
+/**
+ * Opens the workbench of a started code-server in a fresh Chromium, on a new empty workspace folder, and waits until
+ * it is up. `extensionDevelopmentPath` loads the extension from source; without it only installed extensions run.
+ * Closes the browser again if the workbench never appears.
+ * @param {Awaited<ReturnType<typeof startCodeServer>>} server
+ * @param {{ extensionDevelopmentPath?: string, viewport?: {width: number, height: number}, timeout?: number }} [opts]
+ */
+export async function openWorkbench(server, { extensionDevelopmentPath, viewport, timeout } = {}) {
+  const browser = await launchBrowser({ profileDir: join(server.tmp, 'chromium-profile'), viewport });
+  try {
+    if (timeout) browser.page.setDefaultTimeout(timeout);
+    const folder = mkdtempSync(join(server.tmp, 'workspace-'));
+    await browser.page.goto(server.url({ folder, extensionDevelopmentPath }));
+    await browser.page.locator('.monaco-workbench').waitFor();
+    return browser;
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+}
+
 /** Saves a full-page screenshot, never throwing (used on failure paths). */
 export async function screenshot(page, file) {
   try {

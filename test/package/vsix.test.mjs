@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
-import { launchBrowser, screenshot, startCodeServer, tailLog } from '../../scripts/vscode/code-server.mjs';
+import { openWorkbench, screenshot, startCodeServer, tailLog } from '../../scripts/vscode/code-server.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(REPO, '.test-output', 'package');
@@ -140,14 +140,14 @@ describe('packaged extension (.vsix)', function () {
 
   describe('installed into VS Code (code-server --install-extension)', function () {
     /** @type {Awaited<ReturnType<typeof startCodeServer>>} */ let server;
-    /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
+    /** @type {Awaited<ReturnType<typeof openWorkbench>>} */ let browser;
 
     before(async function () {
       rmSync(SHOTS, { recursive: true, force: true });
       mkdirSync(SHOTS, { recursive: true });
       server = await startCodeServer({ installVsix: [VSIX], logFile: join(SHOTS, 'code-server.log') });
-      browser = await launchBrowser({ profileDir: join(server.tmp, 'chromium-profile') });
-      browser.page.setDefaultTimeout(60_000);
+      // No extensionDevelopmentPath: the extension can only come from the installed .vsix.
+      browser = await openWorkbench(server, { timeout: 60_000 });
     });
 
     afterEach(async function () {
@@ -168,9 +168,6 @@ describe('packaged extension (.vsix)', function () {
       assert.ok(installed.includes(id), `extensions dir holds ${id} (has: ${installed.join(', ')})`);
 
       const { page } = browser;
-      // No payload: the extension can only come from the installed .vsix.
-      await page.goto(server.url({ folder: mkdtempSync(join(server.tmp, 'workspace-')) }));
-      await page.locator('.monaco-workbench').waitFor();
       await page.locator('.activitybar a.action-label[aria-label^="Doc Workspaces"]').click();
       // The container exists from the manifest alone; a "Sandbox" row proves activate() ran and the bundled sandbox
       // answered (the tree is filled by the extension's code).

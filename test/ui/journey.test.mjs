@@ -7,10 +7,10 @@
 // Screenshots of every step go to .test-output/ui/. Run alone: npx mocha --timeout 240000 test/ui/journey.test.mjs
 // DOC_WORKSPACES_EXTENSION_PATH overrides the extension folder (used to debug the harness with a stub extension).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, launchBrowser, screenshot, startCodeServer, tailLog } from '../../scripts/vscode/code-server.mjs';
+import { freePort, openWorkbench, screenshot, startCodeServer, tailLog } from '../../scripts/vscode/code-server.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(REPO, '.test-output', 'ui');
@@ -21,7 +21,7 @@ const STEP_TIMEOUT = 60_000;
 
 describe('UI journey (code-server + Chromium)', function () {
   /** @type {Awaited<ReturnType<typeof startCodeServer>>} */ let server;
-  /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
+  /** @type {Awaited<ReturnType<typeof openWorkbench>>} */ let browser;
   /** @type {import('playwright-core').Page} */ let page;
   let sandboxPort = 0;
   let shot = 0;
@@ -42,12 +42,8 @@ describe('UI journey (code-server + Chromium)', function () {
       userSettings: { 'docWorkspaces.sandbox.port': sandboxPort, 'docWorkspaces.sandbox.controlRoutes': true },
       logFile: join(SHOTS, 'code-server.log'),
     });
-    browser = await launchBrowser({ profileDir: join(server.tmp, 'chromium-profile') });
+    browser = await openWorkbench(server, { extensionDevelopmentPath: EXTENSION, timeout: STEP_TIMEOUT });
     page = browser.page;
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    const folder = mkdtempSync(join(server.tmp, 'workspace-'));
-    await page.goto(server.url({ folder, extensionDevelopmentPath: EXTENSION }));
-    await page.locator('.monaco-workbench').waitFor();
   });
 
   afterEach(async function () {

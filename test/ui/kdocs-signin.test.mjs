@@ -19,11 +19,11 @@
 // Screenshots go to .test-output/ui/kdocs-*.png. Run alone (after `npx tsc -p . && node esbuild.mjs`):
 //   npx mocha --timeout 240000 test/ui/kdocs-signin.test.mjs
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, screenshot, startCodeServer, tailLog } from '../../scripts/vscode/code-server.mjs';
+import { openWorkbench, screenshot, startCodeServer, tailLog } from '../../scripts/vscode/code-server.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(REPO, '.test-output', 'ui');
@@ -40,7 +40,7 @@ const USER_NICKNAME = '沙箱用户 Sandbox User';
 describe('UI journey: Kingsoft Docs sign-in in a web window (code-server + Chromium)', function () {
   /** @type {import('../../src/sandbox/types').KdocsSandbox} */ let sandbox;
   /** @type {Awaited<ReturnType<typeof startCodeServer>>} */ let server;
-  /** @type {Awaited<ReturnType<typeof launchBrowser>>} */ let browser;
+  /** @type {Awaited<ReturnType<typeof openWorkbench>>} */ let browser;
   /** @type {import('playwright-core').Page} */ let page;
   /** The sign-in tab, once opened: screenshotted on failure too. */
   /** @type {import('playwright-core').Page | undefined} */ let popup;
@@ -59,12 +59,8 @@ describe('UI journey: Kingsoft Docs sign-in in a web window (code-server + Chrom
     server = await startCodeServer({ logFile: join(SHOTS, 'kdocs-code-server.log') });
     writeFileSync(join(server.tmp, 'user-data', 'User', 'keybindings.json'),
       JSON.stringify([{ key: ADD_KEY, command: 'docWorkspaces.addKdocsAccount', args: { host } }], null, 2));
-    browser = await launchBrowser({ profileDir: join(server.tmp, 'chromium-profile') });
+    browser = await openWorkbench(server, { extensionDevelopmentPath: EXTENSION, timeout: STEP_TIMEOUT });
     page = browser.page;
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    const folder = mkdtempSync(join(server.tmp, 'workspace-'));
-    await page.goto(server.url({ folder, extensionDevelopmentPath: EXTENSION }));
-    await page.locator('.monaco-workbench').waitFor();
   });
 
   afterEach(async function () {
