@@ -65,11 +65,31 @@ export function ensureAptPackages(pkgs) {
   }
 }
 
+/**
+ * The environment for an inner `npm install`: ours without the `npm_*` variables an outer npm exports when this runs
+ * under `npm test` / `npm start` / `npm run`. Those describe the OUTER npm and Node: `npm_config_user_agent` names
+ * Node 20, and code-server's postinstall reads it and refuses to install ("requires node v24") even with Node 24 first
+ * on PATH; `npm_config_*` would also override the inner npm's own configuration. The inner npm reads its config from
+ * the npmrc files like any npm started from a shell.
+ */
+export function innerNpmEnv(base = process.env, extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (!/^npm_/i.test(k) && v !== undefined) env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+/** Runs an inner `npm` (in `cwd`, environment of innerNpmEnv plus `extraEnv`); throws when it fails. */
+export function runInnerNpm(args, { cwd, extraEnv = {} }) {
+  run('npm', args, { cwd, env: innerNpmEnv(process.env, extraEnv) });
+}
+
 /** Installs one npm package into a folder of its own (fresh package.json, no lockfile churn in the repo). */
-function npmInstallInto(dir, spec, env = process.env) {
+function npmInstallInto(dir, spec, extraEnv = {}) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'doc-workspaces-cache', private: true }) + '\n');
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-save', spec], { cwd: dir, env });
+  runInnerNpm(['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-save', spec], { cwd: dir, extraEnv });
 }
 
 /**
@@ -134,12 +154,10 @@ function install() {
     rmSync(csDir, { recursive: true, force: true });
     // code-server's postinstall insists on Node 24 and builds native modules: put Node 24 first on PATH and point
     // node-gyp at its headers (the machine's npm config may point nodedir at the system Node 20).
-    const env = {
-      ...process.env,
+    npmInstallInto(csDir, `code-server@${CODE_SERVER_VERSION}`, {
       PATH: `${join(nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
       npm_config_nodedir: nodeDir,
-    };
-    npmInstallInto(csDir, `code-server@${CODE_SERVER_VERSION}`, env);
+    });
     if (!existsSync(entry)) throw new Error(`code-server installed but ${entry} is missing`);
 
     // The stamp is written last: its presence means the whole install completed.
