@@ -27,7 +27,15 @@ export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly limits = new Map<string, RateLimit>();
 
-  constructor(private readonly defaultLimit?: RateLimit, private readonly now: () => number = Date.now) {}
+  /**
+   * `now` and `wait` are the clock the token bucket runs on (tests pass a fake one: a `wait` that moves `now` on
+   * makes the pacing exact and instant).
+   */
+  constructor(
+    private readonly defaultLimit?: RateLimit,
+    private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void> = sleep,
+  ) {}
 
   /** Sets (or replaces) the limit for one key. */
   configure(key: string, limit: RateLimit): void {
@@ -98,7 +106,7 @@ export class RateLimiter {
         b.tokens -= 1;
         return;
       }
-      await sleep(Math.ceil(((1 - b.tokens) / rate) * 1000), signal);
+      await this.wait(Math.ceil(((1 - b.tokens) / rate) * 1000), signal);
     }
   }
 

@@ -15,7 +15,12 @@ export interface Misbehaviour {
 export interface GokuaiSandboxControl {
   /** Fail the next `count` matching requests with the given status (error body in the vendor's envelope). */
   failNext(count: number, how: Misbehaviour): void;
-  /** Destroy the socket in the middle of the next `count` upload_part bodies (after part of the bytes arrived). */
+  /**
+   * Cut the connection in the middle of the next `count` upload_part bodies: once the first half of the declared
+   * Content-Length (rounded down) has arrived, the socket is destroyed without an answer. The server keeps exactly
+   * those bytes when the part was acceptable (session, offset, range), so upload_req then reports `start + half` and a
+   * client resumes there, mid-part.
+   */
   dropNextParts(count: number): void;
   /** Drop the connection (no response) for the next `count` matching API requests. */
   dropNextRequests(count: number, pathIncludes?: string): void;
@@ -56,7 +61,10 @@ export interface GokuaiSandboxControl {
   unlockFile(fullpath: string): void;
   /** Number of versions kept for a file (history length). */
   versionCount(fullpath: string): number;
-  /** Bytes received by upload_part since start (lets tests prove that instant upload sent nothing). */
+  /**
+   * Bytes received by upload_part since start (lets tests prove that instant upload sent nothing): whole bodies,
+   * including those answered with an error; of a dropped part (dropNextParts) only the prefix the server kept.
+   */
   readonly uploadedBytes: number;
   /**
    * Requests seen, oldest first: method and path only (never query or body). Only the newest 1000 are kept, so
@@ -116,7 +124,7 @@ export interface KdocsSandboxControl {
   malformNext(count: number, pathIncludes?: string): void;
   /** Delay every response by `ms` (0 turns it off). */
   setLatency(ms: number): void;
-  /** Clear all misbehaviour (not quotas), pending failTaskItem marks included. State stays. */
+  /** Clear all misbehaviour (not quotas), pending failTaskItem marks and omitTaskFileResults included. State stays. */
   resetMisbehaviour(): void;
 
   /**
@@ -129,6 +137,11 @@ export interface KdocsSandboxControl {
   resetQuotas(): void;
   /** Every access token issued so far expires now (401, code 40102); refresh tokens keep working. */
   expireAccessTokens(): void;
+  /**
+   * Every OAuth authorization code handed out so far (by /h5/auth) is older than its 5 minutes now: exchanging it
+   * answers 400 / 20001, as an unknown or already used code does. Codes handed out later work.
+   */
+  expireAuthorizationCodes(): void;
   /**
    * Every refresh token issued so far stops working (40103), as after 30 days or a revoked authorization: once the
    * access token expires too (expireAccessTokens), only a new sign-in helps. Tokens issued later work.
@@ -154,6 +167,12 @@ export interface KdocsSandboxControl {
    * tasks.ts documents the shape). One-shot per call; cleared by resetMisbehaviour. Throws when `path` is not live.
    */
   failTaskItem(space: KdocsSpace, path: string, message?: string): void;
+  /**
+   * From now on (until resetMisbehaviour) finished batch tasks answer without the per-file `result.results` list, only
+   * `result.files`: the platform documents no result shape, so a client must cope with a task that says no more than
+   * success or failure.
+   */
+  omitTaskFileResults(): void;
 
   // --- direct state access; `path` is '/'-separated from the space's root ---
   readFile(space: KdocsSpace, path: string): Buffer | undefined;

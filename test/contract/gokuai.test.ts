@@ -8,8 +8,8 @@ import nodeFetch from 'node-fetch';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  AlreadyExistsError, BadResponseError, CancelledError, ConflictError, InvalidInputError, LockedError, NotFoundError,
-  RateLimitedError, ServerError, TimeoutError, UnauthorizedError,
+  AlreadyExistsError, BadResponseError, CancelledError, ConflictError, ForbiddenError, InvalidInputError, LockedError,
+  NotFoundError, RateLimitedError, ServerError, TimeoutError, UnauthorizedError,
 } from '../../src/core/errors';
 import { crc32 as crc } from '../../src/core/hash';
 import { type FetchLike, HttpClient } from '../../src/core/http';
@@ -20,6 +20,9 @@ import { GokuaiRemoteFs } from '../../src/vendors/gokuai/remotefs';
 import { memoryLogger, until } from '../unit/support';
 
 const sha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
+const MIB = 1024 * 1024;
+/** The client's (default) part size. */
+const PART = 4 * MIB;
 const SEED = {
   readme: 'README.md',
   docx: '项目资料/会议纪要.docx',
@@ -34,13 +37,15 @@ describe('Gokuai client against the sandbox', function () {
   let tmp: string;
   const logger = memoryLogger();
 
-  // 64 KiB parts (below the vendor's 4-10 MiB, hence the test-only option) give multi-part uploads out of small data.
+  // Real 4 MiB parts (the sandbox refuses smaller ones that are not the last): multi-part tests use a few MiB.
   const makeClient = (extra: GokuaiClientOptions = {}, secret?: string) => new GokuaiClient(
     { host: sb.host, orgClientId: sb.credentials.orgClientId, orgClientSecret: secret ?? sb.credentials.orgClientSecret },
-    { logger, retry: { baseMs: 5, maxDelayMs: 20 }, rateLimit: { perSecond: 1000, burst: 1000 }, testOnlyPartSize: 64 * 1024, poll: { intervalMs: 5, maxIntervalMs: 20 }, ...extra },
+    { logger, retry: { baseMs: 5, maxDelayMs: 20 }, rateLimit: { perSecond: 1000, burst: 1000 }, poll: { intervalMs: 5, maxIntervalMs: 20 }, ...extra },
   );
   /** Requests to paths ending in `suffix` since `mark` (a requestCount read before the step). */
   const callsSince = (mark: number, suffix: string) => sb.control.requestsSince(mark).filter((q) => q.path.endsWith(suffix));
+  /** Statuses of the GETs on temporary download URLs since `mark`. */
+  const downloadsSince = (mark: number) => sb.control.requestsSince(mark).filter((q) => q.path.startsWith('/dl/')).map((q) => q.status);
   /** The real transport. */
   const send: FetchLike = (url, init) => nodeFetch(url, init as never) as never;
   /** A client whose HTTP goes through `fetch`: lets a test act between client and server. */
@@ -221,20 +226,21 @@ describe('Gokuai client against the sandbox', function () {
 
   describe('chunked upload', () => {
     it('low-level: create_file, upload_init, upload_part, upload_req, upload_finish', async () => {
-      const data = Buffer.from('hello chunked world, 你好');
+      const data = Buffer.concat([randomBytes(PART), Buffer.from('hello chunked world, 你好')]);
       const cf = await client.createFile({ fullpath: 'up/low.txt', filehash: sha1(data), filesize: data.length });
       assert.strictEqual(cf.state, 0);
       const init = await client.uploadInit(cf.server, { filename: 'low.txt', pathhash: cf.hash, filehash: sha1(data), filesize: data.length });
       assert.ok(init.session);
-      const a = data.subarray(0, 10);
-      const r1 = await client.uploadPart(cf.server, { session: init.session!, start: 0, end: 9, crc: crc(a), data: a });
+      const a = data.subarray(0, PART);
+      const r1 = await client.uploadPart(cf.server, { session: init.session!, start: 0, end: PART - 1, crc: crc(a), data: a });
       assert.deepStrictEqual(r1, { complete: false });
-      assert.deepStrictEqual(await client.uploadReq(cf.server, { session: init.session! }), { received: 10 });
+      assert.deepStrictEqual(await client.uploadReq(cf.server, { session: init.session! }), { received: PART });
       // a part at the wrong offset is answered with the expected one
-      const wrong = await client.uploadPart(cf.server, { session: init.session!, start: 12, end: 13, crc: crc(data.subarray(12, 14)), data: data.subarray(12, 14) });
-      assert.strictEqual(wrong.expect, 10);
-      const b = data.subarray(10);
-      const r2 = await client.uploadPart(cf.server, { session: init.session!, start: 10, end: data.length - 1, crc: crc(b), data: b });
+      const tail = data.subarray(PART + 2);
+      const wrong = await client.uploadPart(cf.server, { session: init.session!, start: PART + 2, end: data.length - 1, crc: crc(tail), data: tail });
+      assert.strictEqual(wrong.expect, PART);
+      const b = data.subarray(PART);
+      const r2 = await client.uploadPart(cf.server, { session: init.session!, start: PART, end: data.length - 1, crc: crc(b), data: b });
       assert.strictEqual(r2.complete, true);
       assert.deepStrictEqual(await client.uploadFinish(cf.server, { session: init.session! }), { done: true });
       assert.deepStrictEqual(sb.control.readFile('up/low.txt'), data);
@@ -251,15 +257,15 @@ describe('Gokuai client against the sandbox', function () {
     });
 
     it('uploadFile sends parts and reports progress', async () => {
-      const data = randomBytes(300_000);
+      const data = randomBytes(2 * PART + 300_000);
       const progress: number[] = [];
+      const mark = sb.control.requestCount;
       const r = await client.uploadFile({ fullpath: 'up/multi.bin', source: { data }, overwrite: false }, { onProgress: (d) => progress.push(d) });
       assert.strictEqual(r.instant, false);
       assert.strictEqual(r.filehash, sha1(data));
       assert.deepStrictEqual(sb.control.readFile('up/multi.bin'), data);
-      assert.ok(progress.length >= 5, `progress ${progress}`);
-      assert.strictEqual(progress[progress.length - 1], data.length);
-      assert.ok(progress.every((v, i) => i === 0 || v >= progress[i - 1]));
+      assert.deepStrictEqual(callsSince(mark, '/upload_part').map((q) => q.status), [200, 200, 202]);
+      assert.deepStrictEqual(progress, [PART, 2 * PART, data.length]);
     });
 
     it('instant upload sends no bytes when the server has the content', async () => {
@@ -271,14 +277,43 @@ describe('Gokuai client against the sandbox', function () {
       assert.deepStrictEqual(sb.control.readFile('up/readme-again.md'), data);
     });
 
-    it('resumes after a part is dropped mid-body (upload_req)', async () => {
-      const data = randomBytes(400_000);
-      sb.control.dropNextParts(1);
+    it('a part dropped mid-body resumes where upload_req says (mid-part): kept bytes are not sent again', async () => {
+      const data = randomBytes(2 * PART + MIB / 2); // parts 0-4 MiB, 4-8 MiB, 8-8.5 MiB
+      const ranges: string[] = [];
+      const reported: number[] = [];
+      // Watches what goes over the wire: the ranges of the parts and what upload_req answers.
+      const c = viaTransport(async (url, init) => {
+        if (url.endsWith('/upload_part')) ranges.push(init.headers['x-gk-upload-range']);
+        const res = await nodeFetch(url, init as never);
+        if (url.endsWith('/upload_req')) reported.push(Number((await res.clone().json() as { received: unknown }).received));
+        return res as never;
+      });
+      let dropped = false;
       const mark = sb.control.requestCount;
-      const r = await client.uploadFile({ fullpath: 'up/resumed.bin', source: { data }, overwrite: false });
+      const before = sb.control.uploadedBytes;
+      const progress: number[] = [];
+      const r = await c.uploadFile({ fullpath: 'up/resumed.bin', source: { data }, overwrite: false }, {
+        onProgress: (done) => {
+          progress.push(done);
+          // The second part loses its connection once half of it arrived; the server keeps that half.
+          if (!dropped && done === PART) {
+            dropped = true;
+            sb.control.dropNextParts(1);
+          }
+        },
+      });
       assert.strictEqual(r.filesize, data.length);
       assert.deepStrictEqual(sb.control.readFile('up/resumed.bin'), data);
-      assert.strictEqual(callsSince(mark, '/upload_req').length, 1, 'asked upload_req where to resume');
+      assert.deepStrictEqual(reported, [PART + PART / 2], 'upload_req was asked once and reported the kept half');
+      assert.strictEqual(Number(ranges[2].split('-')[0]), reported[0], 'the client resumed at the offset the server reported');
+      assert.deepStrictEqual(ranges, [
+        `0-${PART - 1}`,
+        `${PART}-${2 * PART - 1}`, // dropped after 2 MiB
+        `${PART + PART / 2}-${data.length - 1}`, // resumed at the offset the server reported, not at 4 MiB nor 0
+      ]);
+      assert.deepStrictEqual(callsSince(mark, '/upload_part').map((q) => q.status), [200, 0, 202]);
+      assert.strictEqual(sb.control.uploadedBytes - before, data.length, 'every byte stored once: nothing sent twice');
+      assert.deepStrictEqual(progress, [PART, PART + PART / 2, data.length]);
     });
 
     it('upload_finish answering 202 ("still processing") is asked again until the file lands', async () => {
@@ -320,7 +355,7 @@ describe('Gokuai client against the sandbox', function () {
     });
 
     it('cancelling an upload aborts the session', async () => {
-      const data = randomBytes(600_000);
+      const data = randomBytes(PART + 600_000);
       const ctrl = new AbortController();
       const mark = sb.control.requestCount;
       const p = client.uploadFile({ fullpath: 'up/cancelled.bin', source: { data }, overwrite: false }, {
@@ -342,7 +377,7 @@ describe('Gokuai client against the sandbox', function () {
         await h.write(chunk);
       }
       await h.close();
-      const big = makeClient({ testOnlyPartSize: undefined });
+      const big = makeClient();
       const before = sb.control.uploadedBytes;
       const mark = sb.control.requestCount;
       const r = await big.uploadFile({ fullpath: 'up/fifty.bin', source: { path: file }, overwrite: false });
@@ -358,7 +393,7 @@ describe('Gokuai client against the sandbox', function () {
       for (const [partSize, parts] of [[64 * 1024, 6], [64 * 1024 * 1024, 3]]) { // 4 MiB x 5 + 1 MiB; 10 MiB x 2 + 1 MiB
         data[0] = partSize & 0xff ^ data[0] ^ 1; // fresh content each round: no instant upload
         const mark = sb.control.requestCount;
-        await makeClient({ testOnlyPartSize: undefined, uploadPartSize: partSize })
+        await makeClient({ uploadPartSize: partSize })
           .uploadFile({ fullpath: `up/clamped-${partSize}.bin`, source: { data }, overwrite: false });
         assert.strictEqual(callsSince(mark, '/upload_part').length, parts, `uploadPartSize ${partSize}`);
         assert.deepStrictEqual(sb.control.readFile(`up/clamped-${partSize}.bin`), data);
@@ -368,7 +403,7 @@ describe('Gokuai client against the sandbox', function () {
 
   describe('interrupted uploads', () => {
     it('a part the server already has (replayed request) is answered 409 expect; the upload continues there', async () => {
-      const data = randomBytes(200_000);
+      const data = randomBytes(3 * PART + 100_000);
       let replayed = false;
       // The transport sends the first part twice, as a proxy retrying behind the client's back would.
       const c = viaTransport(async (url, init) => {
@@ -385,14 +420,14 @@ describe('Gokuai client against the sandbox', function () {
       assert.deepStrictEqual(sb.control.readFile('up/replayed.bin'), data);
       const parts = callsSince(mark, '/upload_part').map((q) => q.status);
       assert.deepStrictEqual(parts.slice(0, 3), [200, 409, 200], 'the 409 answer moved the client on to the next part');
-      assert.strictEqual(parts.length, 4 + 1, 'four parts of 64 KiB, none sent twice by the client');
-      assert.strictEqual(sb.control.uploadedBytes - before, data.length + 64 * 1024, 'the client sent every byte once (plus the replay)');
+      assert.strictEqual(parts.length, 4 + 1, 'four parts, none sent twice by the client');
+      assert.strictEqual(sb.control.uploadedBytes - before, data.length + PART, 'the client sent every byte once (plus the replay)');
       assert.strictEqual(callsSince(mark, '/upload_req').length, 0);
       assert.ok(progress.every((v, i) => i === 0 || v >= progress[i - 1]), `progress ${progress}`);
     });
 
     it('the upload session expiring mid-upload starts the upload again instead of blaming the credentials', async () => {
-      const data = randomBytes(300_000);
+      const data = randomBytes(PART + 300_000);
       let expired = false;
       const mark = sb.control.requestCount;
       const r = await client.uploadFile({ fullpath: 'up/session-expired.bin', source: { data }, overwrite: false }, {
@@ -412,7 +447,7 @@ describe('Gokuai client against the sandbox', function () {
     });
 
     it('a session that keeps expiring gives up after a few fresh starts, as a server problem', async () => {
-      const data = randomBytes(300_000);
+      const data = randomBytes(PART + 300_000);
       const mark = sb.control.requestCount;
       await assert.rejects(
         client.uploadFile({ fullpath: 'up/session-never.bin', source: { data }, overwrite: false }, {
@@ -438,7 +473,7 @@ describe('Gokuai client against the sandbox', function () {
     });
 
     it('503 on a part mid-way: resumes where the server stopped', async () => {
-      const data = randomBytes(300_000);
+      const data = randomBytes(PART + 300_000);
       let failed = false;
       const mark = sb.control.requestCount;
       await client.uploadFile({ fullpath: 'up/unavailable.bin', source: { data }, overwrite: false }, {
@@ -511,9 +546,33 @@ describe('Gokuai client against the sandbox', function () {
       const bytes = await c.downloadBytes({ fullpath: SEED.readme });
       assert.deepStrictEqual(Buffer.from(bytes), sb.control.readFile(SEED.readme));
       assert.strictEqual(callsSince(mark, '/download_url').length, 2);
+      assert.deepStrictEqual(downloadsSince(mark), [403, 200]);
       const text = log.lines.join('\n');
       assert.match(text, /-> 403/);
       assert.ok(!/[?&](e|s)=/.test(text), `download query leaked into logs:\n${text}`);
+    });
+
+    it('a download URL that keeps failing is refreshed exactly once, then a clear error instead of a loop', async () => {
+      // Every URL expires while its GET is in transit, the fresh one too.
+      const c = viaTransport(async (url, init) => {
+        if (init.method === 'GET' && url.includes('/dl/')) sb.control.expireDownloadUrls();
+        return send(url, init);
+      });
+      for (const download of [
+        () => c.downloadBytes({ fullpath: SEED.readme }),
+        () => c.downloadToFile({ fullpath: SEED.readme }, path.join(tmp, 'never.md')),
+      ]) {
+        const mark = sb.control.requestCount;
+        await assert.rejects(download(), (e: unknown) => {
+          assert.ok(e instanceof ForbiddenError, String(e));
+          assert.deepStrictEqual([e.status, e.vendorCode, e.vendor], [403, 40303, 'gokuai']);
+          assert.match(e.message, /download of "README\.md".*link expired/);
+          return true;
+        });
+        assert.strictEqual(callsSince(mark, '/download_url').length, 2, 'the first URL and one fresh one');
+        assert.deepStrictEqual(downloadsSince(mark), [403, 403]);
+      }
+      await assert.rejects(fsp.access(path.join(tmp, 'never.md')));
     });
   });
 

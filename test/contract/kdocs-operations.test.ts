@@ -287,6 +287,43 @@ describe('Kingsoft Docs operations against the sandbox', function () {
       });
     }
 
+    // The platform documents no per-file result: a task that only says "failed" must be sorted out file by file.
+    for (const { op, space } of partialCases) {
+      it(`${space} ${op} task that fails for one file and reports no per-file results: the done files are found, only the other is retried`, async () => {
+        const dir = folderWith(space, { 'q1.txt': '1', 'q2.txt': '2', 'q3.txt': '3' });
+        const fs = space === 'personal' ? personal : app;
+        await fs.mkdir(`${dir}/dest`);
+        const sources = ['q1.txt', 'q2.txt', 'q3.txt'].map((f) => `${dir}/${f}`);
+        sb.control.omitTaskFileResults();
+        sb.control.failTaskItem(space, `${dir}/q2.txt`, 'file is being edited by 同事'); // once: its retry succeeds
+        const mark = sb.control.requestCount;
+        const r = op === 'copy' ? await ops.copyMany(space, sources, `${dir}/dest`)
+          : op === 'move' ? await ops.moveMany(space, sources, `${dir}/dest`) : await ops.deleteMany(space, sources);
+
+        assert.deepStrictEqual(r, { succeeded: sources, failed: [] });
+        const starts = sb.control.requestsSince(mark).filter((q) => q.method === 'POST' && q.path.includes('/tasks/files/'));
+        assert.strictEqual(starts.length, 2, 'the batch, then q2 alone: q1 and q3 were recognised as done');
+        assert.deepStrictEqual(await names(fs, `${dir}/dest`), op === 'delete' ? [] : ['q1.txt', 'q2.txt', 'q3.txt'], 'each exactly once');
+        assert.deepStrictEqual(await names(fs, dir), op === 'copy' ? ['dest', 'q1.txt', 'q2.txt', 'q3.txt'] : ['dest']);
+        if (op === 'delete') assert.ok(sources.every((p) => sb.control.isInTrash(space, p)));
+      });
+    }
+
+    it('a copy task without per-file results: a file that fails again alone is reported failed, the others copied once', async () => {
+      const dir = folderWith('appspace', { 'one.txt': '1', 'two.txt': '2' });
+      await app.mkdir(`${dir}/box`);
+      sb.control.omitTaskFileResults();
+      const sources = [`${dir}/one.txt`, `${dir}/box`, `${dir}/two.txt`]; // box into itself fails every time
+      const mark = sb.control.requestCount;
+      const r = await ops.copyMany('appspace', sources, `${dir}/box`);
+      assert.deepStrictEqual(r.succeeded, [`${dir}/one.txt`, `${dir}/two.txt`]);
+      assert.deepStrictEqual(r.failed.map((f) => [f.path, f.error.kind]), [[`${dir}/box`, 'InvalidInput']]);
+      assert.match(r.failed[0].error.message, /itself/);
+      const starts = sb.control.requestsSince(mark).filter((q) => q.method === 'POST' && q.path.includes('/tasks/files/'));
+      assert.strictEqual(starts.length, 2, 'the batch, then box alone');
+      assert.deepStrictEqual(await names(app, `${dir}/box`), ['one.txt', 'two.txt'], 'no duplicate copies');
+    });
+
     it('batch-level errors are thrown, not reported per file: cancel, daily quota used up', async () => {
       const dir = folderWith('appspace', { 'c1.txt': '1', 'c2.txt': '2' });
       await app.mkdir(`${dir}/to`);

@@ -18,14 +18,19 @@ export function sandboxClient(sb: KdocsSandbox, logger: Logger, extra: KdocsClie
   );
 }
 
-/** The whole OAuth dance: authorize page (auto-approved) -> redirect with code -> token exchange. */
-export async function signIn(c: KdocsClient): Promise<KdTokenPair> {
+/** The browser half of the OAuth dance: the authorize page (auto-approved) redirects back with a fresh code. */
+export async function authorizationCode(c: KdocsClient): Promise<string> {
   const url = c.authorizeUrl({ redirectUri: 'http://127.0.0.1:1/callback', scopes: [...KD_SCOPES], state: 's-1' });
   const res = await nodeFetch(url, { redirect: 'manual' });
   assert.strictEqual(res.status, 302);
   const back = new URL(res.headers.get('location')!);
   assert.strictEqual(back.searchParams.get('state'), 's-1');
-  return c.exchangeCode(back.searchParams.get('code')!);
+  return back.searchParams.get('code')!;
+}
+
+/** The whole OAuth dance: authorize page (auto-approved) -> redirect with code -> token exchange. */
+export async function signIn(c: KdocsClient): Promise<KdTokenPair> {
+  return c.exchangeCode(await authorizationCode(c));
 }
 
 /** A signed-in client whose expired access tokens are refreshed silently, and its token manager. */

@@ -17,7 +17,7 @@ import type { KdocsClient, KdocsClientOptions } from '../../src/vendors/kdocs/cl
 import { KdocsTokenManager, storedTokens } from '../../src/vendors/kdocs/oauth';
 import { appSpace, KdocsRemoteFs, personalSpace } from '../../src/vendors/kdocs/remotefs';
 import { memoryLogger } from '../unit/support';
-import { sandboxClient, signedInClient, signIn } from './kdocs-support';
+import { authorizationCode, sandboxClient, signedInClient, signIn } from './kdocs-support';
 
 const APP = {
   readme: 'README.txt',
@@ -65,8 +65,29 @@ describe('Kingsoft Docs client against the sandbox', function () {
   // ------------------------------------------------------------------ OAuth and user
 
   describe('sign-in and user', () => {
-    it('an expired authorization code is refused with UnauthorizedError', async () => {
-      await assert.rejects(base().exchangeCode('not-a-code'), UnauthorizedError);
+    /** The error kdocs answers for a code it no longer takes (HTTP 400, code 20001), as the client reports it. */
+    const refusedCode = (e: unknown) => {
+      assert.ok(e instanceof UnauthorizedError, String(e));
+      assert.deepStrictEqual([e.status, e.vendorCode, e.vendor], [400, 20001, 'kdocs']);
+      assert.match(e.message, /authorization code is invalid or expired — sign in again/);
+      return true;
+    };
+
+    it('an authorization code older than its 5 minutes is refused (20001), while a fresh one signs in', async () => {
+      const c = base();
+      const stale = await authorizationCode(c);
+      sb.control.expireAuthorizationCodes();
+      const fresh = await authorizationCode(c);
+      await assert.rejects(c.exchangeCode(stale), refusedCode);
+      const pair = await c.exchangeCode(fresh);
+      assert.ok((await base({ accessToken: async () => pair.access_token }).userBasic()).id);
+    });
+
+    it('an authorization code works once: the second exchange is refused (20001)', async () => {
+      const c = base();
+      const code = await authorizationCode(c);
+      assert.ok((await c.exchangeCode(code)).access_token);
+      await assert.rejects(c.exchangeCode(code), refusedCode);
     });
 
     it('userBasic, edit tokens create and cancel', async () => {
@@ -377,7 +398,12 @@ describe('Kingsoft Docs client against the sandbox', function () {
       sb.control.failNext(10, { status: 429, retryAfterSec: 0, pathIncludes: '/oauth2/access_token' });
       assert.deepStrictEqual(await vendorOf(base().exchangeCode('some-code')), ['RateLimited', 'kdocs']);
       sb.control.resetMisbehaviour();
-      assert.deepStrictEqual(await vendorOf(base().exchangeCode('not-a-code')), ['Unauthorized', 'kdocs']);
+      const used = await authorizationCode(base());
+      await base().exchangeCode(used);
+      assert.deepStrictEqual(await vendorOf(base().exchangeCode(used)), ['Unauthorized', 'kdocs']);
+      const expired = await authorizationCode(base());
+      sb.control.expireAuthorizationCodes();
+      assert.deepStrictEqual(await vendorOf(base().exchangeCode(expired)), ['Unauthorized', 'kdocs']);
     });
 
     it('an expired download URL is replaced once; its query never reaches the logs', async () => {
@@ -395,9 +421,37 @@ describe('Kingsoft Docs client against the sandbox', function () {
       const mark = sb.control.requestCount;
       assert.deepStrictEqual(Buffer.from(await c.downloadBytes('appspace', t)), sb.control.readFile('appspace', APP.readme));
       assert.strictEqual(sb.control.requestsSince(mark).filter((q) => q.path.endsWith('/download')).length, 2);
+      assert.deepStrictEqual(sb.control.requestsSince(mark).filter((q) => q.path.startsWith('/dl/')).map((q) => q.status), [403, 200]);
       const text = log.lines.join('\n');
       assert.match(text, /-> 403/);
       assert.ok(!/\/dl\/[^\s]*\?[^<]/.test(text), `download query leaked into logs:\n${text}`);
+    });
+
+    it('a download URL that keeps failing is replaced exactly once, then a clear error instead of a loop', async () => {
+      // Every URL expires while its GET is in transit, the fresh one too.
+      const alwaysExpired: FetchLike = async (url, init) => {
+        if (url.includes('/dl/')) sb.control.expireDownloadUrls();
+        return nodeFetch(url, init as never) as never;
+      };
+      const c = base({ http: new HttpClient({ fetch: alwaysExpired, logger }) });
+      const t = tokenOf('appspace', APP.readme);
+      for (const download of [
+        () => c.downloadBytes('appspace', t),
+        () => c.downloadToFile('appspace', t, path.join(tmp, 'never.txt')),
+        () => c.downloadVersionBytes(t, 1),
+      ]) {
+        const mark = sb.control.requestCount;
+        await assert.rejects(download(), (e: unknown) => {
+          assert.ok(e instanceof ForbiddenError, String(e));
+          assert.deepStrictEqual([e.status, e.vendorCode, e.vendor], [403, 40302, 'kdocs']);
+          assert.match(e.message, new RegExp(`download of .*${t}.*url expired`));
+          return true;
+        });
+        const since = sb.control.requestsSince(mark);
+        assert.strictEqual(since.filter((q) => q.path.endsWith('/download')).length, 2, 'the first URL and one fresh one');
+        assert.deepStrictEqual(since.filter((q) => q.path.startsWith('/dl/')).map((q) => q.status), [403, 403]);
+      }
+      await assert.rejects(fsp.access(path.join(tmp, 'never.txt')));
     });
   });
 

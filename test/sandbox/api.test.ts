@@ -90,6 +90,43 @@ describe('gokuai sandbox: library API over HTTP', () => {
     assert.equal(readme.property.tag, 'docs');
   });
 
+  it('refuses "." and ".." path segments (400 / 40001) instead of storing them literally', async () => {
+    for (const [endpoint, params] of [
+      ['create_folder', { fullpath: '上级/../逃逸' }],
+      ['create_folder', { fullpath: './当前' }],
+      ['create_file', { fullpath: '..', filehash: sha1('x'), filesize: 1 }],
+      ['create_file', { fullpath: '项目资料/./新.txt', filehash: sha1('x'), filesize: 1 }],
+      ['info', { fullpath: '项目资料/../README.md' }],
+      ['move', { fullpath: 'README.md', dest_fullpath: '项目资料/../../README.md' }],
+      ['copy', { from_fullpath: 'README.md', fullpath: '数据/..' }],
+    ] as const) {
+      const r = await call(sb, endpoint, params);
+      assert.equal(r.status, 400, `${endpoint} ${JSON.stringify(params)}: ${r.body.toString()}`);
+      assert.equal(r.json().error_code, 40001);
+    }
+    const root = (await ok(sb, 'ls', {})).list.map((f: { filename: string }) => f.filename);
+    assert.ok(!root.some((n: string) => n === '.' || n === '..' || n === '当前' || n === '逃逸'), root.join(', '));
+    assert.ok(sb.control.exists('README.md'));
+  });
+
+  it('takes POST on every endpoint and GET only on the reads Gokuai\'s SDK sends as GET (405 / 40001 otherwise)', async () => {
+    const get = (endpoint: string, params: Record<string, string | number>) => request(`${sb.host}/m-open/1/file/${endpoint}?${signedBody(sb, params)}`);
+    const mkdir = await get('create_folder', { fullpath: 'GET 建的' });
+    assert.equal(mkdir.status, 405);
+    assert.deepEqual(mkdir.json(), { error_code: 40001, error_msg: 'method not allowed' });
+    assert.equal(sb.control.exists('GET 建的'), false);
+    for (const [endpoint, params] of [['del', { fullpath: 'README.md' }], ['stat', {}], ['history', { fullpath: 'README.md' }], ['create_file', { fullpath: 'g.txt', filehash: sha1('g'), filesize: 1 }]] as const) {
+      assert.equal((await get(endpoint, params)).status, 405, endpoint);
+    }
+    assert.ok(sb.control.exists('README.md'), 'the GET del deleted nothing');
+    const put = await request(`${sb.host}/m-open/1/file/stat`, { method: 'PUT', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: signedBody(sb, {}) });
+    assert.equal(put.status, 405);
+    // The reads of the SDK (gokuai/yunku-sdk-java) keep working as GET
+    assert.equal((await get('info', { fullpath: 'README.md' })).json().fullpath, 'README.md');
+    assert.ok((await get('ls', { fullpath: '批量', size: 5 })).json().list.length === 5);
+    assert.match((await get('download_url', { fullpath: 'README.md' })).json().urls[0], /\/dl\//);
+  });
+
   it('unknown paths are 404 in the vendor envelope', async () => {
     const r = await call(sb, 'info', { fullpath: 'nope/missing.txt' });
     assert.equal(r.status, 404);

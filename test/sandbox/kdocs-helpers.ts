@@ -19,6 +19,8 @@ export interface SignedOpts {
   json?: unknown;
   multipart?: { fields: Record<string, string>; file?: { name: string; data: Buffer } };
   date?: Date;
+  /** The Date header exactly as given (signed as given), instead of `date` in RFC 1123. */
+  dateHeader?: string;
   /** Override the Content-Md5 header (tests of the check). */
   md5?: string;
   appKey?: string;
@@ -43,7 +45,7 @@ export function app(sb: KdocsSandbox, method: string, uri: string, o: SignedOpts
   if (o.multipart) ({ body, contentType } = multipartBody(o.multipart.fields, o.multipart.file));
   const fullUri = `${API}${uri}`;
   const md5 = o.md5 ?? crypto.createHash('md5').update(method === 'GET' ? fullUri : body).digest('hex');
-  const date = (o.date ?? new Date()).toUTCString();
+  const date = o.dateHeader ?? (o.date ?? new Date()).toUTCString();
   return request(`${sb.host}${fullUri}`, {
     method,
     headers: {

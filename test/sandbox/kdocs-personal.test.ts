@@ -28,7 +28,20 @@ describe('kdocs sandbox: OAuth and personal documents', () => {
     const tokens = data(await exchange(), 'exchange');
     assert.equal(tokens.app_id, sb.credentials.appId);
     assert.ok(tokens.expires_in > 0);
-    assert.equal((await exchange()).json().code, 20001, 'a code works once');
+    const twice = await exchange();
+    assert.equal(twice.status, 400);
+    assert.deepEqual(twice.json(), { code: 20001, msg: 'invalid or expired code' }, 'a code works once');
+
+    // A code not used within its 5 minutes is refused the same way; codes handed out later work.
+    const newCode = async () => new URL(String((await request(`${sb.host}/h5/auth?${q}`)).headers.location)).searchParams.get('code')!;
+    const exchangeOf = (c: string) => request(`${sb.host}/api/v1/oauth2/access_token?${new URLSearchParams({ code: c, app_id: sb.credentials.appId, app_key: sb.credentials.appKey })}`);
+    const stale = await newCode();
+    sb.control.expireAuthorizationCodes();
+    const fresh = await newCode();
+    const expiredCode = await exchangeOf(stale);
+    assert.equal(expiredCode.status, 400);
+    assert.deepEqual(expiredCode.json(), { code: 20001, msg: 'invalid or expired code' });
+    assert.equal((await exchangeOf(fresh)).json().code, 0);
 
     const user = await personalOk(sb, tokens.access_token, 'GET', '/user/basic');
     assert.equal(user.nickname, '沙箱用户 Sandbox User');

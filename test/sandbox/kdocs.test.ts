@@ -25,6 +25,18 @@ describe('kdocs sandbox: WPS-2 verification', () => {
     assert.equal(verifyWps2(req, 'AK1', 'another-key', at, 300), 'bad-auth');
     assert.equal(verifyWps2(req, 'AK2', vector.appKey, at, 300), 'bad-auth');
   });
+
+  it('takes a one-digit day (RFC 1123 allows it; Java\'s RFC_1123_DATE_TIME writes it), not another format', () => {
+    const at = Date.parse('Thu, 03 Jan 2013 06:43:08 GMT');
+    const signed = (date: string) => ({
+      method: 'POST', uri: '/api/v1/openapi/appspace/files', body: Buffer.alloc(0),
+      headers: { authorization: `WPS-2:AK1:${wps2Signature(vector.appKey, vector.md5, vector.type, date)}`, date, 'content-md5': vector.md5, 'content-type': vector.type },
+    });
+    assert.equal(verifyWps2(signed('Thu, 3 Jan 2013 06:43:08 GMT'), 'AK1', vector.appKey, at, 300), 'ok');
+    assert.equal(verifyWps2(signed('Thu, 03 Jan 2013 06:43:08 GMT'), 'AK1', vector.appKey, at, 300), 'ok');
+    assert.equal(verifyWps2(signed('2013-01-03T06:43:08Z'), 'AK1', vector.appKey, at, 300), 'bad-date');
+    assert.equal(verifyWps2(signed('Thursday, 03-Jan-13 06:43:08 GMT'), 'AK1', vector.appKey, at, 300), 'bad-date', 'RFC 850');
+  });
 });
 
 describe('kdocs sandbox: app space over HTTP', () => {
@@ -43,6 +55,27 @@ describe('kdocs sandbox: app space over HTTP', () => {
     assert.equal(r.json().code, 40002);
     sb.control.setDateSkewWindow(3600);
     assert.equal((await app(sb, 'GET', '/appspace/files', { date: old })).status, 200);
+  });
+
+  it('rejects a correctly signed, current Date that is not RFC 1123 GMT (40002)', async () => {
+    const now = new Date();
+    const iso = now.toISOString();
+    const day = now.toUTCString().slice(0, 3);
+    for (const date of [
+      iso, // 2024-01-23T06:43:08.000Z
+      iso.replace(/\.\d{3}Z$/, '+00:00'),
+      now.toString(), // Wed Jan 23 2013 14:43:08 GMT+0800 (…)
+      now.toUTCString().replace('GMT', '+0000'),
+      now.toUTCString().replace('GMT', 'UTC'),
+      now.toUTCString().slice(5), // without the day name
+      `${day} ${now.toUTCString().slice(8, 11)} ${now.toUTCString().slice(5, 7)} ${now.toUTCString().slice(17, 25)} ${now.getUTCFullYear()}`, // asctime
+      String(Math.floor(now.getTime() / 1000)),
+    ]) {
+      const r = await app(sb, 'GET', '/appspace/files', { dateHeader: date });
+      assert.equal(r.status, 401, date);
+      assert.deepEqual(r.json(), { code: 40002, msg: 'Date is missing or outside the accepted window' }, date);
+    }
+    assert.equal((await app(sb, 'GET', '/appspace/files', { dateHeader: now.toUTCString() })).status, 200);
   });
 
   it('rejects a Content-Md5 that does not match the body (40003) and a wrong key (40001)', async () => {
@@ -163,6 +196,23 @@ describe('kdocs sandbox: app space over HTTP', () => {
     assert.deepEqual(copied.result.results, [{ file_token: y, status: 'success', msg: '' }]);
     assert.throws(() => sb.control.failTaskItem('appspace', '批/nothing.txt'), /no appspace file/);
     assert.throws(() => sb.control.failTaskItem('personal', '批/x.txt'), /no personal file/, 'paths are per space');
+  });
+
+  it('omitTaskFileResults: a finished batch task lists only `files`, no per-file `results`, until resetMisbehaviour', async () => {
+    sb.control.setTaskSteps(1);
+    for (const n of ['a', 'b']) sb.control.writeFile('appspace', `省略/${n}.txt`, n);
+    sb.control.writeFile('appspace', '省略/盒/里.txt', 'in');
+    const [a, b, box] = ['省略/a.txt', '省略/b.txt', '省略/盒'].map((p) => sb.control.tokenOf('appspace', p)!);
+    sb.control.omitTaskFileResults();
+    const move = await appOk(sb, 'POST', '/appspace/tasks/files/move', { json: { file_tokens: [a, box, b], parent_token: box } });
+    const done = await appOk(sb, 'GET', `/appspace/tasks/${move.task_id}`);
+    assert.equal(done.status, 'failed');
+    assert.equal(done.error, '1 of 3 files failed: cannot move a folder into itself');
+    assert.deepEqual(Object.keys(done.result), ['files']);
+    assert.deepEqual(done.result.files.map((f: { file_token: string }) => f.file_token), [a, b]);
+    sb.control.resetMisbehaviour();
+    const again = await appOk(sb, 'POST', '/appspace/tasks/files/copy', { json: { file_tokens: [a], parent_token: box } });
+    assert.deepEqual((await appOk(sb, 'GET', `/appspace/tasks/${again.task_id}`)).result.results, [{ file_token: a, status: 'success', msg: '' }]);
   });
 
   it('download URLs serve ranges and expire', async () => {

@@ -1,10 +1,14 @@
 import * as assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { startGokuaiSandbox, type GokuaiSandbox } from '../../src/sandbox';
-import { call, ok, request, rfc3986, sha1 } from './helpers';
+import { call, ok, type RawResponse, request, rfc3986, sha1 } from './helpers';
 
 /** CRC-32 for the test side; node:zlib's, which the sandbox may or may not use. */
 const crc = (b: Buffer): string => String((zlib as unknown as { crc32(d: Buffer): number }).crc32(b) >>> 0);
+const MIB = 1024 * 1024;
+/** The smallest part the upload server takes that is not a file's last one. */
+const PART = 4 * MIB;
 
 describe('gokuai sandbox: chunked upload protocol and web upload', () => {
   let sb: GokuaiSandbox;
@@ -45,22 +49,22 @@ describe('gokuai sandbox: chunked upload protocol and web upload', () => {
   }
 
   it('uploads in parts: 200, 409 expect, 400 crc, 401 session, 202 complete, finish stores the file', async () => {
-    const data = Buffer.from('0123456789'.repeat(1000) + ' 新内容 ✓');
+    const data = Buffer.concat([Buffer.alloc(PART, '第一块 '), Buffer.from('0123456789'.repeat(1000) + ' 新内容 ✓')]);
     const { server, session, hash } = await init('上传/新 文件.txt', data);
-    const a = data.subarray(0, 4000);
-    const b = data.subarray(4000);
+    const a = data.subarray(0, PART);
+    const b = data.subarray(PART);
 
     assert.equal((await part(server, session, a, 0)).status, 200);
-    const wrongOffset = await part(server, session, b, 4100);
+    const wrongOffset = await part(server, session, b, PART + 100);
     assert.equal(wrongOffset.status, 409);
-    assert.equal(wrongOffset.json().expect, '4000');
-    const badCrc = await part(server, session, b, 4000, '12345');
+    assert.equal(wrongOffset.json().expect, String(PART));
+    const badCrc = await part(server, session, b, PART, '12345');
     assert.equal(badCrc.status, 400);
-    assert.equal((await part(server, 'no-such-session', b, 4000)).status, 401);
+    assert.equal((await part(server, 'no-such-session', b, PART)).status, 401);
 
     const req = await request(`${server}/upload_req`, { headers: { 'x-gk-upload-session': session } });
-    assert.equal(req.json().received, 4000);
-    assert.equal((await part(server, session, b, 4000)).status, 202);
+    assert.equal(req.json().received, PART);
+    assert.equal((await part(server, session, b, PART)).status, 202);
 
     const done = await request(`${server}/upload_finish`, { method: 'POST', headers: { 'x-gk-upload-session': session } });
     assert.equal(done.status, 200);
@@ -70,13 +74,13 @@ describe('gokuai sandbox: chunked upload protocol and web upload', () => {
   });
 
   it('expireUploadSessions: the open session answers 401 / 40402; upload_init starts a new one that completes', async () => {
-    const data = Buffer.from('expiring session '.repeat(500));
+    const data = Buffer.alloc(PART + 8500, 'expiring session ');
     const first = await init('上传/过期.txt', data);
-    assert.equal((await part(first.server, first.session, data.subarray(0, 1000), 0)).status, 200);
+    assert.equal((await part(first.server, first.session, data.subarray(0, PART), 0)).status, 200);
 
     sb.control.expireUploadSessions();
     for (const r of [
-      await part(first.server, first.session, data.subarray(1000), 1000),
+      await part(first.server, first.session, data.subarray(PART), PART),
       await request(`${first.server}/upload_req`, { headers: { 'x-gk-upload-session': first.session } }),
       await request(`${first.server}/upload_finish`, { method: 'POST', headers: { 'x-gk-upload-session': first.session } }),
     ]) {
@@ -132,13 +136,90 @@ describe('gokuai sandbox: chunked upload protocol and web upload', () => {
     assert.equal((await finish()).status, 200, 'a repeated finish after completion answers the same');
   });
 
-  it('a dropped part leaves the session resumable from upload_req', async () => {
-    const data = Buffer.alloc(256 * 1024, 3);
+  it('a dropped part keeps the half that arrived: upload_req reports it and the upload resumes mid-part', async () => {
+    const data = crypto.randomBytes(PART + 3000);
     const { server, session } = await init('drop.bin', data);
+    const received = async () => (await request(`${server}/upload_req`, { headers: { 'x-gk-upload-session': session } })).json().received;
     sb.control.dropNextParts(1);
-    await assert.rejects(part(server, session, data, 0));
+    await assert.rejects(part(server, session, data.subarray(0, PART), 0), 'the connection drops, no answer');
+    assert.equal(await received(), PART / 2);
+    assert.equal(sb.control.uploadedBytes, PART / 2, 'what the server kept');
+    // The rest of the file from the reported offset; the part's own start is gone (409 expect).
+    const restart = await part(server, session, data, 0);
+    assert.equal(restart.status, 409);
+    assert.equal(restart.json().expect, String(PART / 2));
+    assert.equal((await part(server, session, data.subarray(PART / 2), PART / 2)).status, 202);
+    assert.equal((await request(`${server}/upload_finish`, { method: 'POST', headers: { 'x-gk-upload-session': session } })).status, 200);
+    assert.deepEqual(sb.control.readFile('drop.bin'), data);
+  });
+
+  it('a dropped part that would have been refused keeps nothing', async () => {
+    const data = crypto.randomBytes(PART + 3000);
+    const { server, session } = await init('drop-refused.bin', data);
+    sb.control.dropNextParts(2);
+    await assert.rejects(part(server, session, data.subarray(100, PART + 100), 100), 'wrong offset');
+    await assert.rejects(part(server, 'no-such-session', data.subarray(0, PART), 0), 'unknown session');
     assert.equal((await request(`${server}/upload_req`, { headers: { 'x-gk-upload-session': session } })).json().received, 0);
+    assert.equal(sb.control.uploadedBytes, 0);
+  });
+
+  it('parts are 4-10 MiB, only the last may be smaller: a 100 KB part mid-file and an 11 MiB part are refused (400 / 40001)', async () => {
+    const data = crypto.randomBytes(PART + 11 * MIB);
+    const { server, session } = await init('parts.bin', data);
+    const refused = async (r: RawResponse) => {
+      assert.equal(r.status, 400, r.body.toString());
+      assert.equal(r.json().error_code, 40001);
+      assert.match(r.json().error_msg, /4-10 MiB/);
+    };
+    await refused(await part(server, session, data.subarray(0, 100 * 1024), 0));
+    await refused(await part(server, session, data.subarray(0, PART - 1), 0));
+    await refused(await part(server, session, data.subarray(0, 11 * MIB), 0));
+    const received = async () => (await request(`${server}/upload_req`, { headers: { 'x-gk-upload-session': session } })).json().received;
+    assert.equal(await received(), 0, 'nothing of a refused part is kept');
+    assert.equal((await part(server, session, data.subarray(0, 10 * MIB), 0)).status, 200, '10 MiB is the largest part');
+    assert.equal((await part(server, session, data.subarray(10 * MIB, 14 * MIB), 10 * MIB)).status, 200, '4 MiB the smallest');
+    await refused(await part(server, session, data.subarray(14 * MIB, 15 * MIB - 1), 14 * MIB)); // 1 byte short of the end
+    assert.equal((await part(server, session, data.subarray(14 * MIB), 14 * MIB)).status, 202, 'the last part may be smaller');
+    assert.equal((await request(`${server}/upload_finish`, { method: 'POST', headers: { 'x-gk-upload-session': session } })).status, 200);
+    assert.deepEqual(sb.control.readFile('parts.bin'), data);
+  });
+
+  it('each upload-server call takes its one method (405 / 40001 otherwise, nothing changes)', async () => {
+    const data = crypto.randomBytes(3000);
+    const { server, session } = await init('methods.bin', data);
+    const headers = { 'x-gk-upload-session': session, 'x-gk-upload-range': `0-${data.length - 1}`, 'x-gk-upload-crc': crc(data) };
+    const wrong = async (method: string, name: string, body?: Buffer) => {
+      const r = await request(`${server}/${name}`, { method, headers, body });
+      assert.equal(r.status, 405, `${method} ${name}`);
+      assert.deepEqual(r.json(), { error_code: 40001, error_msg: 'method not allowed' });
+    };
+    await wrong('POST', 'upload_part', data);
+    assert.equal((await request(`${server}/upload_req`, { headers })).json().received, 0, 'the POSTed part was not taken');
     assert.equal((await part(server, session, data, 0)).status, 202);
+    await wrong('GET', 'upload_finish');
+    assert.equal(sb.control.exists('methods.bin'), false, 'the GET upload_finish stored nothing');
+    await wrong('GET', 'upload_init');
+    await wrong('POST', 'upload_req');
+    await wrong('GET', 'upload_abort');
+    assert.equal((await request(`${server}/upload_finish`, { method: 'POST', headers })).status, 200, 'the session is still open');
+    assert.deepEqual(sb.control.readFile('methods.bin'), data);
+  });
+
+  it('filehash is 40 lowercase hex digits (reference): uppercase is refused by create_file and upload_init (400 / 40001)', async () => {
+    const data = Buffer.from('upper case hash');
+    const upper = sha1(data).toUpperCase();
+    const r = await call(sb, 'create_file', { fullpath: '大写.txt', filehash: upper, filesize: data.length });
+    assert.equal(r.status, 400);
+    assert.equal(r.json().error_code, 40001);
+    assert.equal(sb.control.exists('大写.txt'), false);
+    const created = await ok(sb, 'create_file', { fullpath: '大写.txt', filehash: sha1(data), filesize: data.length });
+    const initUpper = await request(`${created.server}/upload_init?org_client_id=${rfc3986(sb.credentials.orgClientId)}`, {
+      method: 'POST',
+      headers: { 'x-gk-upload-filename': rfc3986('大写.txt'), 'x-gk-upload-pathhash': created.hash, 'x-gk-upload-filehash': upper, 'x-gk-upload-filesize': String(data.length) },
+    });
+    assert.equal(initUpper.status, 400);
+    assert.equal(initUpper.json().error_code, 40001);
+    assert.equal((await uploadInit(created.server, '大写.txt', created.hash, data)).status, 200);
   });
 
   it('upload_abort ends the session', async () => {

@@ -21,18 +21,45 @@ function oneSlot() {
 }
 
 describe('rate limiter', () => {
+  /** A limiter on a fake clock: `wait` moves it on at once and records how long each wait was. */
+  function onFakeClock() {
+    const clock = { t: 0 };
+    const waits: number[] = [];
+    const limiter = new RateLimiter(undefined, () => clock.t, async (ms) => {
+      waits.push(ms);
+      clock.t += ms;
+    });
+    return { limiter, clock, waits };
+  }
+
   it('spaces requests beyond the burst at the configured rate', async () => {
-    const limiter = new RateLimiter();
+    const { limiter, clock, waits } = onFakeClock();
     limiter.configure('h', { perSecond: 50, burst: 2 });
-    const t0 = Date.now();
-    for (let i = 0; i < 6; i++) (await limiter.acquire('h'))();
-    // 2 free + 4 at 20 ms each
-    assert.ok(Date.now() - t0 >= 70, `took ${Date.now() - t0} ms`);
+    const grantedAt: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      (await limiter.acquire('h'))();
+      grantedAt.push(clock.t);
+    }
+    // 2 from the burst at once, then one per 20 ms (50/s), each after exactly one wait for the next token
+    assert.deepStrictEqual(grantedAt, [0, 0, 20, 40, 60, 80]);
+    assert.deepStrictEqual(waits, [20, 20, 20, 20]);
   });
 
-  it('passes unconfigured keys straight through', async () => {
-    const release = await new RateLimiter().acquire('anything');
-    release();
+  it('passes unconfigured keys straight through: no cap, no queue, no waiting', async () => {
+    const { limiter, clock, waits } = onFakeClock();
+    limiter.configure('k', { perSecond: 1, burst: 1, maxConcurrent: 1 }); // a tight limit on another key
+    await limiter.acquire('k');
+    const granted: number[] = [];
+    for (let i = 0; i < 100; i++) void limiter.acquire('anything').then(() => granted.push(i)); // none released
+    await settle();
+    assert.strictEqual(granted.length, 100, 'every caller holds a slot at once');
+    assert.deepStrictEqual(waits, []);
+    assert.strictEqual(clock.t, 0);
+    // the tight key is not loosened by them: its next caller still waits for the one in flight
+    let second = false;
+    void limiter.acquire('k').then(() => { second = true; });
+    await settle();
+    assert.strictEqual(second, false);
   });
 
   describe('concurrency cap', () => {

@@ -117,19 +117,32 @@ export function blobDownload(blob: Blob, filename: string, open: boolean, etag: 
   return { status: 200, headers, blob: { blob, start: 0, end: blob.size } };
 }
 
-/** Lets part of the body arrive, then cuts the connection without answering (control.dropNextParts). */
-export function dropAfterSomeBytes(req: http.IncomingMessage, onBytes: (n: number) => void): Promise<void> {
+/**
+ * Reads the body until `keep` bytes arrived (or it ended first), then cuts the connection without answering
+ * (control.dropNextParts). Resolves with exactly the first `keep` bytes (fewer when the body was shorter): how much a
+ * server got before a connection dropped is up to the network, the sandbox fixes it so that tests can assert offsets.
+ */
+export function receivePrefixThenDrop(req: http.IncomingMessage, keep: number): Promise<Buffer> {
   return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
     const cut = () => {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
       req.socket.destroy();
-      resolve();
+      resolve(Buffer.concat(chunks).subarray(0, keep));
     };
-    req.once('data', (c: Buffer) => {
-      onBytes(c.length);
-      cut();
-    });
+    const onData = (c: Buffer) => {
+      chunks.push(c);
+      size += c.length;
+      if (size >= keep) cut();
+    };
+    req.on('data', onData);
     req.once('end', cut);
     req.once('error', cut);
+    if (keep <= 0) cut();
   });
 }
 

@@ -319,8 +319,9 @@ export function createApi(ctx: ApiContext): Api {
 
     create_file(p) {
       let fullpath = normalizePath(required(p, 'fullpath'));
-      const filehash = required(p, 'filehash').toLowerCase();
-      if (!/^[0-9a-f]{40}$/.test(filehash)) throw err.param('filehash must be a sha1 hex string');
+      // The reference is explicit: "文件内容sha1值, 40字节, 英文字母小写" (40 characters, lowercase letters).
+      const filehash = required(p, 'filehash');
+      if (!/^[0-9a-f]{40}$/.test(filehash)) throw err.param('filehash must be the sha1 as 40 lowercase hex digits');
       const filesize = int(p, 'filesize', -1);
       if (filesize < 0) throw err.param('filesize is required');
       const overwrite = flag(p, 'overwrite');

@@ -5,7 +5,9 @@
  * | HTTP | error_code | meaning                                                                    |
  * |------|------------|----------------------------------------------------------------------------|
  * | 400  | 40001      | missing or invalid parameter (also malformed body / percent-encoding;      |
- * |      |            | `link` whose `dir` does not match the target: a file needs 0, a folder 1)  |
+ * |      |            | `link` whose `dir` does not match the target: a file needs 0, a folder 1;  |
+ * |      |            | a `.` / `..` path segment; a filehash that is not 40 lowercase hex digits; |
+ * |      |            | an upload part outside 4-10 MiB that is not the file's last one)           |
  * | 400  | 40002      | upload_part CRC32 mismatch                                                 |
  * | 400  | 40003      | upload_finish: received bytes do not match filehash/filesize               |
  * | 401  | 401041     | sign error (documented by the vendor)                                      |
@@ -19,6 +21,7 @@
  * | 403  | (HTML)     | share link page without / with a wrong `password`: a password form page    |
  * | 404  | 40401      | file or folder not found                                                   |
  * | 404  | 40403      | queue_id / link code / upload key not found                                |
+ * | 405  | 40001      | HTTP method the route does not take (server.ts and upload.ts say which)    |
  * | 409  | 40901      | target already exists (move, create_folder over a file)                    |
  * | 409  | 40903      | upload_part offset is not the next expected one (body also has "expect")   |
  * | 423  | 40902      | file is locked by another member (writes, move, delete)                    |
@@ -44,6 +47,7 @@ export class GkError extends Error {
 
 export const err = {
   param: (msg: string) => new GkError(400, 40001, msg),
+  method: () => new GkError(405, 40001, 'method not allowed'),
   crc: () => new GkError(400, 40002, 'crc mismatch'),
   content: (msg: string) => new GkError(400, 40003, msg),
   sign: () => new GkError(401, 401041, 'sign error'),

@@ -7,7 +7,7 @@ import type { Faults } from '../common/misbehaviour';
 import { verifyGokuaiSign } from './sign';
 import { nameOf, OTHER_MEMBER, type Library } from './store';
 import type { Uploads } from './upload';
-import { blobDownload, createPipeline, dropAfterSomeBytes, escapeHtml, htmlPage, readBody, type Reply } from '../common/http';
+import { blobDownload, createPipeline, escapeHtml, htmlPage, readBody, receivePrefixThenDrop, type Reply } from '../common/http';
 
 /**
  * HTTP routing of the Gokuai sandbox (one server, bound to 127.0.0.1):
@@ -23,6 +23,17 @@ import { blobDownload, createPipeline, dropAfterSomeBytes, escapeHtml, htmlPage,
 
 export const API_PREFIX = '/m-open/1/file/';
 export const UPLOAD_PREFIX = '/upload/';
+
+/**
+ * The reference documents every library endpoint as POST, and other methods are refused (405 / 40001). These reads
+ * are the exception: Gokuai's own Java SDK (gokuai/yunku-sdk-java, EntFileManager) sends them as GET with the signed
+ * parameters in the query, so the real service evidently serves them that way too. Reference and SDK disagree, so the
+ * sandbox keeps accepting GET on exactly these; every other endpoint (all writes, and the reads the SDK POSTs) is
+ * POST only.
+ */
+const SDK_GET_ENDPOINTS: ReadonlySet<string> = new Set([
+  'ls', 'updates', 'updates_count', 'info', 'search', 'links', 'download_url', 'preview_url', 'upload_servers',
+]);
 
 export interface ServerDeps {
   lib: Library;
@@ -51,7 +62,10 @@ export function createHandler(d: ServerDeps): http.RequestListener {
     receive: async (req, path) => {
       if (path !== uploadPart) return readBody(req);
       if (d.faults.takeDropPart()) {
-        await dropAfterSomeBytes(req, (n) => d.addUploadedBytes(n));
+        // The first half of the declared body arrives, then the connection drops (see Uploads.keepDroppedPrefix).
+        const declared = Number(req.headers['content-length']);
+        const prefix = await receivePrefixThenDrop(req, Number.isFinite(declared) ? Math.floor(declared / 2) : 0);
+        d.addUploadedBytes(d.uploads.keepDroppedPrefix(req.method ?? '', req.headers, prefix));
         return undefined;
       }
       const body = await readBody(req);
@@ -80,7 +94,7 @@ function route(d: ServerDeps, req: http.IncomingMessage, method: string, path: s
     const name = path.slice(API_PREFIX.length);
     if (!Object.prototype.hasOwnProperty.call(d.api.endpoints, name)) throw err.notFound('no such api');
     const handler = d.api.endpoints[name];
-    if (method !== 'POST' && method !== 'GET') throw new GkError(405, 40001, 'method not allowed');
+    if (method !== 'POST' && !(method === 'GET' && SDK_GET_ENDPOINTS.has(name))) throw err.method();
     const params = { ...query, ...parseBody(req, body) };
     authenticate(d, params);
     return { status: 200, json: handler(params) };
@@ -90,7 +104,7 @@ function route(d: ServerDeps, req: http.IncomingMessage, method: string, path: s
     return { status: r.status, json: r.json };
   }
   const [, kind, token] = path.split('/');
-  if (method !== 'GET' && method !== 'HEAD') throw new GkError(405, 40001, 'method not allowed');
+  if (method !== 'GET' && method !== 'HEAD') throw err.method();
   if (kind === 'dl' && token) return download(d, req, token, query);
   if ((kind === 'preview' || kind === 'cedit') && token) {
     const target = d.urls.resolvePage(kind, token, query);

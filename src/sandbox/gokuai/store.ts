@@ -73,8 +73,16 @@ export function operatorName(p: { op_name?: string; op_id?: string }): string {
   return p.op_name || (p.op_id ? `member ${p.op_id}` : DEFAULT_MEMBER);
 }
 
+/**
+ * `a//b/` -> `a/b`. A `.` or `..` segment is refused (400 / 40001): the reference only says a fullpath is the
+ * "完整路径" in the library and is silent on dot segments, so this is the sandbox's choice. Stored literally they
+ * would be entries no client can address again (every client normalises them away), and resolving them would let a
+ * path climb out of the folder it names; the kdocs sandbox refuses such names too.
+ */
 export function normalizePath(p: string): string {
-  return p.split('/').filter((s) => s !== '').join('/');
+  const segments = p.split('/').filter((s) => s !== '');
+  if (segments.some((s) => s === '.' || s === '..')) throw err.param('fullpath must not contain "." or ".." segments');
+  return segments.join('/');
 }
 export function parentOf(fullpath: string): string {
   const i = fullpath.lastIndexOf('/');

@@ -12,6 +12,10 @@ import { operatorName, type Library, type Node } from './store';
  * Status codes (vendor-facts.md): upload_init 200 {session} | 202 already complete; upload_part 200 ok | 202 complete
  * | 409 {"expect":"<offset>"} | 400 crc mismatch | 401 bad session; upload_finish 200 done | 202 still processing
  * (control.finishPending), the client retries.
+ *
+ * Methods as vendor-facts.md and Gokuai's Java SDK (UploadRunnable) use them; any other answers 405 / 40001.
+ * Parts are 4-10 MiB; only the file's last part may be smaller (400 / 40001 otherwise, the code being the sandbox's
+ * choice: the reference names none).
  */
 
 export interface PendingUpload {
@@ -34,6 +38,19 @@ interface Session {
 export interface UploadResult { hash: string; fullpath: string; filehash: string; filesize: number }
 
 export interface UploadReply { status: number; json: unknown }
+
+const MIB = 1024 * 1024;
+export const MIN_PART_SIZE = 4 * MIB;
+export const MAX_PART_SIZE = 10 * MIB;
+
+const METHODS: Readonly<Record<string, string>> = {
+  upload_init: 'POST',
+  upload_part: 'PUT',
+  upload_req: 'GET',
+  upload_finish: 'POST',
+  upload_abort: 'POST',
+  '2/web_upload': 'POST',
+};
 
 export class Uploads {
   private readonly pending = new Map<string, PendingUpload>();
@@ -79,10 +96,10 @@ export class Uploads {
 
   /** Dispatches `${uploadServer}/<name>`. */
   handle(name: string, method: string, headers: Record<string, string | string[] | undefined>, query: Params, body: Buffer): UploadReply {
-    const header = (k: string): string => {
-      const v = headers[k];
-      return (Array.isArray(v) ? v[0] : v) ?? '';
-    };
+    const header = headerOf(headers);
+    const expected = METHODS[name];
+    if (expected === undefined) throw err.notFound('no such upload api');
+    if (method !== expected) throw err.method();
     switch (name) {
       case 'upload_init': return this.init(query, header);
       case 'upload_part': return this.part(this.session(header('x-gk-upload-session') || query.session), header, body);
@@ -118,7 +135,8 @@ export class Uploads {
       throw err.param('x-gk-upload-filename is not valid percent-encoding');
     }
     if (!filename) throw err.param('x-gk-upload-filename is required');
-    if (header('x-gk-upload-filehash').toLowerCase() !== pending.filehash || Number(header('x-gk-upload-filesize')) !== pending.filesize) {
+    // Compared as sent: create_file only takes lowercase hex, so an uppercase header names another hash.
+    if (header('x-gk-upload-filehash') !== pending.filehash || Number(header('x-gk-upload-filesize')) !== pending.filesize) {
       throw err.param('x-gk-upload-filehash/filesize differ from create_file');
     }
     if (this.lib.blobs.has(pending.filehash)) return { status: 202, json: this.commit(pending, undefined) };
@@ -135,13 +153,39 @@ export class Uploads {
     const end = Number(m[2]);
     if (start !== s.received) throw err.expect(s.received);
     if (end < start || end >= s.pending.filesize) throw err.param('range outside the file');
-    if (body.length !== end - start + 1) throw err.param('body length does not match the range');
+    const size = end - start + 1;
+    if (size > MAX_PART_SIZE || (size < MIN_PART_SIZE && end !== s.pending.filesize - 1)) {
+      throw err.param(`a part must be 4-10 MiB (only the last part may be smaller), got ${size} bytes`);
+    }
+    if (body.length !== size) throw err.param('body length does not match the range');
     const crcHeader = header('x-gk-upload-crc');
     if (!/^\d+$/.test(crcHeader)) throw err.param('x-gk-upload-crc must be an unsigned decimal CRC32');
     if (Number(crcHeader) !== crc32(body)) throw err.crc();
     s.parts.push(Buffer.from(body));
     s.received += body.length;
     return { status: s.received === s.pending.filesize ? 202 : 200, json: { received: s.received } };
+  }
+
+  /**
+   * control.dropNextParts: the connection of an upload_part dropped after `prefix` (the start of its body) arrived.
+   * Like a real upload server that writes the stream to storage as it comes, the session keeps those bytes and
+   * upload_req reports them, so the client resumes in the middle of its part. The part's CRC covers the whole part and
+   * cannot be checked here; the file's sha1 at upload_finish still is. A part that would have been refused (wrong
+   * method, no such session, wrong offset, range outside the file, session already complete) keeps nothing. Returns
+   * how many bytes were kept.
+   */
+  keepDroppedPrefix(method: string, headers: Record<string, string | string[] | undefined>, prefix: Buffer): number {
+    if (method !== METHODS.upload_part) return 0;
+    const header = headerOf(headers);
+    const s = this.sessions.get(header('x-gk-upload-session'));
+    const m = /^(\d+)-(\d+)$/.exec(header('x-gk-upload-range').trim());
+    const start = Number(m?.[1]);
+    const end = Number(m?.[2]);
+    if (!s || s.result || !m || start !== s.received || end < start || end >= s.pending.filesize || prefix.length === 0) return 0;
+    const kept = prefix.subarray(0, end - start + 1);
+    s.parts.push(Buffer.from(kept));
+    s.received += kept.length;
+    return kept.length;
   }
 
   private finish(s: Session): UploadReply {
@@ -191,6 +235,13 @@ export class Uploads {
     });
     return { status: 200, json: { fullpath: node.fullpath, filesize: node.filesize, hash: node.hash } };
   }
+}
+
+function headerOf(headers: Record<string, string | string[] | undefined>): (k: string) => string {
+  return (k) => {
+    const v = headers[k];
+    return (Array.isArray(v) ? v[0] : v) ?? '';
+  };
 }
 
 function result(node: Node): UploadResult {

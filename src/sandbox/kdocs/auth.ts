@@ -78,6 +78,11 @@ export class OAuth {
     for (const g of this.access.values()) g.expiresAt = 0;
   }
 
+  /** control.expireAuthorizationCodes: every code handed out so far is past its lifetime now. */
+  expireCodes(): void {
+    for (const g of this.codes.values()) g.expiresAt = 0;
+  }
+
   /** control.revokeRefreshTokens: every refresh token issued so far stops working (access tokens are unchanged). */
   revokeRefreshTokens(): void {
     this.refresh.clear();

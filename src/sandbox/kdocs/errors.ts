@@ -8,7 +8,7 @@
  * | 400  | 40000 | missing or invalid parameter, malformed JSON / multipart body                        |
  * | 400  | 20001 | OAuth `code` unknown, already used or older than 5 minutes (documented)              |
  * | 401  | 40001 | WPS-2: Authorization missing or malformed, unknown app_id, wrong signature            |
- * | 401  | 40002 | WPS-2: Date missing, unparsable or outside the accepted skew (default ±300 s)         |
+ * | 401  | 40002 | WPS-2: Date missing, not RFC 1123 GMT or outside the accepted skew (default ±300 s)   |
  * | 401  | 40003 | WPS-2: Content-Md5 does not match the body (or the request URI for GET)               |
  * | 401  | 40101 | access_token missing or unknown                                                     |
  * | 401  | 40102 | access_token expired (refresh it)                                                   |

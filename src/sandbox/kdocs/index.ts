@@ -67,10 +67,12 @@ export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise
     resetMisbehaviour: () => {
       faults.reset();
       tasks.resetItemFailures();
+      tasks.omitFileResults = false;
     },
     setQuota: (endpoint, perDay) => quotas.set(endpoint, perDay),
     resetQuotas: () => quotas.reset(),
     expireAccessTokens: () => oauth.expireAll(),
+    expireAuthorizationCodes: () => oauth.expireCodes(),
     revokeRefreshTokens: () => oauth.revokeRefreshTokens(),
     setAccessTokenTtl: (sec) => {
       oauth.accessTtlSec = sec;
@@ -89,6 +91,9 @@ export async function startKdocsSandbox(opts: KdocsSandboxOptions = {}): Promise
       const e = live(space, path);
       if (!e) throw new Error(`kdocs sandbox: no ${space} file or folder at "${path}"`);
       tasks.failItem(space, e.token, message);
+    },
+    omitTaskFileResults: () => {
+      tasks.omitFileResults = true;
     },
     readFile: (space, path) => {
       const e = live(space, path);

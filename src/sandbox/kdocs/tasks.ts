@@ -23,7 +23,8 @@ import { KdError, kerr } from './errors';
  * for a success. Problems with the request itself (unknown token, no share right, bad parent) still fail the POST
  * that starts the task. control.failTaskItem(space, path) makes the next batch task that names that file's token
  * report it as a failure (code 50000, the given message) without touching it; a folder named in a task is one file,
- * marks on files inside it are not consulted.
+ * marks on files inside it are not consulted. control.omitTaskFileResults leaves `results` out (only `files`), as a
+ * service that documents no result shape may, so that clients are tested without it too.
  */
 export interface TaskStatus {
   task_id: string;
@@ -44,6 +45,8 @@ export const DEFAULT_TASK_ITEM_FAILURE = 'file is locked by another operation';
 export class Tasks {
   /** Polls until completion (control.setTaskSteps), at least 1. */
   steps = 3;
+  /** Batch results without the per-file `results` list (control.omitTaskFileResults). */
+  omitFileResults = false;
   private readonly tasks = new Map<string, Task>();
   /** Files the next batch task fails (control.failTaskItem): `space\ntoken` -> message. */
   private readonly itemFailures = new Map<string, string>();
@@ -73,7 +76,7 @@ export class Tasks {
       });
       const failures = results.filter((r) => r.status === 'failure');
       const error = failures.length ? `${failures.length} of ${results.length} files failed: ${failures[0].msg}` : undefined;
-      return { result: { files, results }, error };
+      return { result: this.omitFileResults ? { files } : { files, results }, error };
     });
   }
 

@@ -23,6 +23,14 @@ export interface Wps2Request {
 export type Wps2Result = 'ok' | 'bad-auth' | 'bad-date' | 'bad-md5';
 
 /**
+ * `Date` as the references require it: RFC 1123 in GMT, `Wed, 23 Jan 2013 06:43:08 GMT` (what every sample of the
+ * platform sends). Anything else Date.parse would read (ISO 8601, JavaScript's Date#toString, RFC 850, asctime,
+ * numeric zones) is refused like a missing Date. A one-digit day is accepted: RFC 1123 allows it, and Java's
+ * DateTimeFormatter.RFC_1123_DATE_TIME writes `Wed, 3 Jan ...`, so a Java client may well send it.
+ */
+const RFC1123_GMT = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
  * Checks a request. GET/HEAD hash the URI. Other methods hash the body; with an empty body the md5 of the URI is
  * accepted too (the docs only say "GET uses the URI", clients differ for body-less DELETE).
  */
@@ -34,7 +42,7 @@ export function verifyWps2(req: Wps2Request, appId: string, appKey: string, nowM
   const expected = wps2Signature(appKey, md5, req.headers['content-type'] ?? '', date);
   if (!crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(m[2]))) return 'bad-auth';
   const sent = Date.parse(date);
-  if (!date || Number.isNaN(sent) || Math.abs(nowMs - sent) > skewSec * 1000) return 'bad-date';
+  if (!RFC1123_GMT.test(date) || Number.isNaN(sent) || Math.abs(nowMs - sent) > skewSec * 1000) return 'bad-date';
   const bodyLess = req.method === 'GET' || req.method === 'HEAD';
   const candidates = bodyLess ? [md5Hex(req.uri)] : req.body.length > 0 ? [md5Hex(req.body)] : [md5Hex(req.body), md5Hex(req.uri)];
   return candidates.includes(md5) ? 'ok' : 'bad-md5';

@@ -78,13 +78,11 @@ export const GOKUAI_UPLOAD_PATHS = {
 
 /** `poll` paces both the copy queue (waitQueue) and upload_finish while it answers 202. */
 export interface GokuaiClientOptions extends VendorClientOptions {
-  /** Chunked upload part size, held to the vendor's 4-10 MiB (default 4 MiB). */
-  uploadPartSize?: number;
   /**
-   * TEST ONLY: a part size used as given, outside the vendor's 4-10 MiB, so that tests get multi-part uploads out of
-   * a few hundred KB against the sandbox. Never set it for a real Gokuai server.
+   * Chunked upload part size, held to the vendor's 4-10 MiB (default 4 MiB). There is no way around the bounds, for
+   * tests neither: the sandbox refuses a smaller part that is not the file's last, as the service may.
    */
-  testOnlyPartSize?: number;
+  uploadPartSize?: number;
 }
 
 /** upload_abort is clean-up after a failure: one short attempt, so it never delays the error the user waits for. */
@@ -387,7 +385,7 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
     o?: CallOptions & { onProgress?: ProgressFn },
   ): Promise<{ hash: string; fullpath: string; filehash: string; filesize: number; instant: boolean }> {
     return runUpload(this, p, o ?? {}, {
-      partSize: this.opts.testOnlyPartSize ?? clampPartSize(this.opts.uploadPartSize ?? DEFAULT_PART_SIZE),
+      partSize: clampPartSize(this.opts.uploadPartSize ?? DEFAULT_PART_SIZE),
       logger: this.log,
       poll: this.opts.poll,
     });
