@@ -3,14 +3,15 @@
 // sandbox, so nothing else needs to run: the "Doc Workspaces" view shows a signed-in "Sandbox" account.
 //
 // - With a `code` CLI on PATH: `code --extensionDevelopmentPath=<repo> --new-window` (desktop VS Code).
-// - Otherwise (or with --code-server): code-server from the machine cache, with the extension loaded through the
-//   payload URL; prints the URL to open in a browser and stays up until Ctrl+C.
+// - Otherwise (or with --code-server): code-server from the machine cache, with the repo linked into its extensions
+//   folder (it runs like an installed extension: the workbench a user has, toasts included); prints the URL to open
+//   in a browser and stays up until Ctrl+C. Its profile (settings, accounts) is kept in the cache folder.
 //
 // Options: --code-server   force code-server even if `code` exists
 //          --port N        code-server port (default: a free one)
-//          --folder DIR    workspace folder to open (default: an empty temp folder)
+//          --folder DIR    workspace folder to open (default: an empty folder in the cache)
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,7 +60,7 @@ async function main() {
     return;
   }
 
-  const { startCodeServer } = await import('./vscode/code-server.mjs');
+  const { startForUser } = await import('./vscode/code-server.mjs');
   console.log('No `code` CLI on PATH: starting code-server (installed once into the machine cache).');
   // Signal handlers first: a Ctrl+C while code-server is still starting must not leave it running (process.exit
   // runs the kill-on-exit hook registered by startCodeServer).
@@ -75,13 +76,14 @@ async function main() {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
-  server = await startCodeServer({ port: opts.port });
-  const folder = opts.folder ?? mkdtempSync(join(server.tmp, 'workspace-'));
+  const started = await startForUser(REPO, { port: opts.port, folder: opts.folder });
+  server = started.server;
 
   console.log(`code-server is up (pid group ${server.pid}), log: ${server.logFile}`);
-  console.log('Open this URL in a browser (the extension is loaded from source; Ctrl+C here to stop):\n');
-  console.log(`  ${server.url({ folder, extensionDevelopmentPath: REPO })}\n`);
-  console.log('After rebuilding (`npm run build` or `npm run watch`), reload the browser window to pick up changes.');
+  console.log('Open this URL in a browser (the extension is linked from this folder; Ctrl+C here to stop):\n');
+  console.log(`  ${started.url}\n`);
+  console.log('After rebuilding (`npm run build` or `npm run watch`), run "Developer: Reload Window" to pick up changes.');
+  console.log(`Settings and accounts of this workbench are kept in ${join(started.folder, '..')}.`);
   // Keep the event loop alive until a signal arrives (the child runs detached in its own group).
   setInterval(() => {}, 1 << 30);
 }

@@ -4,16 +4,27 @@
 // Why these choices (see also ensure-code-server.mjs):
 // - code-server runs in its own process group (detached) and is stopped with kill(-pid): killing only the parent
 //   leaves its file watcher and extension-host processes behind.
+// - Under `npm test` (DOC_WORKSPACES_TEST_LOGS set) code-server runs with `--log trace` and its logs, the extension's
+//   own log channel among them, are copied into that folder when it stops: the run's secret scan reads them.
 // - user data, extensions and XDG dirs live under a temp folder so nothing is written to the home folder and no state
 //   leaks between runs; EXTENSIONS_GALLERY='{}' plus quiet settings keep it offline.
 // - `--vscode-option enable-smoke-test-driver` is required for the `payload` URL parameter (extensionDevelopmentPath,
-//   extensionTestsPath) to be honoured; without it the payload is silently ignored.
+//   extensionTestsPath) to be honoured; without it the payload is silently ignored. The driver also changes the
+//   workbench (notification toasts never show, they go to the bell silently), so only the test harness uses it:
+//   `npm start` (startForUser) links the repo into the extensions folder instead and runs a workbench as users have it.
+// - The harness passes `--disable-proxy` (nothing in a test needs code-server's port forwarding). `npm start` keeps
+//   the proxy, as a user's code-server has it: VS Code for the Web opens loopback URLs (the sandbox's pages) through
+//   `/proxy/<port>/`, which answers 403 when the proxy is off.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_PATH, ensureCodeServer } from './ensure-code-server.mjs';
+import { cacheDir, CHROMIUM_PATH, ensureCodeServer } from './ensure-code-server.mjs';
 
 /** Settings that keep the workbench quiet, offline and free of first-run UI. */
 export const QUIET_SETTINGS = Object.freeze({
@@ -34,6 +45,44 @@ export const QUIET_SETTINGS = Object.freeze({
   // VS Code for the Web defaults to autoSave 'afterDelay'; tests (and desktop parity) need explicit saves.
   'files.autoSave': 'off',
 });
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Links an extension folder into an extensions dir as `<publisher>.<name>-<version>`, the way VS Code lays out
+ * installed extensions, so it loads like an installed one (Production mode, toasts and all) while its files stay the
+ * repo's: a rebuild plus "Reload Window" picks up changes. Links of other versions of the same extension are replaced.
+ */
+export function linkExtension(folder, extensionsDir) {
+  const pkg = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  const id = `${pkg.publisher}.${pkg.name}`.toLowerCase();
+  mkdirSync(extensionsDir, { recursive: true });
+  const link = join(extensionsDir, `${id}-${pkg.version}`);
+  for (const name of readdirSync(extensionsDir)) {
+    const p = join(extensionsDir, name);
+    if (name.toLowerCase().startsWith(`${id}-`) && lstatSync(p).isSymbolicLink() && p !== link) rmSync(p, { force: true });
+  }
+  if (existsSync(link) || isDanglingLink(link)) {
+    if (lstatSync(link).isSymbolicLink() && readlinkSync(link) === folder) return link;
+    rmSync(link, { recursive: true, force: true });
+  }
+  symlinkSync(folder, link, 'dir');
+  return link;
+}
+
+function isDanglingLink(p) {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
 
 /** Asks the OS for a free TCP port on 127.0.0.1 (listen on 0, read it, close). */
 export function freePort() {
@@ -77,6 +126,11 @@ async function waitForHealthz(baseUrl, hasExited, deadlineMs) {
  * @param {boolean} [opts.keepTemp] keep the temp folder on stop (debugging)
  * @param {string[]} [opts.installVsix] .vsix files to install into the throwaway extensions dir before starting (the
  *   way a user installs the packaged extension; throws if code-server refuses one)
+ * @param {boolean} [opts.smokeTestDriver] honour the `payload` URL parameter (default true; see the header)
+ * @param {boolean} [opts.proxy] keep code-server's port-forwarding proxy (default false; see the header)
+ * @param {string[]} [opts.linkExtensions] extension folders linked into the extensions dir (loaded like installed ones)
+ * @param {string} [opts.profileDir] keep user data and extensions here instead of the temp folder (npm start: settings,
+ *   accounts and state survive a restart)
  * @returns {Promise<CodeServer>}
  *
  * @typedef {object} CodeServer
@@ -91,17 +145,21 @@ async function waitForHealthz(baseUrl, hasExited, deadlineMs) {
 export async function startCodeServer(opts = {}) {
   const cs = ensureCodeServer();
   const tmp = mkdtempSync(join(tmpdir(), 'doc-workspaces-cs-'));
+  const profile = opts.profileDir ?? tmp;
   const dirs = {
-    userData: join(tmp, 'user-data'),
-    extensions: join(tmp, 'extensions'),
+    userData: join(profile, 'user-data'),
+    extensions: join(profile, 'extensions'),
     xdgConfig: join(tmp, 'xdg-config'),
     xdgData: join(tmp, 'xdg-data'),
     xdgCache: join(tmp, 'xdg-cache'),
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
-  writeFileSync(join(dirs.userData, 'User', 'settings.json'),
-    JSON.stringify({ ...QUIET_SETTINGS, ...(opts.userSettings ?? {}) }, null, 2));
+  const settingsFile = join(dirs.userData, 'User', 'settings.json');
+  // A kept profile keeps the user's own settings; ours only fill in what is missing.
+  const own = opts.profileDir && existsSync(settingsFile) ? readJson(settingsFile) : {};
+  writeFileSync(settingsFile, JSON.stringify({ ...QUIET_SETTINGS, ...(opts.userSettings ?? {}), ...own }, null, 2));
+  for (const ext of opts.linkExtensions ?? []) linkExtension(ext, dirs.extensions);
 
   const env = {
     ...process.env,
@@ -133,12 +191,13 @@ export async function startCodeServer(opts = {}) {
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--disable-proxy',
+    ...(opts.proxy ? [] : ['--disable-proxy']),
     '--reconnection-grace-time', '5',
-    '--vscode-option', 'enable-smoke-test-driver',
+    ...(opts.smokeTestDriver ?? true ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     '--user-data-dir', dirs.userData,
     '--extensions-dir', dirs.extensions,
     '--ignore-last-opened',
+    ...(process.env.DOC_WORKSPACES_TEST_LOGS ? ['--log', 'trace'] : []),
   ];
   const child = spawn(cs.node, args, {
     detached: true, // own process group, so stop() can kill watcher + extension host too
@@ -166,7 +225,21 @@ export async function startCodeServer(opts = {}) {
     // The parent may be gone while children linger; SIGKILL the group regardless (ESRCH when already empty).
     killGroup('SIGKILL');
     if (!gone) await exited;
+    collectLogs();
     if (!opts.keepTemp) rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  };
+  /** Under `npm test`: code-server's and VS Code's logs into the run's log folder (see the header). */
+  const collectLogs = () => {
+    const into = process.env.DOC_WORKSPACES_TEST_LOGS;
+    if (!into) return;
+    const dest = join(into, `code-server-${port}`);
+    try {
+      mkdirSync(dest, { recursive: true });
+      cpSync(logFile, join(dest, 'code-server.log'));
+      if (existsSync(join(dirs.userData, 'logs'))) cpSync(join(dirs.userData, 'logs'), join(dest, 'vscode'), { recursive: true });
+    } catch (e) {
+      console.error(`collecting the logs of code-server failed: ${e instanceof Error ? e.message : e}`);
+    }
   };
   const killGroup = (sig) => {
     try {
@@ -202,6 +275,32 @@ export async function startCodeServer(opts = {}) {
   };
 
   return { port, baseUrl, tmp, extensionsDir: dirs.extensions, logFile, url, stop, pid: child.pid };
+}
+
+/**
+ * The workbench of `npm start`: code-server as a user runs it (no smoke-test driver, so notification toasts show; the
+ * proxy on, so loopback pages open), the repo linked into its extensions folder like an installed extension, and a
+ * profile (settings, accounts, state) kept under `profileDir` (default: the cache folder) across restarts.
+ * Returns the server and the URL to open.
+ * @param {string} repo the extension folder (built: dist/extension.js)
+ * @param {{ port?: number, profileDir?: string, folder?: string, userSettings?: Record<string, unknown>, env?: Record<string, string>, logFile?: string }} [opts]
+ */
+export async function startForUser(repo, opts = {}) {
+  const profileDir = opts.profileDir ?? join(cacheDir(), 'start');
+  const folder = opts.folder ?? join(profileDir, 'workspace');
+  mkdirSync(folder, { recursive: true });
+  const server = await startCodeServer({
+    port: opts.port,
+    profileDir,
+    linkExtensions: [repo],
+    smokeTestDriver: false,
+    proxy: true,
+    env: opts.env,
+    logFile: opts.logFile,
+    // A user's VS Code keeps unsaved editors across reloads (the harness turns that off).
+    userSettings: { 'files.hotExit': 'onExit', ...(opts.userSettings ?? {}) },
+  });
+  return { server, folder, url: server.url({ folder }) };
 }
 
 /** Makes SIGINT/SIGTERM run 'exit' handlers (process.exit) unless the program handles those signals itself. */

@@ -53,8 +53,11 @@ export interface GokuaiSandboxControl {
 
   // --- direct state access: simulates other users and lets tests assert on what the server holds ---
   readFile(fullpath: string): Buffer | undefined;
-  /** Create or replace content as another member would (new version, new filehash, last_dateline = now). */
-  writeFile(fullpath: string, data: Buffer | string, memberName?: string): void;
+  /**
+   * Create or replace content as another member would (new version, new filehash, last_dateline = now, or `mtime` in
+   * ms: a colleague's save that reports a later modification time than the one an editor loaded).
+   */
+  writeFile(fullpath: string, data: Buffer | string, memberName?: string, o?: { mtime?: number }): void;
   exists(fullpath: string): boolean;
   isInRecycleBin(fullpath: string): boolean;
   lockFile(fullpath: string, memberName?: string): void;

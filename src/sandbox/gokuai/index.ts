@@ -42,8 +42,10 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
   const faults = new Faults();
   if (opts.seed !== false) seedDemo(lib);
 
-  const writeFile = (fullpath: string, data: Buffer | string, memberName = OTHER_MEMBER): void => {
-    lib.putContent(fullpath, bufferBlob(Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8')), memberName, { overwrite: true });
+  const writeFile = (fullpath: string, data: Buffer | string, memberName = OTHER_MEMBER, o: { mtime?: number } = {}): void => {
+    const put = () => lib.putContent(fullpath, bufferBlob(Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8')), memberName, { overwrite: true });
+    if (o.mtime === undefined) put();
+    else lib.at(o.mtime, put);
   };
 
   const control: GokuaiSandboxControl = withRequestLog<Omit<GokuaiSandboxControl, keyof RequestLogControl>>({
@@ -90,7 +92,7 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
     lib, api, uploads, urls, faults, credentials,
     controlRoutes: opts.controlRoutes === true,
     datelineWindowSec: () => datelineWindowSec,
-    writeAsMember: (fullpath, data, member) => writeFile(fullpath, data, member || OTHER_MEMBER),
+    writeAsMember: (fullpath, data, member, mtime) => writeFile(fullpath, data, member || OTHER_MEMBER, { mtime }),
     record: (entry) => requests.record(entry),
     addUploadedBytes: (n) => {
       uploadedBytes += n;

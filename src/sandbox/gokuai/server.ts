@@ -15,7 +15,7 @@ import { blobDownload, createPipeline, escapeHtml, htmlPage, readBody, receivePr
  *   *    /upload/<upload_init|...>        chunked upload server and /upload/2/web_upload (upload.ts)
  *   GET  /dl/<token>?e=&s=                temporary download URL (Range supported; 403 once expired)
  *   GET  /preview/<token>, /cedit/<token>, /link/<code>   small HTML pages
- *   GET|PUT|DELETE /__sandbox/file?fullpath=, POST /__sandbox/lock|unlock?fullpath=, GET /__sandbox/state
+ *   GET|PUT|DELETE /__sandbox/file?fullpath=[&member=][&mtime=<ms>], POST /__sandbox/lock|unlock?fullpath=, GET /__sandbox/state
  *                                         control routes for out-of-process tests: only with the `controlRoutes`
  *                                         option (else 404), loopback clients only
  * Error codes: see errors.ts.
@@ -47,7 +47,7 @@ export interface ServerDeps {
   /** Accepted |now - dateline| in seconds. */
   datelineWindowSec(): number;
   /** Writes as another member (control.writeFile). */
-  writeAsMember(fullpath: string, data: Buffer, member?: string): void;
+  writeAsMember(fullpath: string, data: Buffer, member?: string, mtime?: number): void;
   record(entry: { method: string; path: string; status: number }): void;
   addUploadedBytes(n: number): void;
   summary(): unknown;
@@ -164,7 +164,7 @@ function control(d: ServerDeps, method: string, path: string, query: Params, bod
       return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, bytes: readAll(d.lib.blobOf(n)) };
     }
     case 'PUT /__sandbox/file':
-      d.writeAsMember(fullpath, body, query.member);
+      d.writeAsMember(fullpath, body, query.member, query.mtime ? Number(query.mtime) : undefined);
       return { status: 200, json: summaryOf(d.lib, fullpath) };
     case 'DELETE /__sandbox/file':
       d.lib.remove(fullpath, query.member || OTHER_MEMBER, query.destroy === '1');

@@ -1,12 +1,13 @@
 import { bufferBlob, generatedBlob, type Blob } from '../common/blob';
+import { blankContent } from './deps';
 import { minimalDocx } from '../common/ooxml';
 import { ROOT, type Entry, type Space } from './store';
 
 /**
  * Deterministic demo content of the kdocs sandbox (Chinese, emoji, space, '#' and '%' names; timestamps in the past,
  * one minute apart). Personal: the app folder, a 120-file folder (paging with next_offset), a 20 MB binary, starred
- * files, one recycle-bin item and a file another user shared (no share right). App space: a file with three versions,
- * a 25-file folder, one trashed item.
+ * files, one recycle-bin item, a file another user shared (no share right) and online documents (.ksheet, .otl,
+ * .dbt). App space: a file with three versions, a 25-file folder, an online sheet, one trashed item.
  */
 
 export const APP_FOLDER_PATH = '我的应用/Doc Workspaces 沙箱';
@@ -22,6 +23,10 @@ export const KDOCS_SEED = {
     batchFolder: '批量',
     trashed: '旧文件.txt',
     sharedByOther: '部门通讯录.txt',
+    /** Online documents (they open in the browser): a smart sheet, a smart document and a database table. */
+    onlineSheet: '在线文档/预算 2025.ksheet',
+    onlineDoc: '在线文档/项目计划.otl',
+    onlineTable: '在线文档/客户库 CRM.dbt',
   },
   appspace: {
     readme: 'README.txt',
@@ -30,6 +35,7 @@ export const KDOCS_SEED = {
     emoji: '📁 图片 Emoji/笑脸 😀.txt',
     batchFolder: '批量',
     trashed: '过期草稿.md',
+    onlineSheet: '在线表格 Online sheet.ksheet',
   },
 } as const;
 
@@ -83,6 +89,7 @@ export function seedPersonal(sp: Space): void {
   step(() => {
     for (const p of [S.weekly, S.notes]) sp.byPath(p)!.starred = true;
   });
+  for (const p of [S.onlineSheet, S.onlineDoc, S.onlineTable]) put(p, blankContent(p));
   put(S.trashed, text('这份文件在回收站里, 可以恢复。\n'));
   step(() => sp.trash(sp.byPath(S.trashed)!, ME));
   // A colleague's file shared with the user: visible in "recent", outside the user's tree, no share right.
@@ -111,6 +118,7 @@ export function seedAppspace(sp: Space): void {
       putPath(sp, `${S.batchFolder}/条目-${n}.txt`, text(`条目 ${n}\n`), 'app');
     }
   });
+  put(S.onlineSheet, blankContent(S.onlineSheet), 'app');
   put(S.trashed, text('过期的草稿\n'));
   step(() => sp.trash(sp.byPath(S.trashed)!, 'app'));
 }
