@@ -9,6 +9,8 @@
 // package (test/package/*.test.mjs: `npm run package` builds the .vsix, its contents are checked against the
 // allow-list, and the installed .vsix must activate in code-server).
 // A failed build/lint step counts as one failure; a test stage whose mocha never reported (crash, load error) too.
+// Every stage logs at trace level into .test-output/logs while the sandboxes hand out canary secrets; the last step
+// ("secrets") fails when any log holds one (scripts/lib/secret-scan.mjs).
 //
 // Options (after `npm test --`):
 //   --only unit,contract   run only these test stages (build + lint always run)
@@ -19,10 +21,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scanLogs } from './lib/secret-scan.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(REPO, 'out');
 const RESULTS = join(REPO, '.test-output', 'stages');
+const LOGS = join(REPO, '.test-output', 'logs');
+const LOG_SETUP = join(OUT, 'test', 'setup', 'logs.js');
 const MOCHA = join(REPO, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const REPORTER = join(REPO, 'scripts', 'lib', 'mocha-summary-reporter.cjs');
 const TEST_STAGES = ['unit', 'sandbox', 'contract', 'vscode', 'ui', 'package'];
@@ -106,8 +111,9 @@ function mochaStage(name, files, extraArgs = []) {
   const summaryFile = join(RESULTS, `${name}.json`);
   rmSync(summaryFile, { force: true });
   const exitOk = sh(process.execPath, [
-    MOCHA, '--reporter', REPORTER, '--reporter-option', `summaryFile=${summaryFile}`, '--no-color', ...extraArgs, ...files,
-  ]);
+    MOCHA, '--reporter', REPORTER, '--reporter-option', `summaryFile=${summaryFile}`, '--no-color', '--require', LOG_SETUP,
+    ...extraArgs, ...files,
+  ], { env: { ...process.env, DOC_WORKSPACES_TEST_STAGE: name } });
   if (!existsSync(summaryFile)) {
     return record(name, t, { status: 'failed', failed: 1, note: 'mocha did not complete (load error or crash)' });
   }
@@ -151,10 +157,27 @@ async function vscodeStage(electron) {
   return record(name, t, { status: failed ? 'failed' : 'passed', passed: r.passed, failed });
 }
 
+/** The last step: no log of the run may hold a secret. */
+function secretsStep() {
+  banner('secrets');
+  const t = Date.now();
+  const { hits, files, lines } = scanLogs(LOGS);
+  console.log(`scanned ${files} log files (${lines} lines) in ${relative(REPO, LOGS)}`);
+  for (const h of hits.slice(0, 50)) console.log(`  ${h.file}:${h.line}: ${h.pattern}: ${h.text}`);
+  if (hits.length > 50) console.log(`  ... and ${hits.length - 50} more`);
+  const note = hits.length ? `${hits.length} secret(s) in the logs` : files === 0 ? 'no logs were written' : undefined;
+  record('secrets', t, hits.length || files === 0 ? { status: 'failed', step: true, failed: 1, note } : { status: 'passed', step: true });
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const wanted = (s) => (opts.only ? opts.only.has(s) : true) && !opts.skip.has(s);
   const started = Date.now();
+  // Inherited by every stage, code-server and the extension host inside it (see the header).
+  rmSync(LOGS, { recursive: true, force: true });
+  mkdirSync(LOGS, { recursive: true });
+  process.env.DOC_WORKSPACES_SANDBOX_CANARY = '1';
+  process.env.DOC_WORKSPACES_TEST_LOGS = LOGS;
 
   step('tsc', process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']);
   pruneStaleOutputs();
@@ -180,6 +203,8 @@ async function main() {
     if (files.length === 0) skip(stage, `no test/${stage}/*.test.mjs`);
     else mochaStage(stage, files, ['--timeout', '240000']);
   }
+
+  secretsStep();
 
   const passed = summary.reduce((n, r) => n + r.passed, 0);
   const failed = summary.reduce((n, r) => n + r.failed, 0);

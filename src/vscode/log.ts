@@ -1,18 +1,5 @@
 import * as vscode from 'vscode';
-import type { Logger } from '../core/log';
-import { redact } from '../core/redact';
-
-function render(message: string | Error, args: unknown[]): string {
-  const parts = [message instanceof Error ? (message.stack ?? message.message) : message];
-  for (const a of args) {
-    if (a instanceof Error) parts.push(a.stack ?? a.message);
-    else if (typeof a === 'string') parts.push(a);
-    else {
-      try { parts.push(JSON.stringify(a)); } catch { parts.push(String(a)); }
-    }
-  }
-  return redact(parts.join(' '));
-}
+import { type Logger, renderLogLine as render } from '../core/log';
 
 /**
  * The core Logger backed by the "Doc Workspaces" LogOutputChannel. Everything (message and arguments) is rendered to

@@ -1,6 +1,7 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import type { Logger } from '../../src/core/log';
+import type { Logger, LogLevelName } from '../../src/core/log';
+import { captureLine } from '../setup/logs';
 
 export interface TestServer {
   url: string;
@@ -35,11 +36,15 @@ export async function startServer(
   };
 }
 
-/** Logger that keeps every line (for asserting on what would be written). */
+/**
+ * Logger that keeps every line as the code handed it over, before any redaction by a Logger (for asserting on what
+ * the emitters write); the lines also go to the test run's log file, rendered and redacted (test/setup/logs.ts).
+ */
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const put = (level: string) => (m: string | Error, ...args: unknown[]) => {
+  const put = (level: LogLevelName) => (m: string | Error, ...args: unknown[]) => {
     lines.push(`${level} ${m instanceof Error ? m.message : m} ${args.map(String).join(' ')}`.trim());
+    captureLine(level, m, args);
   };
   return { lines, trace: put('trace'), debug: put('debug'), info: put('info'), warn: put('warn'), error: put('error') };
 }

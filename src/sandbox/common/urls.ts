@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { markSecret } from './secrets';
 
 /**
  * Temporary URLs handed out by the emulators (downloads, preview/edit pages):
@@ -67,7 +68,7 @@ export class TemporaryUrls<Page = unknown> {
   }
 
   private mac(kind: string, token: string, expiryMs: number): string {
-    return crypto.createHmac('sha256', this.key).update(`${kind}\n${token}\n${expiryMs}`).digest('hex').slice(0, 32);
+    return markSecret(crypto.createHmac('sha256', this.key).update(`${kind}\n${token}\n${expiryMs}`).digest('hex').slice(0, 32));
   }
 
   private url(kind: string, token: string, expiresMs: number): string {

@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import { newSecret } from '../common/secrets';
 import { bufferBlob, sha1Hex } from '../common/blob';
 import { crc32 } from '../common/crc32';
 import { err } from './errors';
@@ -75,7 +75,7 @@ export class Uploads {
 
   /** Key for /2/web_upload, valid `timeoutSec`. */
   newWebKey(timeoutSec: number): string {
-    const key = crypto.randomBytes(16).toString('hex');
+    const key = newSecret(16);
     this.webKeys.set(key, Date.now() + timeoutSec * 1000);
     return key;
   }
@@ -140,7 +140,7 @@ export class Uploads {
       throw err.param('x-gk-upload-filehash/filesize differ from create_file');
     }
     if (this.lib.blobs.has(pending.filehash)) return { status: 202, json: this.commit(pending, undefined) };
-    const id = crypto.randomBytes(16).toString('hex');
+    const id = newSecret(16);
     this.sessions.set(id, { pending, parts: [], received: 0 });
     return { status: 200, json: { session: id } };
   }

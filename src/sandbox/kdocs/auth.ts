@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { kerr } from './errors';
+import { newSecret } from '../common/secrets';
 
 /**
  * OAuth of the personal APIs (vendor-facts.md): the authorize page approves at once and redirects with a code that
@@ -117,7 +118,7 @@ export class OAuth {
 }
 
 function random(): string {
-  return crypto.randomBytes(18).toString('base64url');
+  return newSecret(18, 'base64url');
 }
 
 function sameString(a: string, b: string): boolean {
