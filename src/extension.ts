@@ -6,16 +6,15 @@ import { registerAccountCommands } from './vscode/commands/accounts';
 import { registerFileCommands } from './vscode/commands/files';
 import { registerTreeCommands } from './vscode/commands/tree';
 import { runCommand } from './vscode/commands/wrap';
-import { resolveConflict, setConflictResolver } from './vscode/conflict';
 import { setVendorErrorDescribers } from './vscode/errors';
 import { RemoteFiles } from './vscode/files';
-import { setExternalOpener } from './vscode/external';
 import { createChannelLogger } from './vscode/log';
 import { OpenDocumentPoller } from './vscode/poller';
 import { EmbeddedSandbox } from './vscode/sandbox';
 import type { Services } from './vscode/services';
 import { initTestMode } from './vscode/testMode';
 import { TreeDragAndDrop } from './vscode/tree/dnd';
+import { setUserInput } from './vscode/ui';
 import type { TreeNode } from './vscode/tree/nodes';
 import { DocTreeProvider } from './vscode/tree/provider';
 import { UriRouter } from './vscode/uriHandler';
@@ -34,7 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
   const vendors = new VendorRegistry(VENDORS);
   setVendorErrorDescribers(vendors.all.flatMap((g) => (g.describeError ? [g.describeError.bind(g)] : [])));
   const accounts = new Accounts(context.globalState, context.secrets, vendors, log, testHooks);
-  const files = new RemoteFiles(accounts, vendors, resolveConflict, log);
+  const files = new RemoteFiles(accounts, vendors, log, context.workspaceState);
   const tree = new DocTreeProvider(accounts, vendors, log);
   const dnd = new TreeDragAndDrop();
   const treeView = vscode.window.createTreeView<TreeNode>('docWorkspaces.tree', {
@@ -90,10 +89,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
     get sandbox() { return sandbox.handle('gokuai') as GokuaiSandbox | undefined; },
     vendorSandbox: (vendor) => sandbox.handle(vendor),
     sandboxReady: () => sandbox.apply(),
-    setConflictResolver,
+    setUserInput,
+    treeView,
     dragAndDrop: dnd,
     handleUri: (uri) => uris.handleUri(uri),
-    setExternalOpener,
   };
   return testApi;
 }

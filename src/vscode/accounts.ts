@@ -83,6 +83,12 @@ export class Accounts implements vscode.Disposable {
     return this.vendors.get(info.vendor).describeAccount(info);
   }
 
+  /** The account's name as the tree shows it (the id when the account is gone), for messages that name a target. */
+  label(id: string): string {
+    const info = this.find(id);
+    return info ? this.describe(info).label : id;
+  }
+
   /**
    * The connection of an account, created on first use. With `vendor`, an account of another vendor is not found.
    * The promise is cached before the secret is read, so callers racing at start-up (several restored editors) share one

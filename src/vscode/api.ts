@@ -2,8 +2,8 @@ import type * as vscode from 'vscode';
 import type { RemoteFs } from '../core/remote';
 import type { GokuaiSandbox } from '../sandbox/types';
 import type { AccountInfo } from './accounts';
-import type { ConflictResolver } from './conflict';
 import type { TreeNode } from './tree/nodes';
+import type { UserInput } from './ui';
 import type { AddGokuaiInput, GokuaiAccountInfo } from './vendors/gokuai';
 import type { VendorId } from './vendors/types';
 
@@ -35,15 +35,15 @@ export interface DocWorkspacesApi extends DocWorkspacesPublicApi {
   vendorSandbox(vendor: VendorId): unknown;
   /** Resolves once the sandboxes match the current settings (after toggling them). */
   sandboxReady(): Promise<void>;
-  /** Replaces the save-conflict modal (undefined restores it). */
-  setConflictResolver(resolver: ConflictResolver | undefined): void;
+  /**
+   * Puts a scripted user behind the extension's prompt seam (ui.ts): every input box, QuickPick, confirmation, dialog,
+   * notification and browser page goes to it; undefined restores VS Code's UI.
+   */
+  setUserInput(user: UserInput | undefined): void;
+  /** The tree view (tests select and reveal rows in it, as a user clicks them). */
+  readonly treeView: vscode.TreeView<TreeNode>;
   /** The tree's drag-and-drop controller (tests call handleDrop with a DataTransfer). */
   readonly dragAndDrop: vscode.TreeDragAndDropController<TreeNode>;
   /** The extension's URI handler (tests deliver OAuth callbacks `vscode://<extension id>/kdocs-auth?code=&state=`). */
   handleUri(uri: vscode.Uri): void;
-  /**
-   * Replaces vscode.env.openExternal for pages the extension opens (sign-in, online documents): gets the page as a Uri
-   * and as the exact URL string; undefined restores it.
-   */
-  setExternalOpener(fn: ((uri: vscode.Uri, url: string) => Thenable<boolean>) | undefined): void;
 }

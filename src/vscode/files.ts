@@ -3,8 +3,8 @@ import { NotFoundError } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { RemoteFs } from '../core/remote';
 import type { Accounts } from './accounts';
-import type { ConflictResolver } from './conflict';
-import { RemoteFileSystemProvider, resolvePair } from './fsProvider';
+import { Conflicts } from './conflict';
+import { BaselineStore, RemoteFileSystemProvider, resolvePair } from './fsProvider';
 import { ReadonlyProvider } from './roProvider';
 import { fromUri, type RemoteRef, roSchemeOf } from './uri';
 import type { VendorRegistry } from './vendors/registry';
@@ -21,10 +21,15 @@ export class RemoteFiles implements vscode.Disposable {
   /** Changes of every writable file system (our own operations and what polling found). */
   readonly onDidChangeFile = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Save conflicts of every scheme: the modal, the Compare diffs and the overwrites approved from them. */
+  readonly conflicts = new Conflicts();
 
-  constructor(private readonly accounts: Accounts, vendors: VendorRegistry, resolveConflict: ConflictResolver, log: Logger) {
+  /** `workspaceState` keeps the editors' baselines across window reloads (see BaselineStore). */
+  constructor(private readonly accounts: Accounts, vendors: VendorRegistry, log: Logger, workspaceState?: vscode.Memento) {
+    const baselines = new BaselineStore(workspaceState);
+    this.subscriptions.push(this.conflicts);
     for (const glue of vendors.all) {
-      const fsp = new RemoteFileSystemProvider(glue.scheme, glue.vendor, (ref) => this.resolve(ref), resolveConflict, log);
+      const fsp = new RemoteFileSystemProvider(glue.scheme, glue.vendor, (ref) => this.resolve(ref), this.conflicts, baselines, log);
       this.providers.set(glue.scheme, fsp);
       this.snapshots.set(roSchemeOf(glue.scheme), new ReadonlyProvider(glue, accounts, (ref) => this.resolve(ref)));
       this.subscriptions.push(fsp, fsp.onDidChangeFile((e) => this.emitter.fire(e)));

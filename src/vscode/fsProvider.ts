@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
-import { isDocError, UnsupportedError } from '../core/errors';
+import { ConflictError, isDocError, UnsupportedError } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { Entry } from '../core/model';
 import type { RemoteFs } from '../core/remote';
 import { config } from './config';
-import type { ConflictResolver } from './conflict';
+import type { Conflicts } from './conflict';
 import { toFileSystemError } from './errors';
 import { baseName, fromUri, refKey, type RemoteRef } from './uri';
 import type { Mounted, VendorId } from './vendors/types';
+
+/** expectedVersion(): the version an open document started from is not known (ask before overwriting). */
+const UNKNOWN = Symbol('unknown baseline');
 
 /** Where a ref lives: its account's connection resolves the path onto a RemoteFs. */
 export type Resolver = (ref: RemoteRef) => Promise<Mounted>;
@@ -37,10 +40,56 @@ export async function resolvePair(resolve: Resolver, from: RemoteRef, to: Remote
   return { from: a, to: b };
 }
 
+/** What an editor started from: the server version it read, and the mtime and size VS Code saw with it. */
+export interface Baseline { version: string; mtime: number; size: number }
+
+/**
+ * The baselines of the documents of this window, kept in the workspace's storage so that they survive a window
+ * reload and hot exit: a dirty editor restored from its backup still saves conditionally (no silent overwrite).
+ * Keyed by ref (refKey), bounded (the oldest are dropped).
+ */
+export class BaselineStore {
+  static readonly KEY = 'docWorkspaces.baselines';
+  static readonly MAX = 2000;
+  private readonly map: Map<string, Baseline>;
+
+  constructor(private readonly memento?: vscode.Memento) {
+    const saved = memento?.get<Array<[string, Baseline]>>(BaselineStore.KEY) ?? [];
+    this.map = new Map(saved.filter(([k, b]) => typeof k === 'string' && typeof b?.version === 'string'));
+  }
+
+  get(key: string): Baseline | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, b: Baseline): void {
+    this.map.delete(key); // re-insert: the newest last
+    this.map.set(key, b);
+    while (this.map.size > BaselineStore.MAX) this.map.delete(this.map.keys().next().value as string);
+    this.persist();
+  }
+
+  /** Removes `key` and everything below it (a deleted folder); with `to`, moves them there (a rename). */
+  move(key: string, to?: string): void {
+    let changed = false;
+    for (const [k, v] of [...this.map]) {
+      if (k !== key && !k.startsWith(key + '/')) continue;
+      this.map.delete(k);
+      if (to !== undefined) this.map.set(to + k.slice(key.length), v);
+      changed = true;
+    }
+    if (changed) this.persist();
+  }
+
+  private persist(): void {
+    void this.memento?.update(BaselineStore.KEY, [...this.map]);
+  }
+}
+
 /**
  * `<scheme>://<account>/<path>` of one vendor, backed by core RemoteFs (the account's connection says which one for a
- * path). Thin by design: path mapping, the version memory that makes saves conditional (no silent overwrite), change
- * events for our own operations, and error mapping in errors.ts.
+ * path). Thin by design: path mapping, the baseline that makes saves conditional (no silent overwrite, see
+ * conflict.ts for the one-prompt design), change events for our own operations, and error mapping in errors.ts.
  *
  * stat() is never cached: VS Code compares the mtime it read with a fresh stat before saving ("file is newer"), and
  * that check only helps if the mtime is current.
@@ -48,14 +97,15 @@ export async function resolvePair(resolve: Resolver, from: RemoteRef, to: Remote
 export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
-  /** Version (Gokuai filehash...) last read or written per file: the `expectedVersion` of the next save. */
-  private readonly versions = new Map<string, string>();
+  /** The last stat answered per file: the state VS Code's own pre-save check compared against. */
+  private readonly lastStat = new Map<string, Entry>();
 
   constructor(
     readonly scheme: string,
     private readonly vendor: VendorId,
     private readonly resolve: Resolver,
-    private readonly resolveConflict: ConflictResolver,
+    private readonly conflicts: Conflicts,
+    private readonly baselines: BaselineStore,
     private readonly log: Logger,
   ) {}
 
@@ -63,14 +113,14 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
     this.emitter.dispose();
   }
 
-  /** Version this window last saw for a file (undefined when never read or written here). */
+  /** Version this window's editors started from (undefined when never read or written here). */
   knownVersion(uri: vscode.Uri): string | undefined {
-    return this.versions.get(refKey(fromUri(uri)));
+    return this.baselines.get(refKey(fromUri(uri)))?.version;
   }
 
   /** Fires change events for URIs changed by commands that bypass the provider (upload, restore...). */
   notify(changes: Array<{ uri: vscode.Uri; type: vscode.FileChangeType }>): void {
-    for (const c of changes) if (c.type === vscode.FileChangeType.Deleted) this.forget(fromUri(c.uri));
+    for (const c of changes) if (c.type === vscode.FileChangeType.Deleted) this.baselines.move(refKey(fromUri(c.uri)));
     if (changes.length) this.emitter.fire(changes);
   }
 
@@ -80,7 +130,11 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
   }
 
   stat(uri: vscode.Uri): Promise<vscode.FileStat> {
-    return this.run(uri, 'stat', async (m) => toFileStat(await m.fs.stat(m.path)));
+    return this.run(uri, 'stat', async (m, ref) => {
+      const entry = await m.fs.stat(m.path);
+      if (entry.type === 'file') this.lastStat.set(refKey(ref), entry);
+      return toFileStat(entry);
+    });
   }
 
   readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
@@ -100,30 +154,72 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
     return this.run(uri, 'writeFile', async ({ fs, path }, ref) => {
-      const key = refKey(ref);
-      const expectedVersion = this.versions.get(key);
+      const name = baseName(ref.path);
+      const expected = await this.expectedVersion(uri, ref, fs, path);
       let entry: Entry;
       try {
-        entry = await fs.write(path, content, { ...options, expectedVersion });
+        if (expected === UNKNOWN) throw new ConflictError(`the version ${name} started from is unknown`);
+        entry = await fs.write(path, content, { ...options, expectedVersion: expected });
       } catch (e) {
         if (!isDocError(e, 'Conflict')) throw e;
-        const same = await this.sameAsRemote(fs, path, content);
-        if (same) {
+        const current = await this.current(fs, path);
+        if (current && await this.sameAsRemote(fs, path, current, content)) {
           // Nothing would be overwritten: typically an earlier save of ours landed but its answer was lost.
-          this.remember(ref, same);
+          this.remember(ref, current);
+          this.conflicts.resolved(uri);
           return;
         }
-        const name = baseName(ref.path);
-        this.log.warn(`Save conflict on ${uri.toString()}: the server copy changed since it was read`);
-        if ((await this.resolveConflict({ uri, name })) !== 'overwrite') {
+        this.log.warn(`Save conflict on ${uri.toString()}: ${expected === UNKNOWN ? 'unknown starting version' : 'the server copy changed since it was read'}`);
+        const choice = await this.conflicts.ask({ uri, name, serverVersion: current?.version, reason: expected === UNKNOWN ? 'unknown' : 'changed' });
+        if (choice !== 'overwrite') {
           // Throwing keeps the editor dirty and the remote untouched.
           throw vscode.FileSystemError.Unavailable(vscode.l10n.t("'{0}' was changed on the server since you opened it. Your changes were not saved.", name));
         }
-        entry = await fs.write(path, content, { ...options, overwrite: true });
+        // Over the version the user decided to overwrite: a change after that is a new conflict, not overwritten.
+        entry = await fs.write(path, content, { ...options, overwrite: true, expectedVersion: current?.version });
       }
       this.remember(ref, entry);
-      this.emitter.fire([{ type: expectedVersion === undefined && options.create ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed, uri }]);
+      this.conflicts.resolved(uri);
+      this.emitter.fire([{ type: expected === undefined && options.create ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed, uri }]);
     });
+  }
+
+  /**
+   * The version a save must find on the server, or UNKNOWN (ask), or undefined (unconditional: a new file, or a write
+   * through the API of a file no editor has open).
+   * - An overwrite the user approved in the Compare diff: the version that diff showed.
+   * - VS Code's own check would have stopped this save (the stat it made just before shows a later mtime and another
+   *   size than the editor's baseline), so the user chose Overwrite in VS Code's dialog: the version that stat saw.
+   *   Asking again would be the second prompt for one conflict.
+   * - Otherwise the baseline; without one, an open document is a possible conflict when the file exists.
+   */
+  private async expectedVersion(uri: vscode.Uri, ref: RemoteRef, fs: RemoteFs, path: string): Promise<string | undefined | typeof UNKNOWN> {
+    const key = refKey(ref);
+    const approval = this.conflicts.takeApproval(uri);
+    if (approval) return approval.version;
+    const base = this.baselines.get(key);
+    const seen = this.lastStat.get(key);
+    this.lastStat.delete(key);
+    if (base) {
+      // VS Code's test (FileService.validateWriteFile): mtime advanced and the size differs. It is off when the user
+      // set files.saveConflictResolution to overwriteFileOnDisk: then nobody asked yet.
+      const checks = vscode.workspace.getConfiguration('files', uri).get<string>('saveConflictResolution', 'askUser') !== 'overwriteFileOnDisk';
+      const vscodeAsked = checks && !!seen?.version && seen.version !== base.version && seen.mtime > base.mtime && seen.size !== base.size;
+      return vscodeAsked ? seen.version : base.version;
+    }
+    if (!this.isOpen(ref)) return undefined;
+    return (await this.current(fs, path)) ? UNKNOWN : undefined;
+  }
+
+  /** The server's entry of a file now (undefined when it does not exist or cannot be read). */
+  private async current(fs: RemoteFs, path: string): Promise<Entry | undefined> {
+    try {
+      const e = await fs.stat(path);
+      return e.type === 'file' ? e : undefined;
+    } catch (e) {
+      this.log.debug(`Stat of ${path} for a conflict check failed`, e);
+      return undefined;
+    }
   }
 
   createDirectory(uri: vscode.Uri): Promise<void> {
@@ -151,7 +247,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
       const to = fromUri(newUri);
       const pair = await resolvePair(this.resolve, ref, to);
       await pair.from.fs.rename(pair.from.path, pair.to.path, options);
-      this.moveVersions(ref, to);
+      this.baselines.move(refKey(ref), refKey(to));
       this.emitter.fire([{ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri }]);
     });
   }
@@ -186,43 +282,34 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
 
   /** True when an open text or notebook document of this file has unsaved changes. */
   private hasDirtyDocument(ref: RemoteRef): boolean {
-    const key = refKey(ref);
-    const dirty = (uri: vscode.Uri) => uri.scheme === this.scheme && refKey(fromUri(uri)) === key;
-    return vscode.workspace.textDocuments.some((d) => d.isDirty && dirty(d.uri))
-      || vscode.workspace.notebookDocuments.some((d) => d.isDirty && dirty(d.uri));
+    return this.openDocuments(ref).some((d) => d.isDirty);
   }
 
-  /** The remote entry when the server already holds exactly `content` (compared only when the sizes agree). */
-  private async sameAsRemote(fs: RemoteFs, path: string, content: Uint8Array): Promise<Entry | undefined> {
+  private isOpen(ref: RemoteRef): boolean {
+    return this.openDocuments(ref).length > 0;
+  }
+
+  private openDocuments(ref: RemoteRef): Array<{ isDirty: boolean }> {
+    const key = refKey(ref);
+    const mine = (uri: vscode.Uri) => uri.scheme === this.scheme && refKey(fromUri(uri)) === key;
+    return [...vscode.workspace.textDocuments.filter((d) => mine(d.uri)), ...vscode.workspace.notebookDocuments.filter((d) => mine(d.uri))];
+  }
+
+  /** Whether the server holds exactly `content` (compared only when the sizes agree). */
+  private async sameAsRemote(fs: RemoteFs, path: string, current: Entry, content: Uint8Array): Promise<boolean> {
+    if (current.size !== content.byteLength) return false;
     try {
-      const current = await fs.stat(path);
-      if (current.type !== 'file' || current.size !== content.byteLength) return undefined;
-      const { data, entry } = await fs.read(path);
-      return Buffer.from(data).equals(content) ? entry : undefined;
+      const { data } = await fs.read(path);
+      return Buffer.from(data).equals(content);
     } catch (e) {
       this.log.debug(`Comparing ${path} with the server copy failed`, e);
-      return undefined;
+      return false;
     }
   }
 
   private remember(ref: RemoteRef, entry: Entry): void {
-    if (entry.version) this.versions.set(refKey(ref), entry.version);
-    else this.versions.delete(refKey(ref));
-  }
-
-  private forget(ref: RemoteRef): void {
-    const key = refKey(ref);
-    for (const k of [...this.versions.keys()]) if (k === key || k.startsWith(key + '/')) this.versions.delete(k);
-  }
-
-  private moveVersions(from: RemoteRef, to: RemoteRef): void {
-    const fromKey = refKey(from);
-    const toKey = refKey(to);
-    for (const [k, v] of [...this.versions]) {
-      if (k !== fromKey && !k.startsWith(fromKey + '/')) continue;
-      this.versions.delete(k);
-      this.versions.set(toKey + k.slice(fromKey.length), v);
-    }
+    if (entry.version) this.baselines.set(refKey(ref), { version: entry.version, mtime: entry.mtime, size: entry.size });
+    else this.baselines.move(refKey(ref));
   }
 
   private async run<T>(uri: vscode.Uri, op: string, fn: (m: Mounted, ref: RemoteRef) => Promise<T>): Promise<T> {

@@ -6,7 +6,8 @@ import type { Entry } from '../core/model';
 import type { RemoteFs } from '../core/remote';
 import { formatBytes } from './format';
 import type { Services } from './services';
-import { baseName, isSafeName, joinPath, type RemoteRef, toUri, withPath } from './uri';
+import { ui } from './ui';
+import { baseName, isSafeName, joinPath, parentPath, type RemoteRef, toUri, withPath } from './uri';
 
 /** Upload/download between the local disk and any vendor's files, shared by the commands and drag and drop. */
 
@@ -80,9 +81,11 @@ async function planUpload(sources: readonly UploadSource[]): Promise<UploadPlan>
   return plan;
 }
 
-async function askReplace(name: string): Promise<boolean> {
+/** Whether to replace an existing file (Skip or Cancel: keep it; Cancel also stops the rest of the upload). */
+async function askReplace(name: string, folder: string): Promise<boolean> {
   const replace = vscode.l10n.t('Replace');
-  const pick = await vscode.window.showWarningMessage(vscode.l10n.t("'{0}' already exists in the library. Replace it?", name), { modal: true }, replace);
+  const skip = vscode.l10n.t('Skip');
+  const pick = await ui().confirm(vscode.l10n.t("'{0}' already exists in '{1}'. Replace it?", name, folder), {}, replace, skip);
   return pick === replace;
 }
 
@@ -110,7 +113,7 @@ export async function uploadLocal(s: Services, sources: readonly UploadSource[],
       await put(o.overwrite ?? false);
     } catch (e) {
       if (!isDocError(e, 'AlreadyExists') || o.overwrite !== undefined) throw e;
-      if (!(await askReplace(baseName(f.remote)))) continue; // the user chose to skip this file
+      if (!(await askReplace(baseName(f.remote), baseName(joinPath(folder.path, parentPath(f.remote))) || '/'))) continue; // skipped
       await put(true);
     }
     uploaded.push(f.remote);

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 
 // Path arithmetic is the core's (same '/'-separated, no-leading-slash paths); re-exported for the glue.
-export { baseName, joinPath, parentPath } from '../core/paths';
+import { baseName, joinPath, parentPath } from '../core/paths';
+export { baseName, joinPath, parentPath };
 
 /**
  * Every vendor mounts its accounts under its own URI scheme: `<scheme>://<accountId>/<path>` is the writable file
@@ -36,25 +37,47 @@ export function toUri(ref: RemoteRef): vscode.Uri {
   return vscode.Uri.from({ scheme: ref.scheme, authority: ref.accountId, path: '/' + ref.path });
 }
 
-/** The read-only snapshot of a file: the current server copy, or the given version. */
-export function toRoUri(ref: RemoteRef, version?: string): vscode.Uri {
+/**
+ * The read-only snapshot of a file: the current server copy, or the given version. A version's tab must not look like
+ * the live file: its URI path names the version (`report (2026-12-05 10.31).md`, `label` or the version's start), the
+ * file's real path travels in the query (`?version=...&path=...`) and fromUri reads it from there. The extension stays
+ * last so the editor picks the same language.
+ */
+export function toRoUri(ref: RemoteRef, version?: string, label?: string): vscode.Uri {
+  if (!version) return vscode.Uri.from({ scheme: roSchemeOf(ref.scheme), authority: ref.accountId, path: '/' + ref.path });
+  const name = baseName(ref.path);
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  const tag = (label ?? version.slice(0, 8)).replace(/[\\/]/g, '-');
+  const shown = joinPath(parentPath(ref.path), `${stem} (${tag})${ext}`);
   return vscode.Uri.from({
     scheme: roSchemeOf(ref.scheme),
     authority: ref.accountId,
-    path: '/' + ref.path,
-    query: version ? 'version=' + encodeURIComponent(version) : undefined,
+    path: '/' + shown,
+    query: `version=${encodeURIComponent(version)}&path=${encodeURIComponent(ref.path)}&label=${encodeURIComponent(tag)}`,
   });
 }
 
 /** The ref of a (writable or read-only) remote URI. Callers check the scheme is one of ours first. */
 export function fromUri(uri: vscode.Uri): RemoteRef {
-  return { scheme: writableSchemeOf(uri.scheme), accountId: uri.authority, path: uri.path.replace(/^\/+/, '').replace(/\/+$/, '') };
+  const real = queryParam(uri, 'path');
+  const path = real ?? uri.path.replace(/^\/+/, '').replace(/\/+$/, '');
+  return { scheme: writableSchemeOf(uri.scheme), accountId: uri.authority, path };
+}
+
+function queryParam(uri: vscode.Uri, name: string): string | undefined {
+  const m = new RegExp(`(?:^|&)${name}=([^&]*)`).exec(uri.query);
+  return m ? decodeURIComponent(m[1]) : undefined;
 }
 
 /** The `version` query of a read-only URI, if any. */
 export function versionOf(uri: vscode.Uri): string | undefined {
-  const m = /(?:^|&)version=([^&]*)/.exec(uri.query);
-  return m ? decodeURIComponent(m[1]) : undefined;
+  return queryParam(uri, 'version');
+}
+
+/** How a version snapshot names its version (its time), for prompts and diff titles. */
+export function versionLabelOf(uri: vscode.Uri): string | undefined {
+  return queryParam(uri, 'label');
 }
 
 /** The same account and scheme, another path. */

@@ -5,7 +5,8 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
-import { ACCOUNT, children, libraryNode, requestsSince, setup, uriOf, withDialogs } from './support';
+import { ACCOUNT, children, libraryNode, requestsSince, setup, uriOf } from './support';
+import { CANCEL, run, runExpectingError } from './user';
 
 let api: DocWorkspacesApi;
 let sandbox: GokuaiSandbox;
@@ -45,10 +46,15 @@ describe('adding a Gokuai library', function () {
     assert.ok(root.some(([n, t]) => n === base && t === vscode.FileType.Directory), 'the new account lists the library root');
   });
 
-  it('the Add command with arguments verifies with one call, returns the account id and shows the library in the tree', async () => {
+  it('Add Gokuai Library… asks host, client id and secret, verifies with one call and shows the library in the tree', async () => {
     const since = requestsSince(control);
-    const id = await vscode.commands.executeCommand<string>('docWorkspaces.addGokuaiLibrary', credentials());
+    const c = credentials();
+    const { result: id, user } = await run<string>(api, [c.host, c.orgClientId, c.orgClientSecret], 'docWorkspaces.addGokuaiLibrary');
     assert.deepStrictEqual(since().map((r) => r.path), [STAT]);
+    assert.deepStrictEqual(user.prompts.map((q) => q.title), ['Add Gokuai library (1/3)', 'Add Gokuai library (2/3)', 'Add Gokuai library (3/3)']);
+    assert.strictEqual(user.prompts[0].value, 'https://yk3.gokuai.com', 'the public cloud host is the default');
+    assert.strictEqual(user.prompts[2].password, true, 'the secret is typed hidden');
+    assert.ok(user.notifications.some((n) => n.kind === 'info' && n.message.includes(sandbox.libraryName)), 'says which library was added');
     assert.ok(id && api.accounts.list().some((a) => a.id === id), 'the returned id is a listed account');
     const node = (await children(api)).find((n) => n.kind === 'account' && n.accountId === id);
     assert.ok(node, 'the account is a root node of the tree');
@@ -72,14 +78,9 @@ describe('adding a Gokuai library', function () {
   it('rejects a wrong secret with a clear message that does not repeat it, and stores nothing', async () => {
     const bad = { ...credentials(), orgClientSecret: 'wrong-secret-☃-123' };
     const before = api.accounts.list().length;
-    await withDialogs(() => undefined, async (shown) => {
-      const id = await vscode.commands.executeCommand<string | undefined>('docWorkspaces.addGokuaiLibrary', bad);
-      assert.strictEqual(id, undefined, 'the command reports failure');
-      const errors = shown.filter((m) => m.kind === 'error');
-      assert.strictEqual(errors.length, 1, 'one error notification');
-      assert.match(errors[0].message, /secret|signature|credential/i, `says what is wrong: ${errors[0].message}`);
-      assert.ok(!errors[0].message.includes(bad.orgClientSecret), 'the secret is not shown');
-    });
+    const { error } = await runExpectingError(api, [bad.host, bad.orgClientId, bad.orgClientSecret], 'docWorkspaces.addGokuaiLibrary');
+    assert.match(error, /secret|signature|credential/i, `says what is wrong: ${error}`);
+    assert.ok(!error.includes(bad.orgClientSecret), 'the secret is not shown');
     await assert.rejects(api.accounts.addGokuai(bad), (e: Error) => !e.message.includes(bad.orgClientSecret));
     assert.strictEqual(api.accounts.list().length, before, 'no account was added');
     // The failure is logged (with the request that failed); neither secret may be in it.
@@ -98,40 +99,38 @@ describe('removing an account', function () {
 
   afterEach(removeAdded);
 
-  it('Remove Account with the account id removes it from the list, the tree and the file system, without asking', async () => {
+  it('Remove Account asks first naming the account; dismissing keeps it, "Remove" takes it out of the list, the tree and the file system', async () => {
     const info = await api.accounts.addGokuai(credentials());
     const uri = vscode.Uri.from({ scheme: 'gokuai', authority: info.id, path: '/' + base });
     assert.strictEqual((await vscode.workspace.fs.stat(uri)).type, vscode.FileType.Directory);
+    const node = (await children(api)).find((n) => n.kind === 'account' && n.accountId === info.id);
+    assert.ok(node);
 
-    await withDialogs(() => undefined, async (shown) => {
-      await vscode.commands.executeCommand('docWorkspaces.removeAccount', info.id);
-      assert.deepStrictEqual(shown.filter((m) => m.modal), [], 'an explicit id needs no confirmation');
-    });
+    const { user } = await run(api, [CANCEL], 'docWorkspaces.removeAccount', node);
+    assert.strictEqual(user.prompts.length, 1, 'a confirmation dialog');
+    assert.ok(user.prompts[0].message?.includes(sandbox.libraryName), `names the library: ${user.prompts[0].message}`);
+    assert.ok(api.accounts.list().some((a) => a.id === info.id), 'dismissed: still there');
+
+    await run(api, ['Remove'], 'docWorkspaces.removeAccount', node);
     assert.ok(!api.accounts.list().some((a) => a.id === info.id), 'gone from the list');
     assert.ok(!(await children(api)).some((n) => n.accountId === info.id), 'gone from the tree');
     await assert.rejects(api.getRemoteFs(info.id), 'no connection for a removed account');
     await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(uri)), (e: unknown) => e instanceof vscode.FileSystemError);
   });
 
-  it('from the tree it asks first: dismissing keeps the account, "Remove" removes it', async () => {
+  it('from the palette it asks which account (the sandbox is not offered)', async () => {
     const info = await api.accounts.addGokuai(credentials());
-    const node = (await children(api)).find((n) => n.kind === 'account' && n.accountId === info.id);
-    assert.ok(node);
-
-    await withDialogs(() => undefined, async (shown) => {
-      await vscode.commands.executeCommand('docWorkspaces.removeAccount', node);
-      const modal = shown.filter((m) => m.modal);
-      assert.strictEqual(modal.length, 1, 'a confirmation dialog');
-      assert.ok(modal[0].message.includes(sandbox.libraryName), `names the library: ${modal[0].message}`);
-    });
-    assert.ok(api.accounts.list().some((a) => a.id === info.id), 'dismissed: still there');
-
-    await withDialogs((m) => (m.modal ? 'Remove' : undefined), () => Promise.resolve(vscode.commands.executeCommand('docWorkspaces.removeAccount', node)));
-    assert.ok(!api.accounts.list().some((a) => a.id === info.id), 'confirmed: removed');
+    const { user } = await run(api, [(q) => {
+      assert.ok(!q.items.some((i) => (i as { info?: { sandbox?: boolean } }).info?.sandbox), 'no sandbox account offered');
+      return q.labels[q.items.findIndex((i) => (i as { info?: { id: string } }).info?.id === info.id)];
+    }, 'Remove'], 'docWorkspaces.removeAccount');
+    assert.strictEqual(user.prompts[0].kind, 'pick');
+    assert.ok(!api.accounts.list().some((a) => a.id === info.id), 'removed');
   });
 
-  it('the sandbox account cannot be removed', async () => {
-    await withDialogs(() => 'Remove', () => Promise.resolve(vscode.commands.executeCommand('docWorkspaces.removeAccount', ACCOUNT)));
+  it('the sandbox account cannot be removed, and the message says how to turn it off', async () => {
+    const { error } = await runExpectingError(api, [], 'docWorkspaces.removeAccount', ACCOUNT);
+    assert.match(error, /docWorkspaces\.sandbox\.enabled/);
     assert.ok(api.accounts.list().some((a) => a.id === ACCOUNT && a.sandbox), 'the sandbox account is still listed');
     assert.ok(await vscode.workspace.fs.stat(uriOf(base)));
   });

@@ -1,6 +1,6 @@
-// Commands without dialogs (arguments instead of UI, dialogs answered through withDialogs) and what they leave on the
-// server and the local disk: download, copy, share links, the recycle bin in the tree, search scopes, deleting
-// through VS Code's file API, and the tooltip of a file node.
+// Commands as a user runs them (every prompt answered by the scripted user through the extension's prompt seam) and
+// what they leave on the server and the local disk: download, copy, share links, the recycle bin in the tree, search
+// scopes, deleting through VS Code's file API, and the tooltip of a file node.
 import * as assert from 'assert';
 import { randomBytes } from 'crypto';
 import { promises as fsp } from 'fs';
@@ -11,8 +11,9 @@ import type { GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
 import {
-  ACCOUNT, children, nodeAt, recycleBinNode, resolvedItem, setup, text, tooltipText, uriOf, withDialogs, withSetting,
+  ACCOUNT, children, closeAllEditors, libraryNode, nodeAt, recycleBinNode, resolvedItem, setup, text, tooltipText, uriOf, withSetting,
 } from './support';
+import { type Answer, asUser, CANCEL, run, runExpectingError } from './user';
 
 let api: DocWorkspacesApi;
 let control: GokuaiSandboxControl;
@@ -33,6 +34,18 @@ async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Answers of the folder picker of Copy to… / Move to…: it starts in `start` (the folder of the first item); go up with
+ * ".." to the common ancestor, then down into `dest`, then "Select this folder".
+ */
+function pickFolderPath(dest: string, start: string): string[] {
+  const a = start.split('/');
+  const b = dest.split('/');
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  return [...a.slice(common).map(() => '..'), ...b.slice(common), 'Select this folder'];
+}
+
 /** Writes files to the server through VS Code (parent folders are created by the server). */
 async function put(files: Record<string, string | Uint8Array>): Promise<void> {
   for (const [p, content] of Object.entries(files)) {
@@ -49,7 +62,9 @@ describe('download', function () {
     await put({ [p]: bytes });
     await withTempDir(async (dir) => {
       const local = path.join(dir, 'saved as.bin');
-      await vscode.commands.executeCommand('docWorkspaces.download', { targets: [uriOf(p)], destination: vscode.Uri.file(local) });
+      const { user } = await run(api, [{ uri: vscode.Uri.file(local) }], 'docWorkspaces.download', uriOf(p));
+      assert.strictEqual(user.prompts[0].kind, 'saveDialog');
+      assert.match(user.prompts[0].title ?? '', /报告 #1 100%\.bin/, 'the dialog names the file');
       assert.ok((await fsp.readFile(local)).equals(bytes), 'same bytes on disk');
       assert.deepStrictEqual(await fsp.readdir(dir), ['saved as.bin'], 'nothing else written');
     });
@@ -61,7 +76,7 @@ describe('download', function () {
     await put(files);
     await vscode.workspace.fs.createDirectory(uriOf(`${root}/empty`));
     await withTempDir(async (dir) => {
-      await vscode.commands.executeCommand('docWorkspaces.download', { targets: [uriOf(root)], destination: vscode.Uri.file(dir) });
+      await run(api, [{ uris: [vscode.Uri.file(dir)] }], 'docWorkspaces.download', uriOf(root));
       for (const [p, content] of Object.entries(files)) {
         const local = path.join(dir, '文件夹 😀', ...p.slice(root.length + 1).split('/'));
         assert.strictEqual(await fsp.readFile(local, 'utf8'), content, `${local} downloaded`);
@@ -75,7 +90,8 @@ describe('download', function () {
     const b = `${base}/download/many/two.txt`;
     await put({ [a]: '1', [b]: '2' });
     await withTempDir(async (dir) => {
-      await vscode.commands.executeCommand('docWorkspaces.download', { targets: [uriOf(a), uriOf(b)], destination: vscode.Uri.file(dir) });
+      const { user } = await run(api, [{ uris: [vscode.Uri.file(dir)] }], 'docWorkspaces.download', uriOf(a), [uriOf(a), uriOf(b)]);
+      assert.match(user.prompts[0].title ?? '', /2 items/, 'the dialog says how many');
       assert.deepStrictEqual((await fsp.readdir(dir)).sort(), ['one.txt', 'two.txt']);
       assert.strictEqual(await fsp.readFile(path.join(dir, 'two.txt'), 'utf8'), '2');
     });
@@ -89,7 +105,7 @@ describe('copy', function () {
     const src = `${base}/copy/src/数据 #1.csv`;
     await put({ [src]: 'a,b\n1,2\n' });
     await vscode.workspace.fs.createDirectory(uriOf(`${base}/copy/dest`));
-    await vscode.commands.executeCommand('docWorkspaces.copy', { targets: [uriOf(src)], destination: uriOf(`${base}/copy/dest`) });
+    await run(api, pickFolderPath(`${base}/copy/dest`, `${base}/copy/src`), 'docWorkspaces.copy', uriOf(src));
     assert.strictEqual(control.readFile(`${base}/copy/dest/数据 #1.csv`)?.toString('utf8'), 'a,b\n1,2\n');
     assert.strictEqual(control.readFile(src)?.toString('utf8'), 'a,b\n1,2\n', 'the source is still there');
   });
@@ -98,7 +114,7 @@ describe('copy', function () {
     const src = `${base}/copy/tree`;
     await put({ [`${src}/x.txt`]: 'x', [`${src}/sub/y.txt`]: 'y' });
     await vscode.workspace.fs.createDirectory(uriOf(`${base}/copy/tree-dest`));
-    await vscode.commands.executeCommand('docWorkspaces.copy', { targets: [uriOf(src)], destination: uriOf(`${base}/copy/tree-dest`) });
+    await run(api, pickFolderPath(`${base}/copy/tree-dest`, `${base}/copy`), 'docWorkspaces.copy', uriOf(src));
     assert.strictEqual(control.readFile(`${base}/copy/tree-dest/tree/x.txt`)?.toString('utf8'), 'x');
     assert.strictEqual(control.readFile(`${base}/copy/tree-dest/tree/sub/y.txt`)?.toString('utf8'), 'y');
     assert.ok(control.exists(`${src}/sub/y.txt`), 'the source folder is intact');
@@ -108,12 +124,8 @@ describe('copy', function () {
     const src = `${base}/copy/clash/src/same.txt`;
     const dest = `${base}/copy/clash/dest/same.txt`;
     await put({ [src]: 'from the source', [dest]: 'already in the destination' });
-    await withDialogs(() => undefined, async (shown) => {
-      await vscode.commands.executeCommand('docWorkspaces.copy', { targets: [uriOf(src)], destination: uriOf(`${base}/copy/clash/dest`) });
-      const errors = shown.filter((m) => m.kind === 'error');
-      assert.strictEqual(errors.length, 1, 'one error notification');
-      assert.match(errors[0].message, /exist/i, errors[0].message);
-    });
+    const { error } = await runExpectingError(api, pickFolderPath(`${base}/copy/clash/dest`, `${base}/copy/clash/src`), 'docWorkspaces.copy', uriOf(src));
+    assert.match(error, /exist/i, error);
     assert.strictEqual(control.readFile(dest)?.toString('utf8'), 'already in the destination');
   });
 });
@@ -122,15 +134,27 @@ describe('share links', function () {
   this.timeout(60_000);
 
   type Link = { filename: string; fullpath?: string; link: string; deadline: number; password?: number };
-  const linksOf = async (p: string) =>
-    ((await vscode.commands.executeCommand<Link[]>('docWorkspaces.showSharedLinks', ACCOUNT)) ?? []).filter((l) => l.fullpath === p);
+  /** The links "Show Shared Links" lists for `p` (the list is looked at and closed). */
+  const linksOf = async (p: string) => {
+    const { result } = await asUser(api, [], () => vscode.commands.executeCommand<Link[]>('docWorkspaces.showSharedLinks', ACCOUNT), { dismissAll: true });
+    return (result ?? []).filter((l) => l.fullpath === p);
+  };
+  /** Copy Share Link… answered: days, password, rights. */
+  const share = async (p: string, days: string, password: string, rights: string) => {
+    const { result, user } = await run<string>(api, [days, password, rights], 'docWorkspaces.copyShareLink', uriOf(p));
+    return { link: result, user };
+  };
 
-  it('Show shared links lists a new link with its file, expiry and password flag; Close share links turns it off', async () => {
+  it('Copy Share Link asks for expiry, password and rights, naming the file; Show Shared Links lists it; Close Share Links turns it off', async () => {
     const p = `${base}/links/分享 #1.txt`;
     await put({ [p]: 'shared content' });
     const now = Math.floor(Date.now() / 1000);
-    const link = await vscode.commands.executeCommand<string>('docWorkspaces.copyShareLink', { target: uriOf(p), days: 3, auth: 'preview' });
+    const { link, user } = await share(p, '3', '', 'Preview only');
     assert.ok(link && /^https?:\/\//.test(link), `a link: ${link}`);
+    assert.deepStrictEqual(user.prompts.map((q) => q.kind), ['input', 'input', 'pick']);
+    for (const q of user.prompts) assert.match(q.title ?? '', /分享 #1\.txt/, 'every prompt names the file');
+    assert.strictEqual(await vscode.env.clipboard.readText(), link, 'copied to the clipboard');
+    assert.ok(user.notifications.some((n) => n.kind === 'info' && n.message.includes('分享 #1.txt')), 'the user is told, with the name');
     assert.strictEqual((await fetch(link)).status, 200, 'the link opens');
 
     const listed = await linksOf(p);
@@ -140,16 +164,35 @@ describe('share links', function () {
     assert.ok(Math.abs(listed[0].deadline - (now + 3 * 86_400)) < 120, `expires in 3 days (deadline ${listed[0].deadline})`);
     assert.ok(!listed[0].password, 'no password');
 
-    await vscode.commands.executeCommand('docWorkspaces.closeShareLinks', uriOf(p));
+    // Closing asks first, naming the file; dismissing keeps the link.
+    const dismissed = await run(api, [CANCEL], 'docWorkspaces.closeShareLinks', uriOf(p));
+    assert.match(dismissed.user.prompts[0].message ?? '', /分享 #1\.txt/);
+    assert.strictEqual((await fetch(link)).status, 200, 'dismissed: the link still opens');
+    await run(api, ['Close Links'], 'docWorkspaces.closeShareLinks', uriOf(p));
     assert.deepStrictEqual(await linksOf(p), [], 'no longer listed');
     assert.notStrictEqual((await fetch(link)).status, 200, 'the link no longer opens');
     assert.ok(control.exists(p), 'the file itself stays');
   });
 
+  it('refuses a number of days that is not a whole positive number, and Escape on any step creates nothing', async () => {
+    const p = `${base}/links/days.txt`;
+    await put({ [p]: 'x' });
+    const { user } = await run(api, [async (q): Promise<Answer> => {
+      assert.ok(await q.validate?.('0'), '0 days refused');
+      assert.ok(await q.validate?.('1.5'), 'fractions refused');
+      assert.strictEqual(await q.validate?.('30'), undefined);
+      return CANCEL;
+    }], 'docWorkspaces.copyShareLink', uriOf(p));
+    assert.strictEqual(user.prompts.length, 1);
+    await run(api, ['7', CANCEL], 'docWorkspaces.copyShareLink', uriOf(p));
+    await run(api, ['7', '', CANCEL], 'docWorkspaces.copyShareLink', uriOf(p));
+    assert.deepStrictEqual(await linksOf(p), [], 'no link was made');
+  });
+
   it('a password-protected link is listed as such and asks for the password', async () => {
     const p = `${base}/links/secret.txt`;
     await put({ [p]: 'x' });
-    const link = await vscode.commands.executeCommand<string>('docWorkspaces.copyShareLink', { target: uriOf(p), days: 1, password: 'pw-1234' });
+    const { link } = await share(p, '1', 'pw-1234', 'Preview and download');
     assert.ok(link);
     const [listed] = await linksOf(p);
     assert.ok(listed?.password, 'marked as password-protected');
@@ -160,6 +203,14 @@ describe('share links', function () {
     const url = new URL(link);
     url.searchParams.set('password', 'pw-1234');
     assert.strictEqual((await fetch(url)).status, 200, 'opens with the password');
+  });
+
+  it('a folder passed as a bare Uri (Explorer) gets a folder link', async () => {
+    // The sandbox, like the service, refuses a folder shared with dir=0.
+    const dir = `${base}/links/shared folder 共享`;
+    await vscode.workspace.fs.createDirectory(uriOf(dir));
+    const { link } = await share(dir, '1', '', 'Preview only');
+    assert.match(link ?? '', /^https?:\/\//, 'a link was created');
   });
 });
 
@@ -183,7 +234,7 @@ describe('recycle bin in the tree', function () {
   async function deleted(name: string, content = 'in the bin'): Promise<string> {
     const p = `${base}/bin/${name}`;
     await put({ [p]: content });
-    await vscode.commands.executeCommand('docWorkspaces.delete', { targets: [uriOf(p)], confirm: false });
+    await run(api, ['Move to Recycle Bin'], 'docWorkspaces.delete', uriOf(p));
     assert.ok(control.isInRecycleBin(p), 'precondition: in the recycle bin');
     return p;
   }
@@ -203,7 +254,8 @@ describe('recycle bin in the tree', function () {
     const p = await deleted('restore me.txt', 'back again');
     const node = await recycledNode(p);
     assert.ok(node);
-    await vscode.commands.executeCommand('docWorkspaces.restoreFromRecycleBin', node);
+    const { user } = await run(api, [], 'docWorkspaces.restoreFromRecycleBin', node);
+    assert.ok(user.notifications.some((n) => /restore me\.txt/.test(n.message)), 'says what was restored');
     assert.ok(!control.isInRecycleBin(p), 'out of the bin');
     assert.strictEqual(control.readFile(p)?.toString('utf8'), 'back again');
     assert.strictEqual(await recycledNode(p), undefined, 'no longer listed in the bin');
@@ -216,16 +268,15 @@ describe('recycle bin in the tree', function () {
     const n2 = await recycledNode(p2);
     assert.ok(n1 && n2);
 
-    await withDialogs(() => undefined, async (shown) => {
-      await vscode.commands.executeCommand('docWorkspaces.purgeFromRecycleBin', n1, [n1, n2]);
-      const modal = shown.filter((m) => m.modal);
-      assert.strictEqual(modal.length, 1, 'one confirmation for the selection');
-      assert.match(modal[0].message, /\b2\b/, `says how many: ${modal[0].message}`);
-    });
+    const { user } = await run(api, [CANCEL], 'docWorkspaces.purgeFromRecycleBin', n1, [n1, n2]);
+    assert.strictEqual(user.prompts.length, 1, 'one confirmation for the selection');
+    assert.match(user.prompts[0].message ?? '', /\b2 items\b/, `says how many: ${user.prompts[0].message}`);
     assert.ok(control.isInRecycleBin(p1) && control.isInRecycleBin(p2), 'dismissed: both still in the bin');
 
-    await withDialogs((m) => (m.modal ? m.items.find((i) => /permanently/i.test(i)) : undefined), () =>
-      Promise.resolve(vscode.commands.executeCommand('docWorkspaces.purgeFromRecycleBin', n1, [n1, n2])));
+    const one = await run(api, [CANCEL], 'docWorkspaces.purgeFromRecycleBin', n1);
+    assert.match(one.user.prompts[0].message ?? '', /'purge one\.txt'/, `one item is named: ${one.user.prompts[0].message}`);
+
+    await run(api, ['Delete Permanently'], 'docWorkspaces.purgeFromRecycleBin', n1, [n1, n2]);
     for (const p of [p1, p2]) {
       assert.ok(!control.isInRecycleBin(p), `${p} purged from the bin`);
       assert.ok(!control.exists(p), `${p} not restored either`);
@@ -233,13 +284,22 @@ describe('recycle bin in the tree', function () {
     assert.strictEqual(await recycledNode(p1), undefined, 'gone from the tree');
   });
 
-  it('the Recycle bin command with arguments purges without a dialog', async () => {
-    const p = await deleted('purge by args.txt');
-    await withDialogs(() => undefined, async (shown) => {
-      await vscode.commands.executeCommand('docWorkspaces.recycleBin', { account: ACCOUNT, purge: [p] });
-      assert.deepStrictEqual(shown.filter((m) => m.modal), []);
-    });
-    assert.ok(!control.isInRecycleBin(p) && !control.exists(p));
+  it('the Recycle Bin command lists the bin of the library, restores the picked items and names them', async () => {
+    const p = await deleted('pick me #1.txt', 'picked');
+    const { user } = await run(api, [['pick me #1.txt'], 'Restore'], 'docWorkspaces.recycleBin', await libraryNode(api));
+    assert.match(user.prompts[0].title ?? '', /Recycle bin of/, 'names the library');
+    assert.match(user.prompts[1].placeholder ?? '', /'pick me #1\.txt'/, `the action names the item: ${user.prompts[1].placeholder}`);
+    assert.strictEqual(control.readFile(p)?.toString('utf8'), 'picked', 'restored');
+  });
+
+  it('the Recycle Bin command deletes permanently only after a confirmation naming how many', async () => {
+    const p1 = await deleted('bin purge a.txt');
+    const p2 = await deleted('bin purge b.txt');
+    const { user } = await run(api, [['bin purge a.txt', 'bin purge b.txt'], 'Delete Permanently', CANCEL], 'docWorkspaces.recycleBin', ACCOUNT);
+    assert.match(user.prompts[2].message ?? '', /2 items/);
+    assert.ok(control.isInRecycleBin(p1) && control.isInRecycleBin(p2), 'dismissed: nothing purged');
+    await run(api, [['bin purge a.txt', 'bin purge b.txt'], 'Delete Permanently', 'Delete Permanently'], 'docWorkspaces.recycleBin', ACCOUNT);
+    for (const p of [p1, p2]) assert.ok(!control.isInRecycleBin(p) && !control.exists(p), `${p} purged`);
   });
 });
 
@@ -255,34 +315,41 @@ describe('search scopes', function () {
   before(async () => {
     p = `${base}/search/${name}`;
     await put({ [p]: `some text with ${word} inside\n`, [`${base}/search/other.txt`]: 'nothing here\n' });
-    await vscode.commands.executeCommand('docWorkspaces.addTag', { target: uriOf(p), tags: [tag] });
+    await run(api, [tag], 'docWorkspaces.addTag', uriOf(p));
   });
+  after(closeAllEditors);
 
-  const search = async (keywords: string, scope: Array<'filename' | 'tag' | 'content'>, where?: string) =>
-    ((await vscode.commands.executeCommand<vscode.Uri[]>('docWorkspaces.search', { account: ACCOUNT, keywords, scope, path: where })) ?? [])
-      .map((u) => u.path.slice(1));
+  /**
+   * The live search QuickPick as a user drives it: the scope buttons clicked to reach `scopes` (file name and tag are
+   * on at the start), the keyword typed; returns the results listed (labels) and opens `pick` when given.
+   */
+  async function search(keyword: string, scopes: Array<'File name' | 'Tag' | 'Full text'>, pick?: string): Promise<string[]> {
+    const initial = ['File name', 'Tag'];
+    const toggle = [...scopes.filter((sc) => !initial.includes(sc)), ...initial.filter((sc) => !scopes.includes(sc as 'File name'))];
+    let listed: string[] = [];
+    await run(api, [{ search: keyword, toggle, pick: pick ?? CANCEL }, ], 'docWorkspaces.search', ACCOUNT).then(({ user }) => {
+      listed = user.prompts[0].labels;
+    });
+    return listed;
+  }
 
   it('by tag: finds the tagged file only when the tag scope is on', async () => {
-    assert.deepStrictEqual(await search(tag, ['tag']), [p]);
-    assert.deepStrictEqual(await search(tag, ['filename']), [], 'the tag is not in the name');
-    assert.deepStrictEqual(await search(tag, ['content']), [], 'nor in the text');
+    assert.deepStrictEqual(await search(tag, ['Tag']), [name]);
+    assert.deepStrictEqual(await search(tag, ['File name']), [], 'the tag is not in the name');
+    assert.deepStrictEqual(await search(tag, ['Full text']), [], 'nor in the text');
   });
 
   it('by full text: finds words inside the file only when the content scope is on', async () => {
-    assert.deepStrictEqual(await search(word, ['content']), [p]);
-    assert.deepStrictEqual(await search(word, ['filename', 'tag']), []);
+    assert.deepStrictEqual(await search(word, ['Full text']), [name]);
+    assert.deepStrictEqual(await search(word, ['File name', 'Tag']), []);
   });
 
-  it('by file name, and all three scopes together', async () => {
-    assert.deepStrictEqual(await search(`needle-${id}`, ['filename']), [p]);
-    assert.deepStrictEqual(await search(`needle-${id}`, ['content']), []);
-    for (const k of [tag, word, `needle-${id}`]) assert.deepStrictEqual(await search(k, ['filename', 'tag', 'content']), [p], k);
-  });
-
-  it('limits the search to a folder when given one', async () => {
-    assert.deepStrictEqual(await search(word, ['content'], `${base}/search`), [p]);
-    await vscode.workspace.fs.createDirectory(uriOf(`${base}/search-elsewhere`));
-    assert.deepStrictEqual(await search(word, ['content'], `${base}/search-elsewhere`), []);
+  it('by file name, and all three scopes together; picking a result opens it', async () => {
+    assert.deepStrictEqual(await search(`needle-${id}`, ['File name']), [name]);
+    assert.deepStrictEqual(await search(`needle-${id}`, ['Full text']), []);
+    for (const k of [tag, word, `needle-${id}`]) assert.deepStrictEqual(await search(k, ['File name', 'Tag', 'Full text']), [name], k);
+    await search(word, ['Full text'], name);
+    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), uriOf(p).toString(), 'the picked file is open');
   });
 });
 

@@ -1,27 +1,27 @@
-// The save-conflict dialog as a user meets it: a colleague changed the file while it was open with unsaved edits. The
-// real modal (Compare / Overwrite / dismiss) is answered through withDialogs; no resolver hook replaces it here.
-//
-// VS Code has its own "file is newer" check before a save reaches the provider. It compares modification times with a
-// one-second granularity on this server, so whether it fires first depends on the clock. These tests turn it off
-// (files.saveConflictResolution = overwriteFileOnDisk, a real user setting) so that every save deterministically
-// meets the extension's version check, which must protect the user on its own.
+// Save conflicts as a user meets them: a colleague changed the file while it was open with unsaved edits. One conflict,
+// one prompt (conflict.ts):
+// - VS Code's own check (it stats the file before saving) refuses a save when the modification time advanced and the
+//   size changed; the extension then does not ask a second time, also not after the user chose Overwrite there.
+// - What VS Code cannot see (a change of the same size, a change after its check, an unknown starting version) the
+//   extension asks about: Compare / Overwrite / Cancel, answered here by the scripted user through the prompt seam.
+//   Compare opens the diff in the foreground with "Overwrite Server Copy" and "Discard My Changes" in its title.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
-import {
-  openAndEdit, openTabs, revertAllAndClose, setup, type ShownMessage, text, uriOf, withDialogs, withSetting,
-} from './support';
+import { openAndEdit, openTabs, revertAllAndClose, setup, text, uriOf, withSetting } from './support';
+import { asUser, CANCEL, run } from './user';
 
 let api: DocWorkspacesApi;
 let control: GokuaiSandboxControl;
 let dir: string;
 
 const remoteText = (p: string) => control.readFile(p)?.toString('utf8');
-const COLLEAGUE = 'the colleague wrote this\n';
-
-/** The conflict modal among the shown messages. */
-const conflictDialogs = (shown: ShownMessage[]) => shown.filter((m) => m.modal && m.items.includes('Compare') && m.items.includes('Overwrite'));
+const ORIGINAL = 'original\n';
+/** The same length as ORIGINAL: VS Code's check (mtime and size) cannot tell it changed. */
+const SAME_SIZE = 'ORIGINAL\n';
+/** Another length, written with a later modification time: VS Code's check sees it. */
+const LONGER = 'the colleague wrote a longer text\n';
 
 /** Diff tabs comparing the server copy (gokuai-ro, left) with the given file (right). */
 function serverDiffTabs(p: string): vscode.TabInputTextDiff[] {
@@ -29,103 +29,156 @@ function serverDiffTabs(p: string): vscode.TabInputTextDiff[] {
     .filter((d) => d.modified.toString() === uriOf(p).toString() && d.original.scheme === 'gokuai-ro' && d.original.path === '/' + p);
 }
 
-/** A file on the server, open in an editor with unsaved edits, then changed on the server by a colleague. */
-async function conflictingEditor(name: string): Promise<{ p: string; editor: vscode.TextEditor; mine: string }> {
+/**
+ * A file on the server, open in an editor with unsaved edits, then changed on the server by a colleague: with the
+ * same size (only the extension can see it) or longer and a minute later (VS Code sees it too).
+ */
+async function conflictingEditor(name: string, colleague: 'same size' | 'visible to VS Code'): Promise<{ p: string; editor: vscode.TextEditor; mine: string; theirs: string }> {
   const p = `${dir}/${name}`;
-  await vscode.workspace.fs.writeFile(uriOf(p), text('original\n'));
+  await vscode.workspace.fs.writeFile(uriOf(p), text(ORIGINAL));
   const editor = await openAndEdit(uriOf(p), 'my local change\n');
-  control.writeFile(p, COLLEAGUE, 'Colleague');
-  return { p, editor, mine: editor.document.getText() };
+  const theirs = colleague === 'same size' ? SAME_SIZE : LONGER;
+  control.writeFile(p, theirs, 'Colleague', colleague === 'same size' ? undefined : { mtime: Date.now() + 60_000 });
+  return { p, editor, mine: editor.document.getText(), theirs };
 }
 
-describe('save conflicts: the Compare / Overwrite dialog', function () {
+describe('save conflicts: one conflict, one prompt', function () {
   this.timeout(60_000);
 
   before(async () => {
     let base: string;
     ({ api, control, base } = await setup());
     dir = `${base}/conflict-dialog`;
-    api.setConflictResolver(undefined); // the real dialog
-    await vscode.workspace.getConfiguration('files').update('saveConflictResolution', 'overwriteFileOnDisk', vscode.ConfigurationTarget.Global);
-  });
-
-  after(async () => {
-    await vscode.workspace.getConfiguration('files').update('saveConflictResolution', undefined, vscode.ConfigurationTarget.Global);
   });
 
   afterEach(async () => {
     await revertAllAndClose();
   });
 
-  it('Compare opens a diff of the server copy against the unsaved editor, saves nothing and keeps the edits', async () => {
-    const { p, editor, mine } = await conflictingEditor('compare.txt');
-    const saved = await withDialogs((m) => (m.modal ? 'Compare' : undefined), async (shown) => {
-      const ok = await editor.document.save();
-      assert.strictEqual(conflictDialogs(shown).length, 1, 'the conflict dialog was shown exactly once');
-      assert.match(conflictDialogs(shown)[0].message, /compare\.txt/, 'it names the file');
-      return ok;
-    });
-
-    assert.strictEqual(saved, false, 'Compare does not save');
-    assert.strictEqual(editor.document.isDirty, true, 'the edits stay unsaved in the editor');
-    assert.strictEqual(editor.document.getText(), mine);
-    assert.strictEqual(remoteText(p), COLLEAGUE, 'the colleague\'s version is untouched');
-
-    const [diff] = serverDiffTabs(p);
-    assert.ok(diff, `a diff editor server ↔ yours is open (tabs: ${openTabs().map((t) => t.label).join(', ')})`);
-    const left = await vscode.workspace.openTextDocument(diff.original);
-    assert.strictEqual(left.getText(), COLLEAGUE, 'the left side shows the server copy');
-    const right = vscode.workspace.textDocuments.find((d) => d.uri.toString() === diff.modified.toString());
-    assert.strictEqual(right?.getText(), mine, 'the right side is the unsaved document');
-    assert.strictEqual(right?.isDirty, true);
-  });
-
-  it('after comparing, saving again and choosing Overwrite stores exactly the editor content', async () => {
-    const { p, editor, mine } = await conflictingEditor('compare-then-overwrite.txt');
-    await withDialogs((m) => (m.modal ? 'Compare' : undefined), async () => {
-      assert.strictEqual(await editor.document.save(), false);
-    });
-    const saved = await withDialogs((m) => (m.modal ? 'Overwrite' : undefined), async (shown) => {
-      const ok = await editor.document.save();
-      assert.strictEqual(conflictDialogs(shown).length, 1, 'asked again: the server copy still differs from what the editor loaded');
-      return ok;
-    });
+  it('a change VS Code cannot see (same size): the extension asks once, naming the file; Overwrite stores the editor content', async () => {
+    const { p, editor, mine } = await conflictingEditor('same-size.txt', 'same size');
+    const { result: saved, user } = await asUser(api, ['Overwrite'], () => editor.document.save());
+    assert.strictEqual(user.prompts.length, 1, 'asked exactly once');
+    assert.match(user.prompts[0].message ?? '', /'same-size\.txt' was changed on the server/);
+    assert.deepStrictEqual(user.prompts[0].labels, ['Compare', 'Overwrite']);
     assert.strictEqual(saved, true, 'Overwrite saves');
     assert.strictEqual(editor.document.isDirty, false);
     assert.strictEqual(remoteText(p), mine);
   });
 
-  it('dismissing the dialog (Escape) is a cancel: nothing saved, no diff opened', async () => {
-    const { p, editor } = await conflictingEditor('dismiss.txt');
-    await withDialogs(() => undefined, async (shown) => {
-      assert.strictEqual(await editor.document.save(), false);
-      assert.strictEqual(conflictDialogs(shown).length, 1);
-    });
+  it('Compare opens server ↔ yours in the foreground, saves nothing; "Overwrite Server Copy" from the diff saves without asking again', async () => {
+    const { p, editor, mine, theirs } = await conflictingEditor('compare.txt', 'same size');
+    const { result: saved } = await asUser(api, ['Compare'], () => editor.document.save());
+    assert.strictEqual(saved, false, 'Compare does not save');
+    assert.strictEqual(editor.document.isDirty, true, 'the edits stay unsaved in the editor');
+    assert.strictEqual(remoteText(p), theirs, 'the colleague\'s version is untouched');
+
+    const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    assert.ok(active instanceof vscode.TabInputTextDiff, 'the diff is the active editor (foreground)');
+    assert.strictEqual(active.modified.toString(), uriOf(p).toString(), 'right: the unsaved document');
+    assert.strictEqual(active.original.scheme, 'gokuai-ro', 'left: the server copy, read-only');
+    assert.strictEqual((await vscode.workspace.openTextDocument(active.original)).getText(), theirs);
+
+    // The diff's title button passes the diff's resource (the document).
+    const { user } = await run(api, [], 'docWorkspaces.conflict.overwrite', active.modified);
+    assert.deepStrictEqual(user.prompts, [], 'no second prompt');
+    assert.strictEqual(remoteText(p), mine, 'the server holds exactly the editor content');
+    assert.strictEqual(editor.document.isDirty, false);
+    assert.deepStrictEqual(serverDiffTabs(p), [], 'the comparison is closed');
+  });
+
+  it('"Overwrite Server Copy" does not overwrite a change made after the comparison was opened: that is a new conflict', async () => {
+    const { p, editor } = await conflictingEditor('changed-again.txt', 'same size');
+    await asUser(api, ['Compare'], () => editor.document.save());
+    control.writeFile(p, 'ORIGINAX\n', 'Colleague');
+    const { user } = await asUser(api, [CANCEL], () => vscode.commands.executeCommand('docWorkspaces.conflict.overwrite', uriOf(p)), { allowErrors: true });
+    assert.strictEqual(user.prompts.length, 1, 'asked about the new change');
+    assert.strictEqual(remoteText(p), 'ORIGINAX\n', 'the newer change survives');
     assert.strictEqual(editor.document.isDirty, true);
-    assert.strictEqual(remoteText(p), COLLEAGUE);
+  });
+
+  it('"Discard My Changes" from the diff asks first, then shows the server copy in the editor', async () => {
+    const { p, editor, theirs } = await conflictingEditor('discard.txt', 'same size');
+    await asUser(api, ['Compare'], () => editor.document.save());
+    const { user } = await run(api, ['Discard My Changes'], 'docWorkspaces.conflict.discard', uriOf(p));
+    assert.match(user.prompts[0].message ?? '', /Discard your changes to 'discard\.txt'\?/);
+    assert.strictEqual(editor.document.isDirty, false);
+    assert.strictEqual(editor.document.getText(), theirs, 'the editor shows the server copy');
+    assert.strictEqual(remoteText(p), theirs, 'nothing was written');
+    assert.deepStrictEqual(serverDiffTabs(p), [], 'the comparison is closed');
+  });
+
+  it('a change VS Code sees (later, another size): VS Code refuses the save itself and the extension does not ask', async () => {
+    const { p, editor, theirs } = await conflictingEditor('vscode-sees.txt', 'visible to VS Code');
+    const { result: saved, user } = await asUser(api, [], () => editor.document.save());
+    assert.strictEqual(saved, false, 'VS Code refused the save ("The content of the file is newer")');
+    assert.deepStrictEqual(user.prompts, [], 'no second prompt from the extension');
+    assert.strictEqual(remoteText(p), theirs);
+    assert.strictEqual(editor.document.isDirty, true);
+  });
+
+  it('after Overwrite in VS Code\'s own dialog, the write goes through without a second prompt', async () => {
+    const { p, editor, mine } = await conflictingEditor('vscode-overwrite.txt', 'visible to VS Code');
+    await asUser(api, [], () => editor.document.save());
+    // VS Code's "Overwrite" saves again without its check: the file service stats the file, then writes it, exactly
+    // as workspace.fs.writeFile does.
+    const { user } = await asUser(api, [], () => vscode.workspace.fs.writeFile(uriOf(p), text(mine)));
+    assert.deepStrictEqual(user.prompts, [], 'the user already decided in VS Code\'s dialog');
+    assert.strictEqual(remoteText(p), mine);
+  });
+
+  it('with files.saveConflictResolution = overwriteFileOnDisk (VS Code does not check) the extension asks', async () => {
+    const { p, editor, theirs } = await conflictingEditor('vscode-off.txt', 'visible to VS Code');
+    await withSetting('files.saveConflictResolution', 'overwriteFileOnDisk', async () => {
+      const { result: saved, user } = await asUser(api, [CANCEL], () => editor.document.save());
+      assert.strictEqual(saved, false);
+      assert.strictEqual(user.prompts.length, 1, 'asked once');
+    });
+    assert.strictEqual(remoteText(p), theirs);
+  });
+
+  it('dismissing the dialog (Escape) is a cancel: nothing saved, no diff opened', async () => {
+    const { p, editor, theirs } = await conflictingEditor('dismiss.txt', 'same size');
+    const { result: saved } = await asUser(api, [CANCEL], () => editor.document.save());
+    assert.strictEqual(saved, false);
+    assert.strictEqual(editor.document.isDirty, true);
+    assert.strictEqual(remoteText(p), theirs);
     assert.deepStrictEqual(serverDiffTabs(p), [], 'no diff without Compare');
   });
 
   it('a read by someone else (search, another extension, a diff) does not turn the next save into a silent overwrite', async () => {
-    const { p, editor } = await conflictingEditor('read-in-between.txt');
+    const { p, editor, theirs } = await conflictingEditor('read-in-between.txt', 'same size');
     // E.g. workspace search or another extension reads the file and so sees the colleague's version.
-    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(uriOf(p))).toString('utf8'), COLLEAGUE);
-    await withDialogs((m) => (m.modal ? 'Compare' : undefined), async (shown) => {
-      assert.strictEqual(await editor.document.save(), false, 'save refused');
-      assert.strictEqual(conflictDialogs(shown).length, 1, 'the user is asked');
-    });
-    assert.strictEqual(editor.document.isDirty, true);
-    assert.strictEqual(remoteText(p), COLLEAGUE, 'the colleague\'s change survives');
+    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(uriOf(p))).toString('utf8'), theirs);
+    const { result: saved, user } = await asUser(api, [CANCEL], () => editor.document.save());
+    assert.strictEqual(saved, false, 'save refused');
+    assert.strictEqual(user.prompts.length, 1, 'the user is asked');
+    assert.strictEqual(remoteText(p), theirs, 'the colleague\'s change survives');
+  });
+
+  it('a file deleted and made again by someone while open: the starting version is unknown, so the extension asks', async () => {
+    const p = `${dir}/recreated.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text(ORIGINAL));
+    const editor = await openAndEdit(uriOf(p), 'mine\n');
+    const { mtime } = await vscode.workspace.fs.stat(uriOf(p));
+    await vscode.workspace.fs.delete(uriOf(p)); // the tree's Delete: the baseline goes with the file
+    // Made again with the same size and time: VS Code's own check sees nothing.
+    control.writeFile(p, 'NEW FILE\n', 'Colleague', { mtime });
+    const { result: saved, user } = await asUser(api, [CANCEL], () => editor.document.save());
+    assert.strictEqual(saved, false);
+    assert.match(user.prompts[0]?.message ?? '', /cannot tell whether 'recreated\.txt' changed/);
+    assert.strictEqual(remoteText(p), 'NEW FILE\n');
   });
 
   it('with docWorkspaces.conflictResolution = cancel the save is refused without a dialog', async () => {
-    const { p, editor } = await conflictingEditor('setting-cancel.txt');
-    await withSetting('docWorkspaces.conflictResolution', 'cancel', () => withDialogs(() => 'Overwrite', async (shown) => {
-      assert.strictEqual(await editor.document.save(), false);
-      assert.deepStrictEqual(conflictDialogs(shown), [], 'no dialog');
-    }));
+    const { p, editor, theirs } = await conflictingEditor('setting-cancel.txt', 'same size');
+    await withSetting('docWorkspaces.conflictResolution', 'cancel', async () => {
+      const { result: saved, user } = await asUser(api, [], () => editor.document.save());
+      assert.strictEqual(saved, false);
+      assert.deepStrictEqual(user.prompts, [], 'no dialog');
+    });
     assert.strictEqual(editor.document.isDirty, true);
-    assert.strictEqual(remoteText(p), COLLEAGUE);
+    assert.strictEqual(remoteText(p), theirs);
   });
 });
 
@@ -148,16 +201,16 @@ describe('Compare with server (command)', function () {
       await vscode.workspace.fs.writeFile(uriOf(p), text('original\n'));
       const editor = await openAndEdit(uriOf(p), 'unsaved line\n');
       const mine = editor.document.getText();
-      control.writeFile(p, COLLEAGUE, 'Colleague');
+      control.writeFile(p, LONGER, 'Colleague');
 
-      await vscode.commands.executeCommand('docWorkspaces.compareWithServer', ...(how === 'with the file URI' ? [uriOf(p)] : []));
+      await run(api, [], 'docWorkspaces.compareWithServer', ...(how === 'with the file URI' ? [uriOf(p)] : []));
 
       const [diff] = serverDiffTabs(p);
       assert.ok(diff, 'a diff editor is open');
-      assert.strictEqual((await vscode.workspace.openTextDocument(diff.original)).getText(), COLLEAGUE, 'left: the server copy as it is now');
+      assert.strictEqual((await vscode.workspace.openTextDocument(diff.original)).getText(), LONGER, 'left: the server copy as it is now');
       assert.strictEqual(editor.document.getText(), mine);
       assert.strictEqual(editor.document.isDirty, true, 'comparing saves nothing');
-      assert.strictEqual(remoteText(p), COLLEAGUE);
+      assert.strictEqual(remoteText(p), LONGER);
       await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(diff.original, text('x'))), 'the server side is read-only');
     });
   }

@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import { ACCOUNT, closeAllEditors, EXT_ID, openAndEdit, revertActive, setup, sha1, text, uriOf, withDialogs } from './support';
+import { ACCOUNT, closeAllEditors, EXT_ID, openAndEdit, revertActive, setup, sha1, text, uriOf } from './support';
+import { asUser, CANCEL, run, runExpectingError } from './user';
 
 let api: DocWorkspacesApi;
 let sandbox: GokuaiSandbox;
@@ -28,7 +29,6 @@ before(async function () {
 });
 
 after(async () => {
-  api?.setConflictResolver(undefined);
   await closeAllEditors();
 });
 
@@ -70,12 +70,8 @@ describe('several vendors', () => {
   it('Gokuai-only commands refuse another vendor\'s file with one clear error and change nothing', async () => {
     const kd = vscode.Uri.from({ scheme: 'kdocs', authority: 'kd-nobody', path: '/personal/a.txt' });
     const before = control.requestCount;
-    await withDialogs(() => undefined, async (shown) => {
-      await vscode.commands.executeCommand('docWorkspaces.lock', kd);
-      const errors = shown.filter((m) => m.kind === 'error');
-      assert.strictEqual(errors.length, 1, 'one notification');
-      assert.match(errors[0].message, /only on Gokuai files/);
-    });
+    const { error } = await runExpectingError(api, [], 'docWorkspaces.lock', kd);
+    assert.match(error, /only on Gokuai files/);
     assert.strictEqual(control.requestCount, before, 'nothing was sent to the Gokuai library');
   });
 });
@@ -177,7 +173,6 @@ describe('vscode.workspace.fs on gokuai://', () => {
 
 describe('editing and saving', () => {
   afterEach(async () => {
-    api.setConflictResolver(undefined);
     await revertActive();
   });
 
@@ -196,49 +191,44 @@ describe('editing and saving', () => {
   it('never silently overwrites a change made on the server after the file was opened', async () => {
     const p = `${base}/conflict.txt`;
     await vscode.workspace.fs.writeFile(uriOf(p), text('original\n'));
-    const asked: string[] = [];
-    api.setConflictResolver(async (c) => { asked.push(c.name); return 'cancel'; });
     const editor = await openAndEdit(uriOf(p), 'my local change\n');
-
-    control.writeFile(p, 'the colleague wrote this\n', 'Colleague');
-    const saved = await editor.document.save();
-
+    // The same size as what the editor loaded: VS Code's own check cannot see it, ours must (conflict.test.ts has more).
+    control.writeFile(p, 'ORIGINAL\n', 'Colleague');
+    const { result: saved, user } = await asUser(api, [CANCEL], () => editor.document.save());
+    assert.strictEqual(user.prompts.length, 1, 'asked once');
     assert.strictEqual(saved, false, 'save refused');
     assert.strictEqual(editor.document.isDirty, true, 'the editor keeps the unsaved changes');
-    assert.strictEqual(control.readFile(p)?.toString('utf8'), 'the colleague wrote this\n', 'the server copy is untouched');
-    // VS Code's own mtime check may catch it before our version check; when it does not, our resolver was asked.
-    assert.ok(asked.length === 0 || asked[0] === 'conflict.txt');
+    assert.strictEqual(control.readFile(p)?.toString('utf8'), 'ORIGINAL\n', 'the server copy is untouched');
   });
 
-  it('overwrites the server copy only when the resolver says so', async () => {
+  it('overwrites the server copy only when the user says so', async () => {
     const p = `${base}/overwrite.txt`;
     await vscode.workspace.fs.writeFile(uriOf(p), text('v1\n'));
     const fs = await api.getRemoteFs(ACCOUNT);
-    // Read through the provider (records the version), then let the colleague change it.
-    await vscode.workspace.fs.readFile(uriOf(p));
-    control.writeFile(p, 'colleague\n', 'Colleague');
-    api.setConflictResolver(async () => 'overwrite');
-    await vscode.workspace.fs.writeFile(uriOf(p), text('mine wins\n'));
+    // Open it (the editor's starting version), then let the colleague change it: same size, so only our check sees it.
+    const doc = await vscode.workspace.openTextDocument(uriOf(p));
+    control.writeFile(p, 'v2\n', 'Colleague');
+    await asUser(api, ['Overwrite'], () => vscode.workspace.fs.writeFile(uriOf(p), text('mine wins\n')));
     assert.strictEqual(control.readFile(p)?.toString('utf8'), 'mine wins\n');
-    api.setConflictResolver(async () => 'cancel');
     control.writeFile(p, 'colleague again\n', 'Colleague');
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uriOf(p), text('not this\n'))));
+    await asUser(api, [CANCEL], () => assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uriOf(p), text('not this\n')))));
     assert.strictEqual(Buffer.from((await fs.read(p)).data).toString('utf8'), 'colleague again\n');
+    assert.ok(doc.uri);
   });
 
   it('a read by someone else while the editor is dirty does not let its save overwrite a colleague\'s change', async () => {
     const p = `${base}/dirty-read.txt`;
     await vscode.workspace.fs.writeFile(uriOf(p), text('original\n'));
-    const asked: string[] = [];
-    api.setConflictResolver(async (c) => { asked.push(c.name); return 'cancel'; });
     const editor = await openAndEdit(uriOf(p), 'my unsaved change\n');
     control.writeFile(p, 'the colleague wrote this\n', 'Colleague');
     // Workspace search, another extension or a diff reads the file while the editor holds unsaved changes.
     assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(uriOf(p))).toString('utf8'), 'the colleague wrote this\n');
 
     // Written straight to the provider (no VS Code mtime check in between): only our version check stands guard.
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uriOf(p), text(editor.document.getText()))));
-    assert.deepStrictEqual(asked, ['dirty-read.txt'], 'the conflict was detected and the user asked');
+    const { user } = await asUser(api, [CANCEL], () =>
+      assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uriOf(p), text(editor.document.getText())))));
+    assert.strictEqual(user.prompts.length, 1, 'the conflict was detected and the user asked');
+    assert.match(user.prompts[0].message ?? '', /dirty-read\.txt/);
     assert.strictEqual(control.readFile(p)?.toString('utf8'), 'the colleague wrote this\n', 'the colleague\'s change survives');
     assert.strictEqual(editor.document.isDirty, true);
   });
@@ -260,14 +250,17 @@ describe('editing and saving', () => {
 });
 
 describe('commands', () => {
-  it('delete moves to the recycle bin and the recycle bin restores it', async () => {
+  it('delete asks first naming the file, moves it to the recycle bin, and the recycle bin restores it', async () => {
     const p = `${base}/to-recycle.txt`;
     await vscode.workspace.fs.writeFile(uriOf(p), text('recycle me'));
-    await vscode.commands.executeCommand('docWorkspaces.delete', { targets: [uriOf(p)], confirm: false });
+    const dismissed = await run(api, [CANCEL], 'docWorkspaces.delete', uriOf(p));
+    assert.match(dismissed.user.prompts[0].message ?? '', /'to-recycle\.txt'/);
+    assert.ok(control.exists(p), 'dismissed: still there');
+    await run(api, ['Move to Recycle Bin'], 'docWorkspaces.delete', uriOf(p));
     assert.ok(!control.exists(p), 'gone from the library');
     assert.ok(control.isInRecycleBin(p), 'in the recycle bin');
 
-    await vscode.commands.executeCommand('docWorkspaces.recycleBin', { account: ACCOUNT, restore: [p] });
+    await run(api, [['to-recycle.txt'], 'Restore'], 'docWorkspaces.recycleBin', ACCOUNT);
     assert.ok(control.exists(p), 'restored');
     assert.strictEqual(control.readFile(p)?.toString('utf8'), 'recycle me');
   });
@@ -275,12 +268,13 @@ describe('commands', () => {
   it('delete permanently skips the recycle bin', async () => {
     const p = `${base}/to-destroy.txt`;
     await vscode.workspace.fs.writeFile(uriOf(p), text('bye'));
-    await vscode.commands.executeCommand('docWorkspaces.deletePermanently', { targets: [uriOf(p)], confirm: false });
+    const { user } = await run(api, ['Delete Permanently'], 'docWorkspaces.deletePermanently', uriOf(p));
+    assert.match(user.prompts[0].message ?? '', /Permanently delete 'to-destroy\.txt'\? This cannot be undone\./);
     assert.ok(!control.exists(p));
     assert.ok(!control.isInRecycleBin(p));
   });
 
-  it('uploads a 50 MB file from disk through the upload command (no dialog)', async function () {
+  it('uploads a 50 MB file from disk through Upload Files… (the web window first says where the picker looks)', async function () {
     this.timeout(120_000);
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'dw-upload-'));
     const local = path.join(dir, 'big 50MB.bin');
@@ -296,9 +290,10 @@ describe('commands', () => {
       await fh.close();
     }
     try {
-      const result = await vscode.commands.executeCommand<string[]>('docWorkspaces.upload', {
-        target: uriOf(base), sources: [vscode.Uri.file(local)], overwrite: false,
-      });
+      const { result, user } = await run<string[]>(api, ['Pick on the Server', { uris: [vscode.Uri.file(local)] }], 'docWorkspaces.upload', uriOf(base));
+      // code-server is a web window: the picker lists the server's files, and the user is told how to upload their own.
+      assert.match(user.prompts[0].detail ?? '', /drag files or folders onto a folder in the Doc Workspaces view/);
+      assert.match(user.prompts[1].title ?? '', new RegExp(`Upload files to '${base}'`), 'the picker names the folder');
       const remote = `${base}/big 50MB.bin`;
       assert.deepStrictEqual(result, [remote]);
       const held = control.readFile(remote);
@@ -310,72 +305,122 @@ describe('commands', () => {
     }
   });
 
-  it('new folder, new file, rename and move', async () => {
-    const folder = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.newFolder', { target: uriOf(base), name: '新 文件夹 #2' });
-    assert.ok(control.exists(`${base}/新 文件夹 #2`));
-    assert.strictEqual(folder?.path, `/${base}/新 文件夹 #2`);
-    await vscode.commands.executeCommand('docWorkspaces.newFile', { target: folder, name: 'note %.md' });
-    assert.deepStrictEqual(control.readFile(`${base}/新 文件夹 #2/note %.md`), Buffer.alloc(0));
-    await vscode.commands.executeCommand('docWorkspaces.rename', { target: uriOf(`${base}/新 文件夹 #2/note %.md`), name: 'renamed 😀.md' });
-    assert.ok(control.exists(`${base}/新 文件夹 #2/renamed 😀.md`));
-    await vscode.commands.executeCommand('docWorkspaces.move', { targets: [uriOf(`${base}/新 文件夹 #2/renamed 😀.md`)], destination: uriOf(base) });
-    assert.ok(control.exists(`${base}/renamed 😀.md`) && !control.exists(`${base}/新 文件夹 #2/renamed 😀.md`));
+  it('Upload Folder… uploads a local folder recursively, asks before replacing an existing file, and Skip keeps it', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'dw-upload-folder-'));
+    const root = path.join(dir, '资料 #1');
+    await fsp.mkdir(path.join(root, 'sub 😀', 'empty'), { recursive: true });
+    await fsp.writeFile(path.join(root, 'a.txt'), 'alpha');
+    await fsp.writeFile(path.join(root, 'sub 😀', 'b %.md'), 'beta');
+    const target = `${base}/upload-folder`;
+    await vscode.workspace.fs.createDirectory(uriOf(target));
+    try {
+      await run(api, ['Pick on the Server', { uris: [vscode.Uri.file(root)] }], 'docWorkspaces.uploadFolder', uriOf(target));
+      assert.strictEqual(control.readFile(`${target}/资料 #1/a.txt`)?.toString('utf8'), 'alpha');
+      assert.strictEqual(control.readFile(`${target}/资料 #1/sub 😀/b %.md`)?.toString('utf8'), 'beta');
+      assert.ok(control.exists(`${target}/资料 #1/sub 😀/empty`), 'empty folders too');
+
+      // Again, with one file changed locally: Replace for a.txt, Skip for b %.md.
+      await fsp.writeFile(path.join(root, 'a.txt'), 'alpha 2');
+      await fsp.writeFile(path.join(root, 'sub 😀', 'b %.md'), 'beta 2');
+      const { user } = await run(api, ['Pick on the Server', { uris: [vscode.Uri.file(root)] }, 'Replace', 'Skip'], 'docWorkspaces.uploadFolder', uriOf(target));
+      assert.match(user.prompts[2].message ?? '', /'a\.txt' already exists in '资料 #1'/);
+      assert.match(user.prompts[3].message ?? '', /'b %\.md' already exists in 'sub 😀'/);
+      assert.strictEqual(control.readFile(`${target}/资料 #1/a.txt`)?.toString('utf8'), 'alpha 2', 'replaced');
+      assert.strictEqual(control.readFile(`${target}/资料 #1/sub 😀/b %.md`)?.toString('utf8'), 'beta', 'skipped');
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
   });
 
-  it('file history opens old versions read-only and restores one as a new version', async () => {
+  it('new folder, new file, rename and move, each prompt naming where it acts', async () => {
+    const { result: folder, user: u1 } = await run<vscode.Uri>(api, ['新 文件夹 #2'], 'docWorkspaces.newFolder', uriOf(base));
+    assert.match(u1.prompts[0].prompt ?? '', new RegExp(`in '${base}'`));
+    assert.ok(control.exists(`${base}/新 文件夹 #2`));
+    assert.strictEqual(folder?.path, `/${base}/新 文件夹 #2`);
+    await run(api, ['note %.md'], 'docWorkspaces.newFile', folder);
+    assert.deepStrictEqual(control.readFile(`${base}/新 文件夹 #2/note %.md`), Buffer.alloc(0));
+    const { user: u2 } = await run(api, ['renamed 😀.md'], 'docWorkspaces.rename', uriOf(`${base}/新 文件夹 #2/note %.md`));
+    assert.match(u2.prompts[0].prompt ?? '', /New name for 'note %\.md'/);
+    assert.strictEqual(u2.prompts[0].value, 'note %.md', 'pre-filled with the current name');
+    assert.ok(control.exists(`${base}/新 文件夹 #2/renamed 😀.md`));
+    const { user: u3 } = await run(api, ['..', 'Select this folder'], 'docWorkspaces.move', uriOf(`${base}/新 文件夹 #2/renamed 😀.md`));
+    assert.match(u3.prompts[0].title ?? '', /Move 'renamed 😀\.md' to…/);
+    assert.ok(control.exists(`${base}/renamed 😀.md`) && !control.exists(`${base}/新 文件夹 #2/renamed 😀.md`));
+    await closeAllEditors();
+  });
+
+  it('a name that is not one path segment is refused while typing', async () => {
+    await run(api, [async (q) => {
+      for (const bad of ['', '..', 'a/b', 'a\\b']) assert.ok(await q.validate?.(bad), `"${bad}" refused`);
+      return CANCEL;
+    }], 'docWorkspaces.newFile', uriOf(base));
+  });
+
+  it('File History lists the versions with their time, opens one read-only in a tab named after its time, and Restore asks first', async () => {
     const p = `${base}/history.txt`;
     await vscode.workspace.fs.writeFile(uriOf(p), text('version one\n'));
     await vscode.workspace.fs.writeFile(uriOf(p), text('version two\n'));
-    const versions = await vscode.commands.executeCommand<Array<{ filehash: string; dateline: number }>>('docWorkspaces.fileHistory', { target: uriOf(p) });
-    assert.ok(versions && versions.length >= 2, 'at least two versions');
     const oldHash = sha1(text('version one\n'));
-    const old = versions.find((v) => v.filehash === oldHash);
-    assert.ok(old, 'the first version is in the history');
+    try {
+      const { result: snapshot, user } = await run<vscode.Uri>(api, [(q) => ({ index: q.labels.length - 1 })], 'docWorkspaces.fileHistory', uriOf(p));
+      assert.ok(user.prompts[0].labels.length >= 2, 'at least two versions');
+      assert.match(user.prompts[0].title ?? '', /Versions of 'history\.txt'/);
+      assert.ok(snapshot, 'the snapshot URI');
+      assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(snapshot)).toString(), 'version one\n');
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(snapshot, text('nope'))));
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.match(tab?.label ?? '', /^history \(\d{4}-\d\d-\d\d \d\d\.\d\d\)\.txt$/, `the tab names the version's time: ${tab?.label}`);
+      assert.notStrictEqual(tab?.label, 'history.txt', 'not the live file\'s name');
+      assert.strictEqual(vscode.window.activeTextEditor?.document.languageId, 'plaintext');
 
-    const ro = vscode.Uri.from({ scheme: 'gokuai-ro', authority: ACCOUNT, path: '/' + p, query: 'version=' + old.filehash });
-    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(ro)).toString(), 'version one\n');
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(ro, text('nope'))));
-
-    const count = control.versionCount(p);
-    await vscode.commands.executeCommand('docWorkspaces.restoreVersion', { target: uriOf(p), version: old.filehash });
-    assert.strictEqual(control.readFile(p)?.toString('utf8'), 'version one\n');
-    assert.ok(control.versionCount(p) > count, 'restoring adds a version');
+      const count = control.versionCount(p);
+      const dismissed = await run(api, [CANCEL], 'docWorkspaces.restoreVersion', snapshot);
+      assert.match(dismissed.user.prompts[0].message ?? '', /Restore 'history\.txt' to its version of \d{4}-/);
+      assert.strictEqual(control.versionCount(p), count, 'dismissed: nothing restored');
+      const { user: restored } = await run(api, ['Restore'], 'docWorkspaces.restoreVersion', snapshot);
+      assert.strictEqual(control.readFile(p)?.toString('utf8'), 'version one\n');
+      assert.ok(control.versionCount(p) > count, 'restoring adds a version');
+      assert.ok(restored.notifications.some((n) => n.kind === 'info' && /'history\.txt' was restored/.test(n.message)), 'the user is told');
+      assert.ok(sha1(text('version one\n')) === oldHash);
+    } finally {
+      await closeAllEditors();
+    }
   });
 
-  it('share link, lock/unlock, tags and search accept arguments instead of dialogs', async () => {
+  it('File History on a folder says so in words (no raw API error)', async () => {
+    await vscode.workspace.fs.createDirectory(uriOf(`${base}/a folder`));
+    const { error } = await runExpectingError(api, [], 'docWorkspaces.fileHistory', uriOf(`${base}/a folder`));
+    assert.match(error, /"File History" works on files; "a folder" is a folder/);
+  });
+
+  it('lock/unlock and tags (prompts name the file), and the tag prompt refuses an empty answer', async () => {
     const p = `${base}/shared 分享.txt`;
     await vscode.workspace.fs.writeFile(uriOf(p), text('share me'));
-    const link = await vscode.commands.executeCommand<string>('docWorkspaces.copyShareLink', { target: uriOf(p), days: 3, auth: 'download' });
-    assert.match(link ?? '', /^https?:\/\//);
-    assert.strictEqual(await vscode.env.clipboard.readText(), link);
-
     const fs = await api.getRemoteFs(ACCOUNT);
-    await vscode.commands.executeCommand('docWorkspaces.lock', uriOf(p));
+    await run(api, [], 'docWorkspaces.lock', uriOf(p));
     assert.strictEqual((await fs.stat(p)).locked, true, 'locked on the server');
-    await vscode.commands.executeCommand('docWorkspaces.unlock', uriOf(p));
+    await run(api, [], 'docWorkspaces.unlock', uriOf(p));
     assert.ok(!(await fs.stat(p)).locked, 'unlocked');
     await vscode.workspace.fs.writeFile(uriOf(p), text('after unlock'));
     assert.strictEqual(control.readFile(p)?.toString('utf8'), 'after unlock');
 
-    await vscode.commands.executeCommand('docWorkspaces.addTag', { target: uriOf(p), tags: ['重要', 'q3'] });
+    const { user } = await run(api, [async (q) => {
+      assert.ok(await q.validate?.(' ; '), 'no tag in the answer: refused');
+      return '重要; q3';
+    }], 'docWorkspaces.addTag', uriOf(p));
+    assert.match(user.prompts[0].title ?? '', /shared 分享\.txt/);
     assert.deepStrictEqual((await fs.stat(p)).tags?.sort(), ['q3', '重要'].sort());
-    await vscode.commands.executeCommand('docWorkspaces.removeTag', { target: uriOf(p), tags: ['q3'] });
+    await run(api, [['q3']], 'docWorkspaces.removeTag', uriOf(p));
     assert.deepStrictEqual((await fs.stat(p)).tags, ['重要']);
-
-    const found = await vscode.commands.executeCommand<vscode.Uri[]>('docWorkspaces.search', { account: ACCOUNT, keywords: '分享', scope: ['filename'] });
-    assert.ok(found?.some((u) => u.path === '/' + p), 'search finds the file by name');
   });
 
-  it('file history: a version opens read-only, is compared with the current file, and is restored from the diff', async () => {
+  it('file history: a version is compared with the current file and restored from the diff', async () => {
     const p = `${base}/history-flow.txt`;
     await vscode.workspace.fs.writeFile(uriOf(p), text('old words\n'));
     await vscode.workspace.fs.writeFile(uriOf(p), text('new words\n'));
-    const versions = await vscode.commands.executeCommand<Array<{ filehash: string }>>('docWorkspaces.fileHistory', { target: uriOf(p) });
-    const old = versions?.find((v) => v.filehash === sha1(text('old words\n')));
-    assert.ok(old, 'the first version is listed');
     try {
-      // 1. The picked version opens read-only in its own editor.
-      const snapshot = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.fileHistory', { target: uriOf(p), version: old.filehash });
+      // 1. The oldest version opens read-only in its own editor.
+      const { result: snapshot } = await run<vscode.Uri>(api, [(q) => ({ index: q.labels.length - 1 })], 'docWorkspaces.fileHistory', uriOf(p));
       assert.ok(snapshot, 'the snapshot URI');
       const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
       assert.ok(tab?.input instanceof vscode.TabInputText && tab.input.uri.toString() === snapshot.toString(), 'the version is the active editor');
@@ -384,7 +429,7 @@ describe('commands', () => {
 
       // 2. "Compare with Current" (its editor title button passes the editor's URI): current on the left, the version
       // on the right, so the diff's title also offers "Restore This Version".
-      await vscode.commands.executeCommand('docWorkspaces.compareWithCurrent', snapshot);
+      await run(api, [], 'docWorkspaces.compareWithCurrent', snapshot);
       const diff = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
       assert.ok(diff instanceof vscode.TabInputTextDiff, 'a diff editor is active');
       assert.strictEqual(diff.original.toString(), uriOf(p).toString());
@@ -392,24 +437,13 @@ describe('commands', () => {
 
       // 3. "Restore This Version" from the diff's title (it passes the diff's right-hand URI).
       const count = control.versionCount(p);
-      const shown = await withDialogs(() => undefined, async (messages) => {
-        await vscode.commands.executeCommand('docWorkspaces.restoreVersion', diff.modified);
-        return messages;
-      });
+      const { user } = await run(api, ['Restore'], 'docWorkspaces.restoreVersion', diff.modified);
       assert.strictEqual(control.readFile(p)?.toString('utf8'), 'old words\n', 'restored');
       assert.ok(control.versionCount(p) > count, 'as a new version');
-      assert.ok(shown.some((m) => m.kind === 'information' && m.message.includes('history-flow.txt')), 'the user is told');
+      assert.ok(user.notifications.some((m) => m.kind === 'info' && m.message.includes('history-flow.txt')), 'the user is told');
     } finally {
       await closeAllEditors();
     }
-  });
-
-  it('a share link for a folder passed as a bare Uri is a folder link', async () => {
-    // The sandbox, like the service, refuses a folder shared with dir=0.
-    const dir = `${base}/shared folder 共享`;
-    await vscode.workspace.fs.createDirectory(uriOf(dir));
-    const link = await vscode.commands.executeCommand<string>('docWorkspaces.copyShareLink', { target: uriOf(dir), days: 1, auth: 'preview' });
-    assert.match(link ?? '', /^https?:\/\//, 'a link was created');
   });
 });
 

@@ -4,6 +4,8 @@
 // with a non-zero code.
 import * as fs from 'fs';
 import * as path from 'path';
+// Lines of the loggers the tests make themselves go to the run's log folder, like the plain stages' (setup/logs.ts).
+import '../setup/logs';
 
 // The extension host's cwd is not the repo, and in code-server the host runs a different Node: resolve mocha
 // explicitly from the repo's node_modules (this file lives in <repo>/out/test/vscode/).
@@ -20,7 +22,9 @@ function findTests(dir: string): string[] {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // DOC_WORKSPACES_TEST_GREP runs the matching tests only (a local loop on one suite; `npm test` never sets it).
+  const grep = process.env.DOC_WORKSPACES_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', ...(grep ? { grep } : {}) });
   for (const file of findTests(__dirname)) mocha.addFile(file);
 
   return new Promise((resolve, reject) => {

@@ -9,13 +9,14 @@ import { nullLogger } from '../../src/core/log';
 import type { KdocsSandbox, KdocsSandboxControl } from '../../src/sandbox/types';
 import { KdocsClient } from '../../src/vendors/kdocs/client';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
-import { setExternalOpener } from '../../src/vscode/external';
+import { setUserInput } from '../../src/vscode/ui';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
 import { autoApprovedCode, finishSignIn, KdocsAuthFlow } from '../../src/vscode/vendors/kdocs/auth';
 import { connectKdocs, type KdocsAccountInfo, serializeKdocsSecret } from '../../src/vscode/vendors/kdocs/connection';
 import { memoryLogger } from '../unit/support';
 import { childOf, KD_ACCOUNT, kdAccountNode, kdRequestsSince, kdSetup, withBrowser } from './kdocs-support';
-import { children, resolvedItem, tooltipText, withDialogs } from './support';
+import { children, resolvedItem, tooltipText } from './support';
+import { asUser, ScriptedUser } from './user';
 
 let api: DocWorkspacesApi;
 let sandbox: KdocsSandbox;
@@ -144,14 +145,17 @@ describe('Kingsoft Docs account', function () {
     const log = memoryLogger();
     const flow = new KdocsAuthFlow(log);
     let state = '';
-    setExternalOpener(async (_uri, url) => {
-      state = new URL(url).searchParams.get('state') ?? '';
-      throw new Error('no browser here');
-    });
+    // This flow is the compiled one of the tests (out/), so its prompt seam is too.
+    setUserInput(new ScriptedUser([], {
+      onOpenExternal: (url) => {
+        state = new URL(url).searchParams.get('state') ?? '';
+        throw new Error('no browser here');
+      },
+    }));
     try {
       await assert.rejects(flow.authorize(new KdocsClient({ host: sandbox.host, ...sandbox.credentials })), /no browser here/);
     } finally {
-      setExternalOpener(undefined);
+      setUserInput(undefined);
     }
     assert.ok(state, 'the page was asked for');
     flow.handleUri(vscode.Uri.parse(`${vscode.env.uriScheme}://doc-workspaces.doc-workspaces/kdocs-auth?code=late-code&state=${state}`));
@@ -190,7 +194,7 @@ describe('Kingsoft Docs account', function () {
     id = await addAccount();
     assert.strictEqual(id, uri.authority, 'the same account again');
     assert.deepStrictEqual(await vscode.workspace.fs.readFile(uri), before);
-    const saved = await withDialogs(() => undefined, async () =>
+    const { result: saved } = await asUser(api, [], async () =>
       vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.saveAsNew', { target: uri, content: 'after a restart\n' }));
     assert.ok(saved, 'saved');
     try {

@@ -10,12 +10,11 @@ import * as vscode from 'vscode';
 import type { KdocsSandbox, KdocsSpace } from '../../src/sandbox/types';
 import { KdocsClient } from '../../src/vendors/kdocs/client';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
-import { initTestMode, onlyForTests } from '../../src/vscode/testMode';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import type { LiveSearch } from '../../src/vscode/pickers/search';
-import type { BatchOutcome, KdSearchMode, KdShareInfo, KdVersionInfo } from '../../src/vscode/vendors/kdocs/commands';
-import { kdRequestsSince } from './kdocs-support';
-import { children, closeAllEditors, EXT_ID, openTabs, setup, uriOf, withDialogs, withUi } from './support';
+import type { BatchOutcome, KdShareInfo, KdVersionInfo } from '../../src/vscode/vendors/kdocs/commands';
+import { childOf, kdAccountNode, kdRequestsSince } from './kdocs-support';
+import { children, closeAllEditors, EXT_ID, openTabs, setup, uriOf } from './support';
+import { asUser, CANCEL, type Prompt, run, runExpectingError } from './user';
 
 const KD = 'kd-sandbox';
 let api: DocWorkspacesApi;
@@ -32,13 +31,7 @@ function folderWith(space: KdocsSpace, files: Record<string, string>): string {
 }
 const read = (space: KdocsSpace, p: string) => sb.control.readFile(space, p)?.toString('utf8');
 
-// --- stand-ins for VS Code's QuickPick, input box and progress UI ---------------------------------------------------
-
-/** A QuickPick answerer that picks `labels` one after the other (undefined = dismissed when one is not offered). */
-function inOrder(labels: readonly string[]): (offered: string[]) => string | undefined {
-  let next = 0;
-  return (offered) => (offered.includes(labels[next]) ? labels[next++] : undefined);
-}
+// --- an observer of VS Code's progress UI ---------------------------------------------------------------------------
 
 interface ProgressSeen { title?: string; cancellable?: boolean; reports: Array<{ message?: string; increment?: number }> }
 
@@ -57,6 +50,21 @@ async function withProgressLog<T>(fn: (seen: ProgressSeen[]) => Promise<T>): Pro
   } finally {
     win.withProgress = real;
   }
+}
+
+/** The tree node of a kdocs item as a user expands to it: My documents (personal) or App space, then folders. */
+async function kdNode(space: KdocsSpace, p: string): Promise<TreeNode> {
+  const account = await kdAccountNode(api);
+  const spaceNode = await childOf(api, account, 'kdSpace', (x) => x.kind === 'kdSpace' && x.space === space);
+  await vscode.commands.executeCommand('docWorkspaces.refreshNode', spaceNode);
+  let node = space === 'personal' ? await childOf(api, spaceNode, 'kdMyDocs') : spaceNode;
+  for (const name of p.split('/')) node = await childOf(api, node, 'entry', (x) => x.kind === 'entry' && x.entry.name === name);
+  return node;
+}
+
+/** Moves items to their recycle bin through the Delete command, confirmed. */
+async function deleteAll(targets: vscode.Uri[]): Promise<void> {
+  await run(api, ['Move to Recycle Bin'], 'docWorkspaces.delete', targets[0], targets);
 }
 
 /** Tree node of the kdocs sandbox account, then of its personal / app-space recycle bin (re-listed). */
@@ -121,10 +129,11 @@ describe('Kingsoft Docs commands', () => {
       const targets = ['a 甲.txt', 'b 乙.txt', 'c 丙.txt'].map((f) => kdUri('personal', `${dir}/${f}`));
       const requests = kdRequestsSince(sb.control);
 
-      const { outcome, shown, progress } = await withProgressLog((progress) => withDialogs(() => undefined, async (shown) => {
-        const outcome = await vscode.commands.executeCommand<BatchOutcome>('docWorkspaces.move', { targets, destination: kdUri('personal', `${dir}-dest`) });
-        return { outcome, shown, progress };
-      }));
+      const { outcome, shown, progress } = await withProgressLog(async (progress) => {
+        const { result: outcome, user } = await run<BatchOutcome>(api, ['..', `${dir}-dest`, 'Select this folder'], 'docWorkspaces.move', targets[0], targets);
+        assert.ok(outcome);
+        return { outcome, shown: user.notifications, progress };
+      });
 
       assert.strictEqual(read('personal', `${dir}-dest/a 甲.txt`), 'A');
       assert.strictEqual(read('personal', `${dir}-dest/c 丙.txt`), 'C');
@@ -141,8 +150,8 @@ describe('Kingsoft Docs commands', () => {
 
       const warnings = shown.filter((m) => m.kind === 'warning');
       assert.strictEqual(warnings.length, 1, 'one summary message');
-      assert.match(warnings[0].message, /1 of 3/);
-      assert.deepStrictEqual(warnings[0].items, ['Show details']);
+      assert.match(warnings[0].message, /1 of 3 items/);
+      assert.deepStrictEqual(warnings[0].buttons, ['Show details']);
       assert.ok(!shown.some((m) => m.kind === 'error'), 'no error notification for a partial failure');
 
       const bar = progress.find((p) => /Moving 3 items/.test(p.title ?? ''));
@@ -155,11 +164,9 @@ describe('Kingsoft Docs commands', () => {
       const dir = folderWith('appspace', { 'only.txt': 'o' });
       sb.control.writeFile('appspace', `${dir}-dest/.keep`, '');
       sb.control.failTaskItem('appspace', `${dir}/only.txt`, 'only is busy');
-      await withDialogs(() => undefined, async (shown) => {
-        await vscode.commands.executeCommand('docWorkspaces.move', { targets: [kdUri('appspace', `${dir}/only.txt`)], destination: kdUri('appspace', `${dir}-dest`) });
-        assert.deepStrictEqual(shown.map((m) => m.kind), ['error'], JSON.stringify(shown));
-        assert.match(shown[0].message, /only is busy/);
-      });
+      const { error, user } = await runExpectingError(api, ['..', `${dir}-dest`, 'Select this folder'], 'docWorkspaces.move', kdUri('appspace', `${dir}/only.txt`));
+      assert.deepStrictEqual(user.notifications.map((m) => m.kind), ['error'], JSON.stringify(user.notifications));
+      assert.match(error, /only is busy/);
       assert.strictEqual(read('appspace', `${dir}/only.txt`), 'o');
     });
 
@@ -167,13 +174,15 @@ describe('Kingsoft Docs commands', () => {
       const dir = folderWith('appspace', { 'x.txt': 'x', 'y.txt': 'y' });
       sb.control.writeFile('appspace', `${dir}-dest/.keep`, '');
       sb.control.failTaskItem('appspace', `${dir}/y.txt`, 'y is busy');
-      await withUi({ pick: () => undefined }, (calls) => withDialogs((m) => (m.kind === 'warning' ? 'Show details' : undefined), async () => {
-        await vscode.commands.executeCommand('docWorkspaces.copy', { targets: [kdUri('appspace', `${dir}/x.txt`), kdUri('appspace', `${dir}/y.txt`)], destination: kdUri('appspace', `${dir}-dest`) });
-        // The details list opens after the warning's button was clicked (the command does not wait for it).
-        for (let i = 0; i < 50 && !calls.quickPicks.length; i++) await new Promise((r) => setImmediate(r));
-        assert.strictEqual(calls.quickPicks.length, 1, 'a list of the failures');
-        assert.deepStrictEqual(calls.quickPicks[0].labels, ['$(error) y.txt']);
-      }));
+      // The details list opens after the warning's button was clicked (the command does not wait for it): its pick is
+      // the last answer, and the scripted user's check waits for nothing, so the list is awaited through the answer.
+      let listed!: (labels: string[]) => void;
+      const details = new Promise<string[]>((resolve) => { listed = resolve; });
+      const sel = [kdUri('appspace', `${dir}/x.txt`), kdUri('appspace', `${dir}/y.txt`)];
+      await asUser(api, ['..', `${dir}-dest`, 'Select this folder', (q) => { listed(q.labels); return CANCEL; }], async () => {
+        await vscode.commands.executeCommand('docWorkspaces.copy', sel[0], sel);
+        assert.deepStrictEqual(await details, ['y.txt'], 'a list of the failures');
+      }, { onNotification: (n) => (n.kind === 'warning' ? 'Show details' : undefined) });
       assert.strictEqual(read('appspace', `${dir}-dest/x.txt`), 'x', 'the other file was copied');
       assert.strictEqual(read('appspace', `${dir}/x.txt`), 'x', 'copies leave the source');
     });
@@ -183,16 +192,14 @@ describe('Kingsoft Docs commands', () => {
       sb.control.writeFile('personal', `${dir}-dest/sub/.keep`, '');
       const sel = [kdUri('personal', `${dir}/m1.txt`), kdUri('personal', `${dir}/inner`)];
       // Start in the folder of the selection, go up, open <dir>-dest, then its "sub", and select it.
-      const steps = ['$(arrow-up) ..', `$(folder) ${dir}-dest`, '$(folder) sub', '$(check) Select this folder'];
-      await withUi({ pick: inOrder(steps) }, (calls) => withDialogs(() => undefined, async (shown) => {
-        const outcome = await vscode.commands.executeCommand<BatchOutcome>('docWorkspaces.move', sel[0], sel);
-        assert.strictEqual(outcome?.succeeded.length, 2, JSON.stringify({ outcome, shown }));
-        assert.strictEqual(calls.quickPicks.length, 4, 'one QuickPick per folder');
-        assert.ok(!calls.quickPicks[0].labels.includes('$(folder) inner'), `a folder is not offered as its own destination: ${calls.quickPicks[0].labels.join(', ')}`);
-        assert.ok(calls.quickPicks.every((q) => q.labels[0] === '$(check) Select this folder'));
-        assert.deepStrictEqual(calls.inputs, [], 'no path to type');
-        assert.ok(shown.some((m) => m.kind === 'information' && /Moved 2 items/.test(m.message)), JSON.stringify(shown));
-      }));
+      const { result: outcome, user } = await run<BatchOutcome>(api, ['..', `${dir}-dest`, 'sub', 'Select this folder'], 'docWorkspaces.move', sel[0], sel);
+      assert.strictEqual(outcome?.succeeded.length, 2, JSON.stringify({ outcome, shown: user.notifications }));
+      assert.strictEqual(user.prompts.length, 4, 'one QuickPick per folder, no path to type');
+      assert.ok(user.prompts.every((q) => q.kind === 'pick'));
+      assert.ok(!user.prompts[0].labels.includes('inner'), `a folder is not offered as its own destination: ${user.prompts[0].labels.join(', ')}`);
+      assert.ok(user.prompts.every((q) => q.labels[0] === 'Select this folder'));
+      assert.match(user.prompts[0].title ?? '', /Move 2 items to…/);
+      assert.ok(user.notifications.some((m) => m.kind === 'info' && /Moved 2 items/.test(m.message)), JSON.stringify(user.notifications));
       assert.strictEqual(read('personal', `${dir}-dest/sub/m1.txt`), '1');
       assert.strictEqual(read('personal', `${dir}-dest/sub/inner/m2.txt`), '2');
       assert.ok(!sb.control.exists('personal', `${dir}/m1.txt`));
@@ -203,11 +210,8 @@ describe('Kingsoft Docs commands', () => {
       const dir = `${base}/kd-picker-${Date.now().toString(36)}`;
       await vscode.workspace.fs.writeFile(uriOf(`${dir}/src/g.txt`), new TextEncoder().encode('g'));
       await vscode.workspace.fs.createDirectory(uriOf(`${dir}/dest`));
-      const steps = ['$(arrow-up) ..', '$(folder) dest', '$(check) Select this folder'];
-      await withUi({ pick: inOrder(steps) }, async (calls) => {
-        await vscode.commands.executeCommand('docWorkspaces.copy', uriOf(`${dir}/src/g.txt`));
-        assert.strictEqual(calls.quickPicks.length, 3);
-      });
+      const { user } = await run(api, ['..', 'dest', 'Select this folder'], 'docWorkspaces.copy', uriOf(`${dir}/src/g.txt`));
+      assert.strictEqual(user.prompts.length, 3);
       assert.strictEqual(control.readFile(`${dir}/dest/g.txt`)?.toString('utf8'), 'g');
       assert.strictEqual(control.readFile(`${dir}/src/g.txt`)?.toString('utf8'), 'g', 'the source stays');
     });
@@ -216,11 +220,9 @@ describe('Kingsoft Docs commands', () => {
       const dir = folderWith('personal', { 'd1.txt': '1', 'd2.txt': '2' });
       const app = folderWith('appspace', { 'd3.txt': '3' });
       const targets = [kdUri('personal', `${dir}/d1.txt`), kdUri('personal', `${dir}/d2.txt`), kdUri('appspace', `${app}/d3.txt`)];
-      await withDialogs((m) => (m.modal ? 'Move to recycle bin' : undefined), async (shown) => {
-        const outcome = await vscode.commands.executeCommand<BatchOutcome>('docWorkspaces.delete', targets[0], targets);
-        assert.strictEqual(outcome?.succeeded.length, 3, JSON.stringify(shown));
-        assert.ok(shown.some((m) => m.modal && /3 items/.test(m.message)), 'asked first');
-      });
+      const { result: outcome, user } = await run<BatchOutcome>(api, ['Move to Recycle Bin'], 'docWorkspaces.delete', targets[0], targets);
+      assert.strictEqual(outcome?.succeeded.length, 3, JSON.stringify(user.notifications));
+      assert.match(user.prompts[0].message ?? '', /3 items/, 'asked first');
       assert.ok(sb.control.isInTrash('personal', `${dir}/d1.txt`) && sb.control.isInTrash('personal', `${dir}/d2.txt`));
       assert.ok(sb.control.isInTrash('appspace', `${app}/d3.txt`));
     });
@@ -228,12 +230,16 @@ describe('Kingsoft Docs commands', () => {
     it('refuses to copy or move between the two spaces, and says why', async () => {
       const p = folderWith('personal', { 'p.txt': 'p' });
       const a = folderWith('appspace', { 'a.txt': 'a' });
-      await withDialogs(() => undefined, async (shown) => {
-        await vscode.commands.executeCommand('docWorkspaces.move', { targets: [kdUri('personal', `${p}/p.txt`)], destination: kdUri('appspace', a) });
-        const errors = shown.filter((m) => m.kind === 'error');
-        assert.strictEqual(errors.length, 1);
-        assert.match(errors[0].message, /one space/);
-      });
+      // The folder picker stays inside the space of the items; dragging onto another space's folder is refused.
+      const item = await kdNode('personal', `${p}/p.txt`);
+      const folder = await kdNode('appspace', a);
+      const data = new vscode.DataTransfer();
+      data.set('application/vnd.code.tree.docworkspaces.tree', new vscode.DataTransferItem([item]));
+      const { user } = await asUser(api, [], async () => {
+        await api.dragAndDrop.handleDrop?.(folder, data, new vscode.CancellationTokenSource().token);
+      }, { allowErrors: true });
+      assert.strictEqual(user.errors.length, 1, JSON.stringify(user.notifications));
+      assert.match(user.errors[0].message, /one space/);
       assert.ok(sb.control.exists('personal', `${p}/p.txt`) && !sb.control.exists('appspace', `${a}/p.txt`), 'nothing moved');
     });
   });
@@ -266,12 +272,9 @@ describe('Kingsoft Docs commands', () => {
       const target = kdUri('personal', `${dir}/edit.txt`);
       await vscode.commands.executeCommand('docWorkspaces.kdocs.share', { target, permission: 'read' });
       await vscode.env.clipboard.writeText('');
-      const info = await withUi({ pick: (labels) => labels.find((l) => /can edit|30 days/.test(l)) }, (calls) => withDialogs(() => undefined, async (shown) => {
-        const r = await vscode.commands.executeCommand<KdShareInfo>('docWorkspaces.kdocs.share', target);
-        assert.match(calls.quickPicks[0].title ?? '', /Change the share link/, 'knows the link exists');
-        assert.ok(shown.some((m) => /copied/.test(m.message)));
-        return r;
-      }));
+      const { result: info, user } = await run<KdShareInfo>(api, ['Anyone with the link can edit', '30 days'], 'docWorkspaces.kdocs.share', target);
+      assert.match(user.prompts[0].title ?? '', /Change the share link of edit\.txt/, 'knows the link exists, names the file');
+      assert.ok(user.notifications.some((m) => /copied/.test(m.message)));
       assert.strictEqual(info?.permission, 'write');
       assert.ok(info?.expireTime && info.expireTime > Date.now() / 1000 + 29 * 86_400);
       assert.strictEqual(await vscode.env.clipboard.readText(), info?.url, 'on the clipboard');
@@ -292,46 +295,38 @@ describe('Kingsoft Docs commands', () => {
     it('copies the link with an edit token only once the file has a share link', async () => {
       const dir = folderWith('personal', { 'tok.txt': 't' });
       const target = kdUri('personal', `${dir}/tok.txt`);
-      await withDialogs(() => undefined, async (shown) => {
-        assert.strictEqual(await vscode.commands.executeCommand('docWorkspaces.kdocs.copyLinkWithEditToken', { target }), undefined);
-        assert.match(shown.find((m) => m.kind === 'error')?.message ?? '', /no share link yet/);
-      });
+      const { error } = await runExpectingError(api, [], 'docWorkspaces.kdocs.copyLinkWithEditToken', { target });
+      assert.match(error, /no share link yet/);
       await vscode.commands.executeCommand('docWorkspaces.kdocs.share', { target, permission: 'read' });
-      const url = await vscode.commands.executeCommand<string>('docWorkspaces.kdocs.copyLinkWithEditToken', { target });
-      assert.match(url ?? '', /edit_token=/);
-      assert.strictEqual(await vscode.env.clipboard.readText(), url);
+      await vscode.env.clipboard.writeText('');
+      const { result } = await run(api, [], 'docWorkspaces.kdocs.copyLinkWithEditToken', target);
+      assert.strictEqual(result, undefined, 'the secret URL is not handed to callers (any extension can run commands)');
+      assert.match(await vscode.env.clipboard.readText(), /edit_token=/, 'it is on the clipboard');
     });
 
     it('share commands refuse app-space files with the reason', async () => {
       const dir = folderWith('appspace', { 'nope.txt': 'n' });
-      await withDialogs(() => undefined, async (shown) => {
-        await vscode.commands.executeCommand('docWorkspaces.kdocs.share', { target: kdUri('appspace', `${dir}/nope.txt`), permission: 'read' });
-        assert.match(shown.find((m) => m.kind === 'error')?.message ?? '', /only for personal files/);
-      });
+      const { error } = await runExpectingError(api, [], 'docWorkspaces.kdocs.share', kdUri('appspace', `${dir}/nope.txt`));
+      assert.match(error, /only for personal files/);
     });
 
     it('creates an edit token (copied) and revokes it; revoking it again fails visibly', async () => {
-      const made = await vscode.commands.executeCommand<{ token: string; expiresIn?: number }>('docWorkspaces.kdocs.createEditToken', KD);
-      assert.ok(made?.token);
-      assert.strictEqual(await vscode.env.clipboard.readText(), made.token);
-      assert.strictEqual(await vscode.commands.executeCommand('docWorkspaces.kdocs.revokeEditToken', { account: KD, token: made.token }), true);
-      await withDialogs(() => undefined, async (shown) => {
-        await vscode.commands.executeCommand('docWorkspaces.kdocs.revokeEditToken', { account: KD, token: made.token });
-        const errors = shown.filter((m) => m.kind === 'error');
-        assert.strictEqual(errors.length, 1);
-        assert.ok(!errors[0].message.includes(made.token), 'the token is not in the message');
-      });
-    });
-
-    it('edit tokens and URLs with one reach callers only outside production', () => {
-      try {
-        assert.strictEqual(initTestMode(vscode.ExtensionMode.Production), false);
-        assert.strictEqual(onlyForTests('https://example.test/doc?edit_token=t0k'), undefined);
-        assert.strictEqual(initTestMode(vscode.ExtensionMode.Development), true);
-        assert.deepStrictEqual(onlyForTests({ token: 't0k' }), { token: 't0k' });
-      } finally {
-        initTestMode(vscode.ExtensionMode.Test);
-      }
+      await vscode.env.clipboard.writeText('');
+      const { result: made } = await run(api, [], 'docWorkspaces.kdocs.createEditToken', KD);
+      assert.strictEqual(made, undefined, 'the token is not handed to callers');
+      const token = await vscode.env.clipboard.readText();
+      assert.ok(token, 'the token is on the clipboard');
+      // Revoking offers the tokens made in this window (oldest first, then "Enter another token…") by their start only.
+      const newest = (q: Prompt) => ({ index: q.items.length - 2 });
+      const { user } = await run(api, [newest], 'docWorkspaces.kdocs.revokeEditToken', KD);
+      assert.strictEqual(user.prompts[0].items[user.prompts[0].items.length - 2].description, `${token.slice(0, 4)}…`);
+      assert.ok(user.prompts[0].items.every((i) => !`${i.label} ${i.description ?? ''} ${i.detail ?? ''}`.includes(token)), 'never the whole token');
+      // Again, typed in (it is no longer offered; another token of this window is, so the list comes first): the
+      // service refuses, and the message does not repeat the token.
+      await run(api, [], 'docWorkspaces.kdocs.createEditToken', KD);
+      const { error, user: again } = await runExpectingError(api, ['Enter another token…', token], 'docWorkspaces.kdocs.revokeEditToken', KD);
+      assert.ok(!again.prompts[0].labels.some((l) => l.includes(token)));
+      assert.ok(!error.includes(token), 'the token is not in the message');
     });
   });
 
@@ -361,18 +356,21 @@ describe('Kingsoft Docs commands', () => {
       const input = diff.input as vscode.TabInputTextDiff;
       assert.deepStrictEqual([input.original.toString(), input.modified.toString()], [target.toString(), ro.toString()]);
 
+      assert.match(openTabs().find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === ro.toString())?.label ?? '',
+        /^版本 \(.+\)\.md$/, 'the version\'s tab is not named like the live file');
       const before = sb.control.versionCount('appspace', p);
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.revertVersion', { target, version: oldest });
+      const dismissed = await run(api, [CANCEL], 'docWorkspaces.kdocs.revertVersion', ro);
+      assert.match(dismissed.user.prompts[0].message ?? '', /Revert 版本\.md to/, 'asks first, naming the file');
+      assert.strictEqual(sb.control.versionCount('appspace', p), before, 'dismissed: nothing changed');
+      await run(api, ['Revert'], 'docWorkspaces.kdocs.revertVersion', ro);
       assert.strictEqual(read('appspace', p), 'v1 content\n', 'the old content is current again');
       assert.strictEqual(sb.control.versionCount('appspace', p), before + 1, 'as a new version: nothing lost');
     });
 
     it('refuses personal files (no version history there)', async () => {
       const dir = folderWith('personal', { 'p.md': 'x' });
-      await withDialogs(() => undefined, async (shown) => {
-        await vscode.commands.executeCommand('docWorkspaces.kdocs.versionHistory', { target: kdUri('personal', `${dir}/p.md`) });
-        assert.match(shown.find((m) => m.kind === 'error')?.message ?? '', /app-space/);
-      });
+      const { error } = await runExpectingError(api, [], 'docWorkspaces.kdocs.versionHistory', kdUri('personal', `${dir}/p.md`));
+      assert.match(error, /app-space/);
     });
   });
 
@@ -381,47 +379,35 @@ describe('Kingsoft Docs commands', () => {
 
     it('creates a blank document of a picked type and opens it in the browser when asked', async () => {
       const dir = folderWith('personal', { '.keep': '' });
-      const opened: string[] = [];
-      api.setExternalOpener(async (_u, url) => { opened.push(url); return true; });
-      try {
-        await withUi({ pick: (labels) => labels.find((l) => l === 'Smart sheet'), input: () => '预算 2025' }, (calls) =>
-          withDialogs((m) => (/created/.test(m.message) ? 'Open in browser' : undefined), async () => {
-            const uri = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.createBlank', kdUri('personal', dir));
-            assert.strictEqual(uri?.path, `/personal/${dir}/预算 2025.ksheet`);
-            assert.strictEqual(calls.quickPicks[0].labels.length, 9, 'every type of the create page');
-            for (let i = 0; i < 50 && !opened.length; i++) await new Promise((r) => setImmediate(r));
-          }));
-      } finally {
-        api.setExternalOpener(undefined);
-      }
+      // "Open in browser" is clicked on the notification; the page opens after the command has returned.
+      let pageOpened!: (url: string) => void;
+      const page = new Promise<string>((resolve) => { pageOpened = resolve; });
+      const { user } = await asUser(api, ['Smart sheet', '预算 2025'], async () => {
+        const uri = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.createBlank', kdUri('personal', dir));
+        assert.strictEqual(uri?.path, `/personal/${dir}/预算 2025.ksheet`);
+        assert.match(await page, /edit_token=/, 'the browser was asked to open it');
+      }, {
+        onNotification: (n) => (/created/.test(n.message) ? 'Open in browser' : undefined),
+        onOpenExternal: (url) => { pageOpened(url); return true; },
+      });
+      assert.strictEqual(user.prompts[0].labels.length, 9, 'every type of the create page');
+      assert.strictEqual(user.opened.length, 1);
       assert.ok(sb.control.exists('personal', `${dir}/预算 2025.ksheet`));
-      assert.strictEqual(opened.length, 1, 'the browser was asked to open it');
-      assert.match(opened[0], /edit_token=/);
     });
 
     it('says why a created document cannot be opened in the browser when its edit URL fails', async () => {
       const dir = folderWith('personal', { '.keep': '' });
       // Every attempt (retries included) to get the edit URL fails; creating the document works.
       sb.control.failNext(10, { status: 500, pathIncludes: 'with_edit_token' });
-      const opened: string[] = [];
-      api.setExternalOpener(async (_u, url) => { opened.push(url); return true; });
-      try {
-        await withUi({ pick: (labels) => labels.find((l) => l === 'Smart document'), input: () => 'notes' }, () =>
-          withDialogs((m) => (/created/.test(m.message) ? 'Open in browser' : undefined), async (shown) => {
-            const uri = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.createBlank', kdUri('personal', dir));
-            assert.strictEqual(uri?.path, `/personal/${dir}/notes.otl`, 'the command still hands back the new document');
-            const created = shown.filter((m) => /notes\.otl/.test(m.message));
-            assert.strictEqual(created.length, 1, JSON.stringify(shown));
-            assert.strictEqual(created[0].kind, 'warning');
-            assert.match(created[0].message, /created, but it cannot be opened in the browser now: .*try again later/i);
-            assert.ok(!created[0].items.includes('Open in browser'), 'no button that cannot work');
-            assert.ok(!shown.some((m) => m.kind === 'error'), 'not reported as a failure: the document exists');
-          }));
-      } finally {
-        api.setExternalOpener(undefined);
-      }
+      const { result: uri, user } = await run<vscode.Uri>(api, ['Smart document', 'notes'], 'docWorkspaces.kdocs.createBlank', kdUri('personal', dir));
+      assert.strictEqual(uri?.path, `/personal/${dir}/notes.otl`, 'the command still hands back the new document');
+      const created = user.notifications.filter((m) => /notes\.otl/.test(m.message));
+      assert.strictEqual(created.length, 1, JSON.stringify(user.notifications));
+      assert.strictEqual(created[0].kind, 'warning');
+      assert.match(created[0].message, /created, but it cannot be opened in the browser now: .*try again later/i);
+      assert.ok(!created[0].buttons.includes('Open in browser'), 'no button that cannot work');
       assert.ok(sb.control.exists('personal', `${dir}/notes.otl`));
-      assert.deepStrictEqual(opened, []);
+      assert.deepStrictEqual(user.opened, []);
     });
 
     it('creates a document from options and refuses a name that is taken', async () => {
@@ -429,10 +415,8 @@ describe('Kingsoft Docs commands', () => {
       const uri = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.createBlank', { target: kdUri('appspace', dir), name: '计划.otl' });
       assert.strictEqual(uri?.toString(), kdUri('appspace', `${dir}/计划.otl`).toString());
       assert.ok(sb.control.exists('appspace', `${dir}/计划.otl`));
-      await withDialogs(() => undefined, async (shown) => {
-        await vscode.commands.executeCommand('docWorkspaces.kdocs.createBlank', { target: kdUri('appspace', dir), name: 'exists.docx' });
-        assert.match(shown.find((m) => m.kind === 'error')?.message ?? '', /exists/);
-      });
+      const { error } = await runExpectingError(api, ['Word document', 'exists'], 'docWorkspaces.kdocs.createBlank', kdUri('appspace', dir));
+      assert.match(error, /exists/);
     });
 
     it('imports a file from a URL: app space through the async task (with progress), personal through files/cloud', async () => {
@@ -463,10 +447,10 @@ describe('Kingsoft Docs commands', () => {
       try {
         for (const space of ['personal', 'appspace'] as const) {
           const dir = folderWith(space, { '.keep': '' });
-          const folder = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.newFolder', { target: kdUri(space, dir), name: '新文件夹' });
+          const { result: folder } = await run<vscode.Uri>(api, ['新文件夹'], 'docWorkspaces.newFolder', kdUri(space, dir));
           assert.strictEqual(folder?.toString(), kdUri(space, `${dir}/新文件夹`).toString());
           assert.ok(sb.control.exists(space, `${dir}/新文件夹`), `${space}: folder created`);
-          await vscode.commands.executeCommand('docWorkspaces.upload', { target: folder, sources: [local], overwrite: false });
+          await run(api, ['Pick on the Server', { uris: [local] }], 'docWorkspaces.upload', folder);
           assert.strictEqual(read(space, `${dir}/新文件夹/本地 文件.txt`), 'from disk', `${space}: uploaded`);
         }
       } finally {
@@ -480,7 +464,7 @@ describe('Kingsoft Docs commands', () => {
 
     it('restores from the app-space trash and destroys for good, by token', async () => {
       const dir = folderWith('appspace', { 'r.txt': 'restore me', 'g.txt': 'gone' });
-      await vscode.commands.executeCommand('docWorkspaces.delete', { targets: [kdUri('appspace', `${dir}/r.txt`), kdUri('appspace', `${dir}/g.txt`)], confirm: false });
+      await deleteAll([kdUri('appspace', `${dir}/r.txt`), kdUri('appspace', `${dir}/g.txt`)]);
       const items = await vscode.commands.executeCommand<Array<{ token: string; name: string }>>('docWorkspaces.kdocs.recycleBin', { account: KD, space: 'appspace' });
       const r = items?.find((i) => i.name === 'r.txt');
       const g = items?.find((i) => i.name === 'g.txt');
@@ -495,29 +479,23 @@ describe('Kingsoft Docs commands', () => {
 
     it('the Recycle bin QuickPick restores the picked items', async () => {
       const dir = folderWith('personal', { '找回 1.txt': 'one', '找回 2.txt': 'two' });
-      await vscode.commands.executeCommand('docWorkspaces.delete', { targets: [kdUri('personal', `${dir}/找回 1.txt`), kdUri('personal', `${dir}/找回 2.txt`)], confirm: false });
-      const pick = (labels: string[]) => (labels.includes('Personal · Recycle bin') ? 'Personal · Recycle bin'
-        : labels.includes('Restore') ? 'Restore' : labels.filter((l) => l.startsWith('找回 ')));
-      await withUi({ pick }, (calls) =>
-        withDialogs(() => undefined, async (shown) => {
-          await vscode.commands.executeCommand('docWorkspaces.kdocs.recycleBin', KD);
-          assert.ok(calls.quickPicks.some((q) => q.labels.includes('Personal · Recycle bin')), 'asked which bin');
-          assert.ok(shown.some((m) => m.kind === 'information' && /Restored 2 items/.test(m.message)), JSON.stringify(shown));
-        }));
+      await deleteAll([kdUri('personal', `${dir}/找回 1.txt`), kdUri('personal', `${dir}/找回 2.txt`)]);
+      const { user } = await run(api, ['Personal · Recycle bin', ['找回 1.txt', '找回 2.txt'], 'Restore'], 'docWorkspaces.kdocs.recycleBin', KD);
+      assert.ok(user.prompts[0].labels.includes('Personal · Recycle bin'), 'asked which bin');
+      assert.match(user.prompts[2].placeholder ?? '', /2 items/, 'the action says how many');
+      assert.ok(user.notifications.some((m) => m.kind === 'info' && /Restored 2 items/.test(m.message)), JSON.stringify(user.notifications));
       assert.strictEqual(read('personal', `${dir}/找回 1.txt`), 'one');
       assert.strictEqual(read('personal', `${dir}/找回 2.txt`), 'two');
     });
 
     it('destroys a multi-selection of recycle-bin nodes of the tree after confirmation', async () => {
       const dir = folderWith('personal', { 'bin1.txt': '1', 'bin2.txt': '2' });
-      await vscode.commands.executeCommand('docWorkspaces.delete', { targets: [kdUri('personal', `${dir}/bin1.txt`), kdUri('personal', `${dir}/bin2.txt`)], confirm: false });
+      await deleteAll([kdUri('personal', `${dir}/bin1.txt`), kdUri('personal', `${dir}/bin2.txt`)]);
       const nodes = (await binChildren(await binNode('personal'))).filter((x) => x.kind === 'kdRecycled' && ['bin1.txt', 'bin2.txt'].includes(x.file.name));
       assert.strictEqual(nodes.length, 2, 'both listed under the Recycle bin node');
-      await withDialogs((m) => (m.modal ? 'Delete permanently' : undefined), async (shown) => {
-        const out = await vscode.commands.executeCommand<BatchOutcome>('docWorkspaces.kdocs.destroyFromBin', nodes[0], nodes);
-        assert.strictEqual(out?.succeeded.length, 2);
-        assert.ok(shown.some((m) => m.modal && /cannot be undone/.test(m.message)));
-      });
+      const { result: out, user } = await run<BatchOutcome>(api, ['Delete Permanently'], 'docWorkspaces.kdocs.destroyFromBin', nodes[0], nodes);
+      assert.strictEqual(out?.succeeded.length, 2);
+      assert.match(user.prompts[0].message ?? '', /2 items\? This cannot be undone/);
       const left = await vscode.commands.executeCommand<Array<{ name: string }>>('docWorkspaces.kdocs.recycleBin', { account: KD, space: 'personal' });
       assert.ok(!left?.some((i) => i.name === 'bin1.txt' || i.name === 'bin2.txt'), 'gone for good');
     });
@@ -538,48 +516,28 @@ describe('Kingsoft Docs commands', () => {
       const dir = `${sb.appFolderPath}/kdcmd-live-${Date.now().toString(36)}`;
       sb.control.writeFile('personal', `${dir}/实时查找 one.txt`, 'first');
       sb.control.writeFile('personal', `${dir}/two.txt`, 'only the content says 内容暗号');
-      let shown!: (search: LiveSearch<KdSearchMode>) => void;
-      const live = new Promise<LiveSearch<KdSearchMode>>((resolve) => { shown = resolve; });
-      const done = vscode.commands.executeCommand<vscode.Uri | undefined>('docWorkspaces.kdocs.search', { account: KD, onShow: (x: LiveSearch<KdSearchMode>) => shown(x) });
-      const search = await live;
-      const qp = search.quickPick;
-      /** Types (or switches scope) and waits until the answer for `keyword` is on screen. */
-      const answerTo = (keyword: string, act: () => void) => new Promise<string[]>((resolve) => {
-        const sub = search.onDidShowResults((k) => {
-          if (k !== keyword) return;
-          sub.dispose();
-          resolve(qp.items.map((i) => i.label));
-        });
-        act();
-      });
+      const shown = async (search: string, toggle: string[] = []) =>
+        (await run(api, [{ search, toggle, pick: CANCEL }], 'docWorkspaces.kdocs.search', KD)).user.prompts[0];
       try {
-        assert.deepStrictEqual(search.scopes, ['name']);
-        assert.match(qp.title ?? '', /File name/);
-        assert.deepStrictEqual(await answerTo('实时查找', () => { qp.value = '实时查找'; }), ['实时查找 one.txt']);
-        assert.strictEqual(qp.busy, false, 'not busy once the answer is shown');
-
+        const byName = await shown('实时查找');
+        assert.match(byName.title ?? '', /File name/);
+        assert.deepStrictEqual(byName.labels, ['实时查找 one.txt']);
         // The content scope finds a file whose name does not contain the keyword (and the QuickPick still shows it).
-        await answerTo('实时查找', () => search.toggle('content'));
-        assert.deepStrictEqual(search.scopes, ['content'], 'name and content are one or the other');
-        assert.match(qp.title ?? '', /Full text/);
-        assert.deepStrictEqual(await answerTo('内容暗号', () => { qp.value = '内容暗号'; }), ['two.txt']);
+        assert.deepStrictEqual((await shown('内容暗号', ['Full text'])).labels, ['two.txt']);
+        assert.deepStrictEqual((await shown('内容暗号')).labels, [], 'name and content are one or the other');
 
-        // A failing request shows the error as the only line (not an empty "nothing found").
+        // A failing request shows the error as the only line (not an empty "nothing found"), and keeps the search open.
         sb.control.malformNext(5, '/search/content');
-        const failed = await answerTo('暗号', () => { qp.value = '暗号'; });
-        assert.strictEqual(failed.length, 1);
-        assert.match(failed[0], /^\$\(error\) /);
+        const failed = await shown('暗号', ['Full text']);
+        assert.strictEqual(failed.labels.length, 1);
+        assert.match(failed.items[0].label, /^\$\(error\) /);
         sb.control.resetMisbehaviour();
 
-        await answerTo('实时查找', () => { search.toggle('name'); qp.value = '实时查找'; });
-        qp.activeItems = [qp.items[0]];
-        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-        const opened = await done;
+        const { result: opened } = await run<vscode.Uri>(api, [{ search: '实时查找', pick: '实时查找 one.txt' }], 'docWorkspaces.kdocs.search', KD);
         assert.ok(opened, 'the picked file was opened');
         assert.match(opened.path, /\/实时查找 one\.txt$/);
         assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), opened.toString());
       } finally {
-        qp.hide();
         await closeAllEditors();
       }
     });

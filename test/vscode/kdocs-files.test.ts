@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { KdocsSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import { children, openAndEdit, openTabs, revertAllAndClose, type ShownMessage, text, withDialogs, withSetting } from './support';
+import { children, openAndEdit, openTabs, revertAllAndClose, text } from './support';
+import { asUser, CANCEL, run } from './user';
 import { childOf, kdAccountNode, kdSetup, kdUri, kinds, withBrowser } from './kdocs-support';
 
 let api: DocWorkspacesApi;
@@ -16,7 +17,6 @@ let base: string;
 
 const appText = (p: string) => control.readFile('appspace', p)?.toString('utf8');
 const personalText = (p: string) => control.readFile('personal', p)?.toString('utf8');
-const replaceDialogs = (shown: ShownMessage[]) => shown.filter((m) => m.modal && m.items.includes('Replace'));
 
 /** A dropped OS file as VS Code hands it to a drop handler (only VS Code creates these; tests stand in for it). */
 class DroppedFile extends vscode.DataTransferItem {
@@ -37,7 +37,6 @@ describe('Kingsoft Docs files', function () {
   });
 
   afterEach(async () => {
-    api.setConflictResolver(undefined);
     await revertAllAndClose();
   });
 
@@ -79,18 +78,15 @@ describe('Kingsoft Docs files', function () {
   it('a save meets the conflict check when someone else changed the app-space file', async () => {
     const p = `${base}/conflict.txt`;
     control.writeFile('appspace', p, 'original\n');
-    await withSetting('files.saveConflictResolution', 'overwriteFileOnDisk', async () => {
-      const editor = await openAndEdit(kdUri('appspace', p), 'mine\n');
-      control.writeFile('appspace', p, 'theirs\n', 'Colleague');
-      const asked: string[] = [];
-      api.setConflictResolver(async (c) => { asked.push(c.name); return 'cancel'; });
-      assert.strictEqual(await editor.document.save(), false, 'cancelled');
-      assert.deepStrictEqual(asked, ['conflict.txt']);
-      assert.strictEqual(appText(p), 'theirs\n', 'the colleague\'s version is untouched');
-      api.setConflictResolver(async () => 'overwrite');
-      assert.ok(await editor.document.save(), 'Overwrite saves');
-      assert.strictEqual(appText(p), 'original\nmine\n');
-    });
+    const editor = await openAndEdit(kdUri('appspace', p), 'mine\n');
+    control.writeFile('appspace', p, 'ORIGINAL\n', 'Colleague'); // the same size: the extension's check, not VS Code's
+    const cancelled = await asUser(api, [CANCEL], () => editor.document.save());
+    assert.strictEqual(cancelled.result, false, 'cancelled');
+    assert.match(cancelled.user.prompts[0].message ?? '', /'conflict\.txt' was changed on the server/);
+    assert.strictEqual(appText(p), 'ORIGINAL\n', 'the colleague\'s version is untouched');
+    const overwritten = await asUser(api, ['Overwrite'], () => editor.document.save());
+    assert.ok(overwritten.result, 'Overwrite saves');
+    assert.strictEqual(appText(p), 'original\nmine\n');
   });
 
   it('personal files are read-only and say why when written', async () => {
@@ -103,7 +99,7 @@ describe('Kingsoft Docs files', function () {
   it('"Edit a Copy" then "Save as New File" stores the copy next to the original, which stays as it was', async () => {
     const p = '个人/旅行计划 ✈️.md';
     const before = personalText(p);
-    await withDialogs(() => undefined, async () => {
+    await asUser(api, [], async () => {
       const copy = await vscode.commands.executeCommand<vscode.TextDocument>('docWorkspaces.kdocs.editCopy', kdUri('personal', p));
       assert.ok(copy && copy.isUntitled, 'an untitled copy');
       assert.strictEqual(copy.getText(), before, 'with the content of the file');
@@ -124,17 +120,14 @@ describe('Kingsoft Docs files', function () {
     const target = kdUri('personal', p);
 
     // Dismissing the modal changes nothing.
-    await withDialogs(() => undefined, async (shown) => {
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.replace', { target, content: 'new\n' });
-      assert.strictEqual(replaceDialogs(shown).length, 1);
-      assert.match(replaceDialogs(shown)[0].message, /替换我\.txt/);
-    });
+    const { user } = await run(api, [CANCEL], 'docWorkspaces.kdocs.replace', { target, content: 'new\n' });
+    assert.strictEqual(user.prompts.length, 1);
+    assert.match(user.prompts[0].message ?? '', /替换我\.txt/);
+    assert.deepStrictEqual(user.prompts[0].labels, ['Replace']);
     assert.strictEqual(personalText(p), 'old\n');
     assert.ok(!control.isInTrash('personal', p));
 
-    await withDialogs((m) => (m.modal ? 'Replace' : undefined), async () => {
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.replace', { target, content: 'new\n' });
-    });
+    await run(api, ['Replace'], 'docWorkspaces.kdocs.replace', { target, content: 'new\n' });
     assert.strictEqual(personalText(p), 'new\n');
     assert.ok(control.isInTrash('personal', p), 'the original went to the recycle bin');
   });
@@ -144,14 +137,14 @@ describe('Kingsoft Docs files', function () {
     control.writeFile('personal', dat, Buffer.from([0x89, 0x50, 0x00, 0x01, 0xff]));
     const untitled = () => vscode.workspace.textDocuments.filter((d) => d.isUntitled).length;
     const copies = untitled();
-    await withDialogs(() => undefined, async (shown) => {
+    const { user } = await asUser(api, [], async () => {
       for (const p of ['工作周报.docx', dat]) {
         assert.strictEqual(await vscode.commands.executeCommand('docWorkspaces.kdocs.editCopy', kdUri('personal', p)), undefined);
       }
-      const errors = shown.filter((m) => m.kind === 'error').map((m) => m.message);
-      assert.strictEqual(errors.length, 2, errors.join('\n'));
-      assert.ok(errors.every((m) => /not a text file/.test(m)), errors.join('\n'));
-    });
+    }, { allowErrors: true });
+    const errors = user.errors.map((m) => m.message);
+    assert.strictEqual(errors.length, 2, errors.join('\n'));
+    assert.ok(errors.every((m) => /not a text file/.test(m)), errors.join('\n'));
     assert.strictEqual(untitled(), copies, 'no copy was opened');
     assert.ok(!openTabs().some((t) => t.label === '数据.dat' || t.label === '工作周报.docx'), 'nor the file');
 

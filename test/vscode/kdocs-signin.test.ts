@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { KdocsSandbox, KdocsSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import { children, withUi } from './support';
+import { children } from './support';
+import { type Answer, CANCEL, type Prompt, run } from './user';
 import { childOf, KD_ACCOUNT, kdAccountNode, kdRequestsSince, kdSetup, kdUri, kinds, withBrowser } from './kdocs-support';
 
 let api: DocWorkspacesApi;
@@ -26,9 +27,8 @@ async function myDocuments(account = KD_ACCOUNT): Promise<TreeNode[]> {
   return children(api, mine);
 }
 
-/** Answers input boxes with `answers` in order (undefined = dismissed); `fn` sees the options of every box asked. */
-const inOrder = <T>(answers: Array<string | undefined>, fn: (asked: vscode.InputBoxOptions[]) => Promise<T>): Promise<T> =>
-  withUi({ input: () => answers.shift() }, (calls) => fn(calls.inputs));
+/** An answer that keeps the prompt it answers in `seen` (to look at it afterwards). */
+const keep = (seen: Prompt[], answer: Answer): Answer => (p) => { seen.push(p); return answer; };
 
 describe('Kingsoft Docs sign-in', function () {
   this.timeout(60_000);
@@ -82,30 +82,28 @@ describe('Kingsoft Docs sign-in', function () {
 
   it('"Add Kingsoft Docs account" from the UI asks for the host first (default filled in, validated), then app_id and app_key', async () => {
     const { appId, appKey } = sandbox.credentials;
-    const info = await withBrowser(api, () => inOrder([`${sandbox.host}/`, appId, appKey], async (asked) => {
+    const asked: Prompt[] = [];
+    const info = await withBrowser(api, async () => {
       const added = await vscode.commands.executeCommand<{ id: string; host: string } | undefined>('docWorkspaces.addKdocsAccount');
       assert.strictEqual(asked.length, 3, 'host, app_id and app_key were asked');
       const [hostBox, idBox, keyBox] = asked;
       assert.strictEqual(hostBox.value, 'https://developer.kdocs.cn', 'the public host is the default');
       assert.match(hostBox.prompt ?? '', /host/i);
-      const validate = hostBox.validateInput;
+      const validate = hostBox.validate;
       assert.ok(validate, 'the host box validates what is typed');
       assert.match(String(await validate('developer.kdocs.cn')), /not a host URL/);
       assert.strictEqual(await validate('https://kdocs.example.com/'), undefined, 'a private deployment host is accepted');
       assert.match(idBox.prompt ?? '', /app_id/);
       assert.ok(keyBox.password, 'the app key is typed hidden');
       return added;
-    }));
+    }, { answers: [keep(asked, `${sandbox.host}/`), keep(asked, appId), keep(asked, appKey)] });
     assert.ok(info, 'the command returns the new account');
     assert.strictEqual(info.host, sandbox.host, 'signed in at the typed host (trailing slash dropped)');
   });
 
   it('asks nothing more when the UI is dismissed at the host box', async () => {
-    const added = await inOrder([undefined], async (asked) => {
-      const r = await vscode.commands.executeCommand('docWorkspaces.addKdocsAccount');
-      assert.strictEqual(asked.length, 1, 'only the host was asked');
-      return r;
-    });
+    const { result: added, user } = await run(api, [CANCEL], 'docWorkspaces.addKdocsAccount');
+    assert.strictEqual(user.prompts.length, 1, 'only the host was asked');
     assert.strictEqual(added, undefined);
   });
 

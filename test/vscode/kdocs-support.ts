@@ -2,6 +2,7 @@
 // sandbox's auto-approving OAuth page), URIs of its two spaces, the browser stand-in and tree helpers.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { type Answer, asUser } from './user';
 import type { KdocsSandbox, KdocsSandboxControl, KdocsSpace } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
@@ -34,28 +35,30 @@ export function kdRequestsSince(control: KdocsSandboxControl): () => string[] {
 }
 
 /**
- * Plays the browser while `fn` runs: every page the extension opens (openExternal) is recorded; for authorize pages the
- * sandbox approves at once, and the redirect (vscode://.../kdocs-auth?code=&state=) is handed to the extension's URI
- * handler as VS Code would.
+ * Plays the user and the browser while `fn` runs: prompts are answered with `answers` (scripted user, see user.ts),
+ * every page the extension opens is recorded; for authorize pages the sandbox approves at once, and the redirect
+ * (vscode://.../kdocs-auth?code=&state=) is handed to the extension's URI handler as VS Code would.
  */
-export async function withBrowser<T>(api: DocWorkspacesApi, fn: (opened: string[]) => Promise<T>, opts: { beforeCallback?: () => void } = {}): Promise<T> {
+export async function withBrowser<T>(
+  api: DocWorkspacesApi, fn: (opened: string[]) => Promise<T>,
+  opts: { beforeCallback?: () => void; answers?: Answer[]; allowErrors?: boolean } = {},
+): Promise<T> {
   const opened: string[] = [];
-  api.setExternalOpener(async (_uri, url) => {
-    opened.push(url);
-    if (!url.includes('/h5/auth')) return true;
-    const res = await fetch(url, { redirect: 'manual' });
-    const location = res.headers.get('location');
-    assert.ok(location, `the authorize page redirects (status ${res.status})`);
-    opts.beforeCallback?.();
-    // Asynchronously, like a browser coming back later.
-    setImmediate(() => api.handleUri(callbackUri(location)));
-    return true;
+  const { result } = await asUser(api, opts.answers ?? [], () => fn(opened), {
+    allowErrors: opts.allowErrors,
+    onOpenExternal: async (url) => {
+      opened.push(url);
+      if (!url.includes('/h5/auth')) return true;
+      const res = await fetch(url, { redirect: 'manual' });
+      const location = res.headers.get('location');
+      assert.ok(location, `the authorize page redirects (status ${res.status})`);
+      opts.beforeCallback?.();
+      // Asynchronously, like a browser coming back later.
+      setImmediate(() => api.handleUri(callbackUri(location)));
+      return true;
+    },
   });
-  try {
-    return await fn(opened);
-  } finally {
-    api.setExternalOpener(undefined);
-  }
+  return result;
 }
 
 /**

@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import { children, closeAllEditors, libraryNode, nodeAt, openAndEdit, resolvedItem, revertActive, setup, text, tooltipText, uriOf, withDialogs, withSetting } from './support';
+import { children, closeAllEditors, libraryNode, nodeAt, openAndEdit, resolvedItem, revertActive, setup, text, tooltipText, uriOf, withSetting } from './support';
+import { asUser, run } from './user';
 
 let api: DocWorkspacesApi;
 let sandbox: GokuaiSandbox;
@@ -46,7 +47,6 @@ describe('saving against a misbehaving server', function () {
 
   afterEach(async () => {
     control.resetMisbehaviour();
-    api.setConflictResolver(undefined);
     await revertActive();
   });
 
@@ -117,13 +117,11 @@ describe('saving against a misbehaving server', function () {
   it('does not call it a conflict when the server already holds exactly what is being saved', async () => {
     const p = `${dir}/same-content.txt`;
     await vscode.workspace.fs.writeFile(uriOf(p), text('start\n'));
-    const asked: string[] = [];
-    api.setConflictResolver(async (c) => { asked.push(c.name); return 'cancel'; });
     const editor = await openAndEdit(uriOf(p), 'same words\n');
     // E.g. our earlier save landed but its answer was lost, or a colleague typed the same thing.
     control.writeFile(p, editor.document.getText(), 'Colleague');
-    await vscode.workspace.fs.writeFile(uriOf(p), text(editor.document.getText()));
-    assert.deepStrictEqual(asked, [], 'no conflict prompt');
+    const { user } = await asUser(api, [], () => vscode.workspace.fs.writeFile(uriOf(p), text(editor.document.getText())));
+    assert.deepStrictEqual(user.prompts, [], 'no conflict prompt');
     assert.strictEqual(remoteText(p), editor.document.getText());
   });
 });
@@ -235,7 +233,7 @@ describe('tree under failure, paging and presentation', function () {
     const dir = `${base}/bin-paging`;
     const mine = ['a.txt', 'b.txt', 'c.txt'].map((n) => `${dir}/${n}`);
     for (const p of mine) await vscode.workspace.fs.writeFile(uriOf(p), text(p));
-    await vscode.commands.executeCommand('docWorkspaces.delete', { targets: mine.map((p) => uriOf(p)), confirm: false });
+    await run(api, ['Move to Recycle Bin'], 'docWorkspaces.delete', uriOf(mine[0]), mine.map((p) => uriOf(p)));
     assert.ok(mine.every((p) => control.isInRecycleBin(p)));
 
     await withSetting('docWorkspaces.pageSize', 2, async () => {
@@ -384,11 +382,8 @@ describe('drag and drop from the OS onto the tree', function () {
     await vscode.workspace.fs.createDirectory(uriOf(dir));
     const data = new vscode.DataTransfer();
     data.set('text/plain', new DroppedFile({ name: '../escaped.txt', data: async () => text('no') }));
-    const shown = await withDialogs(() => undefined, async (messages) => {
-      await drop(dir, data);
-      return messages;
-    });
-    assert.ok(shown.some((m) => m.kind === 'error' && m.message.includes('../escaped.txt')), 'the user is told why');
+    const { user } = await asUser(api, [], () => drop(dir, data), { allowErrors: true });
+    assert.ok(user.errors.some((m) => m.message.includes('../escaped.txt')), 'the user is told why');
     assert.ok(!control.exists(`${base}/drop-evil/escaped.txt`) && !control.exists(`${dir}/escaped.txt`), 'nothing written');
   });
 });

@@ -85,53 +85,7 @@ export async function revertActive(): Promise<void> {
   await closeAllEditors();
 }
 
-// --- Helpers added for the command / account / conflict suites (additive) ---------------------------------------
-
-/** A message the extension showed through vscode.window.show{Information,Warning,Error}Message. */
-export interface ShownMessage {
-  kind: 'information' | 'warning' | 'error';
-  message: string;
-  modal: boolean;
-  /** Button labels, in order. */
-  items: string[];
-}
-
-type MessageItemLike = string | { title: string };
-const MESSAGE_FNS = { information: 'showInformationMessage', warning: 'showWarningMessage', error: 'showErrorMessage' } as const;
-
-/**
- * Plays the user for message dialogs while `fn` runs: every message the extension shows is recorded in `shown` and
- * answered with the button label `answer` returns (undefined = the dialog was dismissed), instead of waiting for a
- * click nobody can make in a headless run (modals would block forever).
- *
- * This stands in for VS Code's UI, not for the extension: the test files live inside the extension's folder, so the
- * extension host hands them the same `vscode` API object as the extension and the replacement reaches its calls.
- */
-export async function withDialogs<T>(
-  answer: (m: ShownMessage) => string | undefined,
-  fn: (shown: ShownMessage[]) => Promise<T>,
-): Promise<T> {
-  const win = vscode.window as unknown as Record<string, unknown>;
-  const saved = new Map<string, unknown>();
-  const shown: ShownMessage[] = [];
-  for (const [kind, name] of Object.entries(MESSAGE_FNS) as Array<[ShownMessage['kind'], string]>) {
-    saved.set(name, win[name]);
-    win[name] = (message: string, ...rest: unknown[]) => {
-      const options = rest.length && typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0])
-        ? rest.shift() as vscode.MessageOptions : undefined;
-      const items = rest as MessageItemLike[];
-      const m: ShownMessage = { kind, message, modal: !!options?.modal, items: items.map((i) => (typeof i === 'string' ? i : i.title)) };
-      shown.push(m);
-      const label = answer(m);
-      return Promise.resolve(label === undefined ? undefined : items.find((i) => (typeof i === 'string' ? i : i.title) === label));
-    };
-  }
-  try {
-    return await fn(shown);
-  } finally {
-    for (const [name, f] of saved) win[name] = f;
-  }
-}
+// --- Helpers of the command / account / conflict suites -----------------------------------------------------------
 
 /** Runs `fn` with a user (global) setting changed, then restores the previous value. */
 export async function withSetting<T>(key: string, value: unknown, fn: () => Promise<T>): Promise<T> {
@@ -196,42 +150,4 @@ export function requestsSince(control: GokuaiSandboxControl): () => Array<{ meth
     const all = log();
     return all.slice(mark === undefined ? 0 : all.lastIndexOf(mark) + 1);
   };
-}
-
-// --- stand-ins for VS Code's QuickPick and input box ---------------------------------------------------------------
-
-/** What the stand-ins were asked: each QuickPick's labels and title, each input box's options (prompt, value, validateInput...). */
-export interface UiCalls { quickPicks: Array<{ labels: string[]; title?: string }>; inputs: vscode.InputBoxOptions[] }
-type PickItem = vscode.QuickPickItem & Record<string, unknown>;
-
-/**
- * Answers showQuickPick (with the item whose label `pick` returns; arrays for canPickMany) and showInputBox (with
- * `input`'s text) while `fn` runs, recording what was asked. Like withDialogs, it stands in for the user.
- */
-export async function withUi<T>(
-  answers: { pick?: (labels: string[], title?: string) => string | string[] | undefined; input?: (prompt?: string, value?: string) => string | undefined },
-  fn: (calls: UiCalls) => Promise<T>,
-): Promise<T> {
-  const win = vscode.window as unknown as Record<string, unknown>;
-  const saved = { pick: win.showQuickPick, input: win.showInputBox };
-  const calls: UiCalls = { quickPicks: [], inputs: [] };
-  win.showQuickPick = async (items: readonly (string | PickItem)[] | Thenable<readonly (string | PickItem)[]>, options?: vscode.QuickPickOptions) => {
-    const list = await items;
-    const labels = list.map((i) => (typeof i === 'string' ? i : i.label));
-    calls.quickPicks.push({ labels, title: options?.title ?? options?.placeHolder });
-    const want = answers.pick?.(labels, options?.title ?? options?.placeHolder);
-    if (want === undefined) return undefined;
-    const chosen = list.filter((_, i) => (Array.isArray(want) ? want.includes(labels[i]) : labels[i] === want));
-    return options?.canPickMany ? chosen : chosen[0];
-  };
-  win.showInputBox = async (options?: vscode.InputBoxOptions) => {
-    calls.inputs.push(options ?? {});
-    return answers.input?.(options?.prompt, options?.value);
-  };
-  try {
-    return await fn(calls);
-  } finally {
-    win.showQuickPick = saved.pick;
-    win.showInputBox = saved.input;
-  }
 }

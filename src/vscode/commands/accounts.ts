@@ -1,25 +1,28 @@
 import * as vscode from 'vscode';
+import { InvalidInputError } from '../../core/errors';
 import type { AccountInfo } from '../accounts';
 import type { Services } from '../services';
 import { isTreeNode } from '../tree/nodes';
+import { ui } from '../ui';
 import { toUri } from '../uri';
 import type { VendorId } from '../vendors/types';
 import { refOf } from './targets';
 
 /**
- * The account under a command: an id (tests, automation, error nodes), a tree node, a remote URI, or else a pick among
- * the accounts `filter` keeps. Undefined when the user dismissed the pick.
+ * The account under a command: an id (error nodes' fix-it commands), a tree node, a remote URI, or else a pick among
+ * the accounts `filter` keeps (CancellationError when dismissed). Undefined for an id of an account that is gone.
  */
 export async function pickAccount(s: Services, arg: unknown, filter: (a: AccountInfo) => boolean, placeHolder?: string): Promise<AccountInfo | undefined> {
   if (typeof arg === 'string') return s.accounts.find(arg);
   if (isTreeNode(arg)) return s.accounts.find(arg.accountId);
   if (arg instanceof vscode.Uri && s.vendors.isRemoteUri(arg)) return s.accounts.find(arg.authority);
   const all = s.accounts.list().filter(filter);
-  const pick = await vscode.window.showQuickPick(all.map((a) => {
+  if (!all.length) throw new InvalidInputError(vscode.l10n.t('There is no account this command applies to. Add one in the Doc Workspaces view first.'));
+  const pick = await ui().pick(all.map((a) => {
     const d = s.accounts.describe(a);
     return { label: d.label, description: d.description ?? a.host, info: a };
   }), { placeHolder: placeHolder ?? vscode.l10n.t('Choose an account') });
-  return pick?.info;
+  return pick.info;
 }
 
 /**
@@ -43,12 +46,11 @@ export function registerAccountCommands(s: Services): vscode.Disposable[] {
   return [
     s.command('docWorkspaces.removeAccount', async (arg?: unknown) => {
       const info = await pickAccount(s, arg, (a) => !a.sandbox);
-      if (!info || info.sandbox) return;
-      if (typeof arg !== 'string') {
-        const remove = vscode.l10n.t('Remove');
-        const ok = await vscode.window.showWarningMessage(vscode.l10n.t('Remove {0} from Doc Workspaces? Its secret is deleted too; the files stay on the server.', s.accounts.describe(info).label), { modal: true }, remove);
-        if (ok !== remove) return;
-      }
+      if (!info) return;
+      const label = s.accounts.describe(info).label;
+      if (info.sandbox) throw new InvalidInputError(vscode.l10n.t('{0} is the built-in sandbox: turn it off with the setting docWorkspaces.sandbox.enabled.', label));
+      const remove = vscode.l10n.t('Remove');
+      await ui().confirm(vscode.l10n.t('Remove {0} from Doc Workspaces? Its secret is deleted too; the files stay on the server.', label), {}, remove);
       await s.accounts.remove(info.id);
     }),
 

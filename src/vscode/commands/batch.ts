@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { InvalidInputError } from '../../core/errors';
 import { isCancellation } from '../errors';
+import { itemCount } from '../format';
 import type { Services } from '../services';
 import { baseName, joinPath, parentPath, type RemoteRef, toUri, withPath } from '../uri';
 import type { BatchCallOptions, BatchResult } from '../vendors/types';
@@ -24,26 +25,24 @@ export interface BatchRequest {
   folder?: RemoteRef;
   /** Delete for good instead of moving to the recycle bin. */
   permanent?: boolean;
-  /** Options-object callers (tests, automation): no success message. */
-  quiet?: boolean;
 }
 
 function texts(op: BatchOp, permanent: boolean): BatchTexts & { title(n: number): string } {
   switch (op) {
     case 'copy': return {
-      title: (n) => vscode.l10n.t('Copying {0} items', n),
-      done: (n) => vscode.l10n.t('Copied {0} items.', n),
-      failed: (f, n) => vscode.l10n.t('{0} of {1} items could not be copied.', f, n),
+      title: (n) => vscode.l10n.t('Copying {0}', itemCount(n)),
+      done: (n) => vscode.l10n.t('Copied {0}.', itemCount(n)),
+      failed: (f, n) => vscode.l10n.t('{0} of {1} could not be copied.', f, itemCount(n)),
     };
     case 'move': return {
-      title: (n) => vscode.l10n.t('Moving {0} items', n),
-      done: (n) => vscode.l10n.t('Moved {0} items.', n),
-      failed: (f, n) => vscode.l10n.t('{0} of {1} items could not be moved.', f, n),
+      title: (n) => vscode.l10n.t('Moving {0}', itemCount(n)),
+      done: (n) => vscode.l10n.t('Moved {0}.', itemCount(n)),
+      failed: (f, n) => vscode.l10n.t('{0} of {1} could not be moved.', f, itemCount(n)),
     };
     case 'delete': return {
-      title: (n) => (permanent ? vscode.l10n.t('Deleting {0} items permanently', n) : vscode.l10n.t('Deleting {0} items', n)),
-      done: (n) => (permanent ? vscode.l10n.t('Deleted {0} items permanently.', n) : vscode.l10n.t('Deleted {0} items.', n)),
-      failed: (f, n) => vscode.l10n.t('{0} of {1} items could not be deleted.', f, n),
+      title: (n) => (permanent ? vscode.l10n.t('Deleting {0} permanently', itemCount(n)) : vscode.l10n.t('Deleting {0}', itemCount(n))),
+      done: (n) => (permanent ? vscode.l10n.t('Deleted {0} permanently.', itemCount(n)) : vscode.l10n.t('Deleted {0}.', itemCount(n))),
+      failed: (f, n) => vscode.l10n.t('{0} of {1} could not be deleted.', f, itemCount(n)),
     };
   }
 }
@@ -80,7 +79,7 @@ export async function runBatch(s: Services, request: BatchRequest): Promise<Batc
     succeeded: results.flatMap(({ ref, result }) => result.succeeded.map((p) => toUri(withPath(ref, p)).toString())),
     failed: failures.map((f) => failedItem(baseName(f.path), f.path, f.error)),
   };
-  reportBatch(outcome, text, s.log, `Batch ${req.op}`, !!req.quiet);
+  reportBatch(outcome, text, s.log, `Batch ${req.op}`);
   return outcome;
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { describeError } from '../errors';
+import { ui } from '../ui';
 
 /** One item a batch could not handle, as callers (and tests) see it: its name, where it was and why. */
 export interface FailedItem {
@@ -30,27 +31,27 @@ export function failedItem(name: string, path: string, error: unknown): FailedIt
 
 /**
  * The ending of a batch: every failure goes to the log, and ONE message sums it up. A partial failure is a warning
- * with "Show details" (a list of the failed items with their reasons); a full success is an information message only
- * when the user ran the command through the UI (`quiet` = options-object callers) on several items. Not awaited: the
- * command returns while the message is still up.
+ * with "Show details" (a list of the failed items with their reasons); a full success of several items is an
+ * information message (one item: the tree shows the result). Not awaited: the command returns while the message is
+ * still up.
  */
-export function reportBatch(outcome: BatchOutcome, text: BatchTexts, log: Logger, context: string, quiet: boolean): void {
+export function reportBatch(outcome: BatchOutcome, text: BatchTexts, log: Logger, context: string): void {
   const total = outcome.succeeded.length + outcome.failed.length;
   for (const f of outcome.failed) log.warn(`${context}: "${f.path || f.name}" failed: ${f.message}`);
   if (!outcome.failed.length) {
-    if (!quiet && total > 1) void vscode.window.showInformationMessage(text.done(total));
+    if (total > 1) void ui().notify('info', text.done(total));
     return;
   }
   const details = vscode.l10n.t('Show details');
-  void vscode.window.showWarningMessage(text.failed(outcome.failed.length, total), details).then((pick) => {
-    if (pick === details) void showFailures(outcome.failed);
+  void ui().notify('warning', text.failed(outcome.failed.length, total), details).then((pick) => {
+    if (pick === details) showFailures(outcome.failed).catch((e: unknown) => log.debug(`${context}: details closed`, e));
   });
 }
 
 /** The failed items of a batch, one per line with the reason (picking one copies its reason). */
 async function showFailures(failed: readonly FailedItem[]): Promise<void> {
-  const pick = await vscode.window.showQuickPick(failed.map((f) => ({
+  const pick = await ui().pick(failed.map((f) => ({
     label: `$(error) ${f.name}`, description: f.path, detail: f.message, failure: f,
   })), { placeHolder: vscode.l10n.t('Items that failed (pick one to copy its reason)'), matchOnDescription: true, matchOnDetail: true });
-  if (pick) await vscode.env.clipboard.writeText(`${pick.failure.path || pick.failure.name}: ${pick.failure.message}`);
+  await vscode.env.clipboard.writeText(`${pick.failure.path || pick.failure.name}: ${pick.failure.message}`);
 }

@@ -2,15 +2,16 @@ import * as vscode from 'vscode';
 import { InvalidInputError, UnsupportedError } from '../../core/errors';
 import type { Services } from '../services';
 import { isGenericNode, isTreeNode } from '../tree/nodes';
-import { parentPath, type RemoteRef } from '../uri';
+import { baseName, parentPath, type RemoteRef } from '../uri';
 import type { RemoteTarget, VendorId } from '../vendors/types';
 
 export type { RemoteTarget };
 
 /**
- * Commands are reachable from the tree (node, selected nodes), the explorer / editor title (uri, selected uris), the
- * palette (nothing: tree selection, then active editor) and tests (a Uri or an options object). These helpers turn
- * all of those into RemoteRefs of any vendor, so each command body deals with one shape.
+ * Commands are reachable from the tree (node, selected nodes; also by keyboard, and view-title buttons get the focused
+ * row), the explorer (uri, selected uris), the editor title (uri, then an editor-group object) and the palette
+ * (nothing). These helpers turn all of those into RemoteRefs of any vendor, so each command body deals with one shape.
+ * From the palette the active editor wins (what the user is looking at), then the tree selection.
  */
 
 export function refOf(s: Services, x: unknown): RemoteTarget | undefined {
@@ -28,19 +29,34 @@ export function refOf(s: Services, x: unknown): RemoteTarget | undefined {
   }
 }
 
-/** All targets of a command invocation; falls back to the tree selection, then the active editor. */
+/** All targets of a command invocation; from the palette, the active editor, else the tree selection. */
 export function targetsOf(s: Services, arg: unknown, multi?: unknown): RemoteTarget[] {
   const all = (xs: readonly unknown[]) => xs.map((x) => refOf(s, x)).filter((r): r is RemoteTarget => !!r);
-  const picked = all(Array.isArray(multi) && multi.length ? multi : [arg]);
+  const given = Array.isArray(multi) && multi.length ? multi : Array.isArray(arg) ? arg : arg === undefined ? [] : [arg];
+  const picked = all(given);
   if (picked.length) return picked;
-  if (arg === undefined) {
+  if (given.length === 0) {
+    const editor = activeEditorUri();
+    const ref = editor && refOf(s, editor);
+    if (ref) return [ref];
     const fromTree = all(s.treeView.selection);
     if (fromTree.length) return fromTree;
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    const ref = uri && refOf(s, uri);
-    if (ref) return [ref];
   }
-  throw new InvalidInputError(vscode.l10n.t('Select a file or folder in Doc Workspaces first.'));
+  // A local file, another extension's item, a node that stands for no file (a section, "Load more"...).
+  throw new InvalidInputError(given.length
+    ? vscode.l10n.t('This command works on files and folders of Doc Workspaces accounts.')
+    : vscode.l10n.t('Open a file of a Doc Workspaces account, or select one in the Doc Workspaces view, first.'));
+}
+
+/**
+ * The resource of the active editor tab: a text or custom editor, the right side of a diff (the current file of a
+ * version comparison), a notebook. Undefined when no editor is active (or it shows no resource).
+ */
+export function activeEditorUri(): vscode.Uri | undefined {
+  const input: unknown = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputNotebook) return input.uri;
+  if (input instanceof vscode.TabInputTextDiff || input instanceof vscode.TabInputNotebookDiff) return input.modified;
+  return vscode.window.activeTextEditor?.document.uri;
 }
 
 export function targetOf(s: Services, arg: unknown): RemoteTarget {
@@ -67,7 +83,19 @@ export async function folderOf(s: Services, t: RemoteTarget): Promise<RemoteRef>
   return { scheme: t.scheme, accountId: t.accountId, path: (await typeOf(s, t)) === 'folder' ? t.path : parentPath(t.path) };
 }
 
-/** Options objects passed by tests and other extensions: `{ target: uri, ... }`. */
+/** The one file a file-only command (history, share a file...) acts on; a folder is refused in words. */
+export async function fileTargetOf(s: Services, arg: unknown, command: string): Promise<RemoteTarget> {
+  const t = targetOf(s, arg);
+  if ((await typeOf(s, t)) !== 'file') {
+    throw new InvalidInputError(vscode.l10n.t('"{0}" works on files; "{1}" is a folder.', command, baseName(t.path) || s.accounts.label(t.accountId)));
+  }
+  return { ...t, type: 'file' };
+}
+
+/**
+ * Options objects `{ target: uri, ... }` that some Kingsoft Docs commands still accept instead of prompts. They go
+ * when those commands move onto the shared capability flows (every other command runs its real prompts only).
+ */
 export function isOptions<T extends object>(x: unknown, key: keyof T): x is T {
   return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && !isTreeNode(x) && key in x;
 }

@@ -8,7 +8,8 @@ export function registerTreeCommands(s: Services): vscode.Disposable[] {
   return [
     s.command('docWorkspaces.refresh', () => s.tree.refresh()),
     s.command('docWorkspaces.refreshNode', (node?: TreeNode) => s.tree.refresh(isTreeNode(node) ? node : undefined)),
-    s.command('docWorkspaces.loadMore', (node: TreeNode) => s.tree.loadMore(node)),
+    // The "Load more" row's own command (hidden from the palette); anything else has no more to load.
+    s.command('docWorkspaces.loadMore', async (node?: unknown) => (isTreeNode(node) ? s.tree.loadMore(node) : undefined)),
 
     // Enter in the tree: every selected node does what a click does (files open, "Load more" loads, error nodes
     // retry or ask for credentials); nodes without a click action (folders, accounts) expand.

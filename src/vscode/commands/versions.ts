@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { InvalidInputError } from '../../core/errors';
-import { roSchemeOf, versionOf } from '../uri';
+import { ui } from '../ui';
+import { roSchemeOf, versionLabelOf as labelInUri, versionOf } from '../uri';
 
 /**
  * The version history flow every vendor shares: a QuickPick of the versions, the picked one opened read-only
@@ -9,9 +10,9 @@ import { roSchemeOf, versionOf } from '../uri';
 
 export type VersionItem<V> = vscode.QuickPickItem & { version: V };
 
-/** Asks for a version; undefined when the user dismissed the list. */
-export async function pickVersion<V>(items: ReadonlyArray<VersionItem<V>>, placeHolder: string): Promise<V | undefined> {
-  return (await vscode.window.showQuickPick(items, { placeHolder }))?.version;
+/** Asks for a version (CancellationError when the user dismissed the list). */
+export async function pickVersion<V>(items: ReadonlyArray<VersionItem<V>>, placeHolder: string): Promise<V> {
+  return (await ui().pick(items, { placeHolder })).version;
 }
 
 /** Opens a version snapshot; not as a preview, which the next snapshot opened would replace. */
@@ -34,4 +35,9 @@ export function versionTarget(scheme: string, arg: unknown, notOpen: string): { 
   const version = uri?.scheme === roSchemeOf(scheme) ? versionOf(uri) : undefined;
   if (!uri || !version) throw new InvalidInputError(notOpen);
   return { uri, version };
+}
+
+/** The label of a snapshot's version (its time, as in the tab name), else the start of the version id. */
+export function versionLabelOf(uri: vscode.Uri, version: string): string {
+  return labelInUri(uri) ?? version.slice(0, 8);
 }

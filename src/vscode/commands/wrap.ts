@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { describeError, isCancellation } from '../errors';
+import { ui } from '../ui';
 import type { CommandFn } from '../services';
 
 /**
@@ -33,7 +34,7 @@ export function reportError(context: string, e: unknown, log: Logger, showLog: (
   log.error(`${context} failed`, e);
   const { message, hint } = describeError(e);
   const show = vscode.l10n.t('Show log');
-  void vscode.window.showErrorMessage(hint ? `${message} — ${hint}` : message, show).then((pick) => {
+  void ui().notify('error', hint ? `${message} — ${hint}` : message, show).then((pick) => {
     if (pick === show) showLog();
   });
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { ui } from '../ui';
 import { baseName, joinPath, parentPath, type RemoteRef, refKey, withPath } from '../uri';
 
 /**
@@ -17,7 +18,7 @@ export interface PickFolderOptions {
 
 type Item = vscode.QuickPickItem & { go?: string; select?: true };
 
-export async function pickFolder(s: Services, start: RemoteRef, o: PickFolderOptions): Promise<RemoteRef | undefined> {
+export async function pickFolder(s: Services, start: RemoteRef, o: PickFolderOptions): Promise<RemoteRef> {
   const { fs, root, path: startPath } = await s.files.resolve(start);
   const excluded = new Set((o.exclude ?? []).map(refKey));
   const uriPath = (inner: string) => joinPath(root, inner);
@@ -32,12 +33,11 @@ export async function pickFolder(s: Services, start: RemoteRef, o: PickFolderOpt
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((e) => ({ label: '$(folder) ' + e.name, go: e.path })),
     ]);
-    const pick = await vscode.window.showQuickPick(items, {
+    const pick = await ui().pick(items, {
       title: o.title,
       placeHolder: vscode.l10n.t('In {0}: open a folder, or pick "Select this folder"', baseName(uriPath(at)) || '/'),
       ignoreFocusOut: true,
     });
-    if (!pick) return undefined;
     if (pick.select) return withPath(start, uriPath(at));
     if (pick.go !== undefined) here = pick.go;
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { describeError } from '../errors';
+import { ui } from '../ui';
 
 /**
  * The live search QuickPick of every vendor: results as you type (debounced, the previous request aborted, the newest
@@ -29,18 +30,6 @@ export interface LiveSearchOptions<T, K extends string> {
   /** Item of a result. The server already matched them: the QuickPick shows them all, whatever the filter says. */
   toItem(result: T): vscode.QuickPickItem;
   log: Logger;
-  /** Handed the live search once it is shown (tests type into it and wait for its results). */
-  onShow?(search: LiveSearch<K>): void;
-}
-
-/** The shown search: its QuickPick, the scope switch of its buttons, and an event per shown answer. */
-export interface LiveSearch<K extends string> {
-  readonly quickPick: vscode.QuickPick<vscode.QuickPickItem>;
-  readonly scopes: readonly K[];
-  /** What a click on the scope's button does. */
-  toggle(key: K): void;
-  /** Fires when the results (or an error) of a keyword are shown. */
-  readonly onDidShowResults: vscode.Event<string>;
 }
 
 /** Debounce of typing: one request per pause, not per keystroke. */
@@ -49,8 +38,7 @@ const DELAY_MS = 250;
 /** Shows the search; resolves with the picked result (undefined when dismissed). */
 export function liveSearch<T, K extends string>(o: LiveSearchOptions<T, K>): Promise<T | undefined> {
   type Item = vscode.QuickPickItem & { result?: T };
-  const qp = vscode.window.createQuickPick<Item>();
-  const shown = new vscode.EventEmitter<string>();
+  const qp = ui().createQuickPick<Item>();
   let active = [...o.initial];
   let timer: NodeJS.Timeout | undefined;
   let running: AbortController | undefined;
@@ -88,7 +76,6 @@ export function liveSearch<T, K extends string>(o: LiveSearchOptions<T, K>): Pro
       if (running !== mine) return;
       running = undefined;
       qp.busy = false;
-      shown.fire(keyword);
     });
   };
 
@@ -123,10 +110,8 @@ export function liveSearch<T, K extends string>(o: LiveSearchOptions<T, K>): Pro
       if (timer) clearTimeout(timer);
       running?.abort();
       resolve(undefined);
-      shown.dispose();
       qp.dispose();
     });
     qp.show();
-    o.onShow?.({ quickPick: qp, get scopes() { return active; }, toggle, onDidShowResults: shown.event });
   });
 }

@@ -1,33 +1,27 @@
 import * as vscode from 'vscode';
+import { InvalidInputError } from '../../../core/errors';
 import { collectPages } from '../../../core/paging';
 import type { GokuaiApi } from '../../../vendors/gokuai/api';
 import type { GkFile } from '../../../vendors/gokuai/wire';
 import { pickAccount, pickVendorAccount } from '../../commands/accounts';
-import { isOptions, requireVendor, type RemoteTarget, targetOf, targetsOf, typeOf } from '../../commands/targets';
-import { compareSnapshot, openSnapshot, pickVersion, versionTarget } from '../../commands/versions';
+import { fileTargetOf, requireVendor, type RemoteTarget, targetOf, targetsOf, typeOf } from '../../commands/targets';
+import { compareSnapshot, openSnapshot, pickVersion, versionLabelOf, versionTarget } from '../../commands/versions';
 import { withCancellableProgress } from '../../commands/wrap';
-import { formatBytes, formatTime } from '../../format';
-import { type LiveSearch, liveSearch } from '../../pickers/search';
+import { formatBytes, formatTime, versionTime, whatItems } from '../../format';
+import { liveSearch } from '../../pickers/search';
 import type { Services } from '../../services';
 import type { TreeNode } from '../../tree/nodes';
+import { isCancellation } from '../../errors';
+import { ui } from '../../ui';
 import { baseName, fromUri, parentPath, type RemoteRef, toRoUri, toUri } from '../../uri';
-import { type AddGokuaiInput, addGokuaiAccount, DEFAULT_GOKUAI_HOST, gokuaiConnection } from './connection';
+import { addGokuaiAccount, DEFAULT_GOKUAI_HOST, gokuaiConnection } from './connection';
 import { GOKUAI_SCHEME, recycleBinListing, recyclePager } from './tree';
 
 /**
  * Gokuai library features beyond a file system (accounts, links, history, recycle bin, locks, tags, search), via
  * GokuaiApi. Every command refuses other vendors' targets; package.json shows them only for gokuai nodes and URIs.
+ * Every prompt goes through the one seam (ui.ts) and names what it acts on.
  */
-
-export interface ShareLinkArgs { target: vscode.Uri; days?: number; password?: string; auth?: 'preview' | 'download' | 'upload' }
-/** Without `version`: returns the versions. With it: opens that version read-only and returns its gokuai-ro URI. */
-export interface HistoryArgs { target: vscode.Uri; version?: string }
-export interface RestoreVersionArgs { target: vscode.Uri; version: string }
-export interface RecycleArgs { account: string; restore?: string[]; purge?: string[] }
-export interface TagArgs { target: vscode.Uri; tags: string[] }
-export interface SearchArgs { account: string; keywords: string; scope?: Array<'filename' | 'tag' | 'content'>; path?: string }
-/** The live search QuickPick on a library, handed to `onShow` (tests drive it). */
-export interface LiveSearchArgs { account: string; onShow(search: LiveSearch<'filename' | 'tag' | 'content'>): void }
 
 const DAY_S = 86_400;
 
@@ -42,173 +36,188 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
   /** The one Gokuai target of a command (other vendors' files are refused). */
   const target = (arg: unknown): RemoteTarget => requireVendor(s, 'gokuai', [targetOf(s, arg)])[0];
   const accountOf = (arg: unknown): Promise<string> => pickVendorAccount(s, 'gokuai', arg, vscode.l10n.t('Choose a library'));
+  const nameOf = (t: RemoteRef) => baseName(t.path) || s.accounts.label(t.accountId);
   const changed = (accountId: string, paths: string[]) =>
     s.files.notify(paths.map((p) => ({ type: vscode.FileChangeType.Changed, uri: gkUri(accountId, p) })));
 
   return [
-    s.command('docWorkspaces.addGokuaiLibrary', (arg?: AddGokuaiInput) => addLibrary(s, arg)),
+    // The view-title "+" button: VS Code hands it the focused tree row, which is no input for a new library.
+    s.command('docWorkspaces.addGokuaiLibrary', () => addLibrary(s)),
 
-    s.command('docWorkspaces.updateCredentials', async (arg?: unknown, secretArg?: string) => {
+    s.command('docWorkspaces.updateCredentials', async (arg?: unknown) => {
       const info = await pickAccount(s, arg, (a) => a.vendor === 'gokuai' && !a.sandbox);
-      if (!info || info.vendor !== 'gokuai') return;
-      const secret = secretArg ?? await vscode.window.showInputBox({ prompt: vscode.l10n.t('New org_client_secret'), password: true, ignoreFocusOut: true });
-      if (!secret) return;
+      if (!info) return;
+      if (info.vendor !== 'gokuai' || info.sandbox) {
+        throw new InvalidInputError(vscode.l10n.t('{0} has no credentials to update.', s.accounts.describe(info).label));
+      }
+      const label = s.accounts.describe(info).label;
+      const secret = await ui().input({
+        title: vscode.l10n.t('Update credentials of {0}', label), prompt: vscode.l10n.t('New org_client_secret'), password: true, ignoreFocusOut: true,
+        validateInput: (v) => (v ? undefined : vscode.l10n.t('Enter the client secret.')),
+      });
       await s.accounts.updateSecret(info.id, secret);
+      void ui().notify('info', vscode.l10n.t('Credentials of {0} updated.', label));
     }),
 
     s.command('docWorkspaces.copyShareLink', async (arg?: unknown) => {
-      const o = isOptions<ShareLinkArgs>(arg, 'target') ? arg : undefined;
-      const t = target(o ? o.target : arg);
-      let days = o?.days;
-      let password = o?.password;
-      let auth = o?.auth;
-      if (!o) {
-        const d = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Link expires after how many days?'), value: '7', validateInput: (v) => (/^\d+$/.test(v) && +v > 0 ? undefined : vscode.l10n.t('Enter a whole number of days.')) });
-        if (d === undefined) return;
-        days = +d;
-        password = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Password (optional, leave empty for none)'), password: true });
-        if (password === undefined) return;
-        const picked = await vscode.window.showQuickPick([
-          { label: vscode.l10n.t('Preview only'), auth: 'preview' as const },
-          { label: vscode.l10n.t('Preview and download'), auth: 'download' as const },
-          { label: vscode.l10n.t('Preview, download and upload'), auth: 'upload' as const },
-        ], { placeHolder: vscode.l10n.t('What may people with the link do?') });
-        if (!picked) return;
-        auth = picked.auth;
-      }
+      const t = target(arg);
       // A Uri from the explorer or an editor says nothing about the type: a folder must get a folder link.
       const folder = (await typeOf(s, t)) === 'folder';
+      const name = nameOf(t);
+      const title = vscode.l10n.t("Share link for '{0}'", name);
+      const days = await ui().input({
+        title, prompt: vscode.l10n.t('Link expires after how many days?'), value: '7', ignoreFocusOut: true,
+        validateInput: (v) => (/^\d+$/.test(v) && +v > 0 ? undefined : vscode.l10n.t('Enter a whole number of days.')),
+      });
+      const password = await ui().input({ title, prompt: vscode.l10n.t('Password (optional, leave empty for none)'), password: true, ignoreFocusOut: true });
+      const { auth } = await ui().pick([
+        { label: vscode.l10n.t('Preview only'), auth: 'preview' as const },
+        { label: vscode.l10n.t('Preview and download'), auth: 'download' as const },
+        { label: vscode.l10n.t('Preview, download and upload'), auth: 'upload' as const },
+      ], { title, placeHolder: vscode.l10n.t('What may people with the link do?') });
       const { link } = await (await api(t.accountId)).link({
-        fullpath: t.path, deadline: Math.floor(Date.now() / 1000) + (days ?? 7) * DAY_S, auth, password: password || undefined, dir: folder ? 1 : 0,
+        fullpath: t.path, deadline: Math.floor(Date.now() / 1000) + Number(days) * DAY_S, auth, password: password || undefined, dir: folder ? 1 : 0,
       });
       await vscode.env.clipboard.writeText(link);
-      if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('Share link for {0} copied to the clipboard.', baseName(t.path) || '/'));
+      void ui().notify('info', vscode.l10n.t("Share link for '{0}' copied to the clipboard.", name));
       return link;
     }),
 
     s.command('docWorkspaces.closeShareLinks', async (arg?: unknown) => {
       const t = target(arg);
+      const name = nameOf(t);
+      const close = vscode.l10n.t('Close Links');
+      await ui().confirm(vscode.l10n.t("Close every share link of '{0}'?", name), { detail: vscode.l10n.t('People who have a link can no longer open it. The file itself stays.') }, close);
       await (await api(t.accountId)).linkClose({ fullpath: t.path });
-      if (!(arg instanceof vscode.Uri)) void vscode.window.showInformationMessage(vscode.l10n.t('Share links of {0} closed.', baseName(t.path) || '/'));
+      void ui().notify('info', vscode.l10n.t("Share links of '{0}' closed.", name));
     }),
 
     s.command('docWorkspaces.showSharedLinks', async (arg?: unknown) => {
       const accountId = await accountOf(arg);
       const links = await (await api(accountId)).links({});
-      if (typeof arg === 'string') return links;
-      const pick = await vscode.window.showQuickPick(links.map((l) => ({
-        label: l.filename, description: l.fullpath ?? '', link: l.link,
-        detail: [l.deadline === -1 ? vscode.l10n.t('never expires') : vscode.l10n.t('expires {0}', formatTime(l.deadline * 1000)), l.password ? vscode.l10n.t('password') : ''].filter(Boolean).join(' · '),
-      })), { placeHolder: links.length ? vscode.l10n.t('Pick a link to copy it') : vscode.l10n.t('No shared links') });
-      if (pick) await vscode.env.clipboard.writeText(pick.link);
+      const library = s.accounts.label(accountId);
+      if (!links.length) {
+        void ui().notify('info', vscode.l10n.t('{0} has no shared links.', library));
+        return links;
+      }
+      let pick;
+      try {
+        pick = await ui().pick(links.map((l) => ({
+          label: l.filename, description: l.fullpath ?? '', link: l.link,
+          detail: [l.deadline === -1 ? vscode.l10n.t('never expires') : vscode.l10n.t('expires {0}', formatTime(l.deadline * 1000)), l.password ? vscode.l10n.t('password') : ''].filter(Boolean).join(' · '),
+        })), { title: vscode.l10n.t('Shared links of {0}', library), placeHolder: vscode.l10n.t('Pick a link to copy it') });
+      } catch (e) {
+        if (isCancellation(e)) return links; // looked, copied nothing
+        throw e;
+      }
+      await vscode.env.clipboard.writeText(pick.link);
+      void ui().notify('info', vscode.l10n.t("Share link for '{0}' copied to the clipboard.", pick.label));
       return links;
     }),
 
-    // History: pick a version -> it opens read-only (title buttons: Compare with Current, Restore This Version) ->
-    // the diff shows current ↔ that version, with Restore in its title too (the version is the diff's right side).
+    // History: pick a version -> it opens read-only in a tab named after the version (title buttons: Compare with
+    // Current, Restore This Version) -> the diff shows current ↔ that version, with Restore in its title too.
     s.command('docWorkspaces.fileHistory', async (arg?: unknown) => {
-      const o = isOptions<HistoryArgs>(arg, 'target') ? arg : undefined;
-      const t = target(o ? o.target : arg);
-      let version = o?.version;
-      if (!version) {
-        const history = await (await api(t.accountId)).history({ fullpath: t.path, size: 100 });
-        const versions = history.list.filter((h) => h.filehash);
-        if (o) return versions;
-        version = await pickVersion(versions.map((h) => ({
-          label: formatTime(h.dateline * 1000), description: `${h.member_name} · ${h.act_name}`, detail: formatBytes(h.filesize), version: h.filehash,
-        })), vscode.l10n.t('Versions of {0}', baseName(t.path)));
-        if (!version) return;
-      }
-      return openSnapshot(toRoUri(t, version));
+      const t = requireVendor(s, 'gokuai', [await fileTargetOf(s, arg, vscode.l10n.t('File History'))])[0];
+      const name = nameOf(t);
+      const history = await withCancellableProgress(vscode.l10n.t("Reading the history of '{0}'", name), (signal) =>
+        api(t.accountId).then((gk) => gk.history({ fullpath: t.path, size: 100 }, { signal })));
+      const versions = history.list.filter((h) => h.filehash);
+      const picked = await pickVersion(versions.map((h, i) => ({
+        label: formatTime(h.dateline * 1000),
+        description: [`${h.member_name} · ${h.act_name}`, i === 0 ? vscode.l10n.t('current') : ''].filter(Boolean).join(' · '),
+        detail: formatBytes(h.filesize), version: h,
+      })), vscode.l10n.t("Versions of '{0}' (newest first)", name));
+      return openSnapshot(toRoUri(t, picked.filehash, versionTime(picked.dateline * 1000)));
     }),
 
     s.command('docWorkspaces.compareWithCurrent', async (arg?: unknown) => {
-      const { ref, version } = gokuaiVersion(arg);
-      await compareSnapshot(toUri(ref), toRoUri(ref, version), baseName(ref.path), version.slice(0, 8));
+      const { uri, ref, version } = gokuaiVersion(arg);
+      await compareSnapshot(toUri(ref), uri, baseName(ref.path), versionLabelOf(uri, version));
     }),
 
     s.command('docWorkspaces.restoreVersion', async (arg?: unknown) => {
-      const o = isOptions<RestoreVersionArgs>(arg, 'version') ? arg : undefined;
-      const { ref, version } = o ? { ref: fromUri(o.target), version: o.version } : gokuaiVersion(arg);
+      const { uri, ref, version } = gokuaiVersion(arg);
+      const name = baseName(ref.path);
+      const when = versionLabelOf(uri, version);
+      const restore = vscode.l10n.t('Restore');
+      await ui().confirm(vscode.l10n.t("Restore '{0}' to its version of {1}?", name, when), {
+        detail: vscode.l10n.t('The old content becomes the newest version; the current content stays in the history.'),
+      }, restore);
       const conn = await gokuaiConnection(s.accounts, ref.accountId);
-      await withCancellableProgress(vscode.l10n.t('Restoring {0}', baseName(ref.path)), async (signal) => {
+      await withCancellableProgress(vscode.l10n.t("Restoring '{0}'", name), async (signal) => {
         // Restoring = writing the old content as a new version: history keeps everything in between.
         const data = await conn.api.downloadBytes({ fullpath: ref.path, filehash: version }, { signal });
         await conn.fs.write(ref.path, data, { create: false, overwrite: true, signal });
       });
       changed(ref.accountId, [ref.path]);
-      if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('{0} restored.', baseName(ref.path)));
+      void ui().notify('info', vscode.l10n.t("'{0}' was restored to its version of {1}.", name, when));
     }),
 
     s.command('docWorkspaces.recycleBin', async (arg?: unknown) => {
-      const o = isOptions<RecycleArgs>(arg, 'account') ? arg : undefined;
-      const accountId = o?.account ?? await accountOf(arg);
+      const accountId = await accountOf(arg);
+      const library = s.accounts.label(accountId);
       const gk = await api(accountId);
-      let restore = o?.restore ?? [];
-      let purge = o?.purge ?? [];
-      if (!o) {
-        const items = await withCancellableProgress(vscode.l10n.t('Reading the recycle bin'), (signal) => allRecycled(gk, signal));
-        const picked = await vscode.window.showQuickPick(items.map((f) => recycleItem(f)), { canPickMany: true, placeHolder: items.length ? vscode.l10n.t('Pick items to restore or delete permanently') : vscode.l10n.t('The recycle bin is empty') });
-        if (!picked?.length) return;
-        const restoreLabel = vscode.l10n.t('Restore');
-        const purgeLabel = vscode.l10n.t('Delete permanently');
-        const action = await vscode.window.showQuickPick([restoreLabel, purgeLabel], { placeHolder: vscode.l10n.t('{0} items selected', picked.length) });
-        if (!action) return;
-        const paths = picked.map((p) => p.fullpath);
-        if (action === restoreLabel) restore = paths; else purge = paths;
-        if (purge.length && (await vscode.window.showWarningMessage(vscode.l10n.t('Permanently delete {0} items? This cannot be undone.', purge.length), { modal: true }, purgeLabel)) !== purgeLabel) return;
+      const items = await withCancellableProgress(vscode.l10n.t('Reading the recycle bin of {0}', library), (signal) => allRecycled(gk, signal));
+      if (!items.length) {
+        void ui().notify('info', vscode.l10n.t('The recycle bin of {0} is empty.', library));
+        return;
       }
-      await recycleAction(s, accountId, restore, purge);
+      const picked = await ui().pickMany(items.map((f) => recycleItem(f)), {
+        title: vscode.l10n.t('Recycle bin of {0}', library), placeHolder: vscode.l10n.t('Pick items to restore or delete permanently'),
+      });
+      if (!picked.length) return;
+      const what = whatItems(picked.map((p) => p.label));
+      const restoreLabel = vscode.l10n.t('Restore');
+      const purgeLabel = vscode.l10n.t('Delete Permanently');
+      const action = await ui().pick([{ label: restoreLabel }, { label: purgeLabel }], { title: vscode.l10n.t('Recycle bin of {0}', library), placeHolder: vscode.l10n.t('What to do with {0}?', what) });
+      const paths = picked.map((p) => p.fullpath);
+      if (action.label === restoreLabel) return recycleAction(s, accountId, paths, []);
+      await confirmPurge(what);
+      await recycleAction(s, accountId, [], paths);
     }),
 
-    s.command('docWorkspaces.restoreFromRecycleBin', (node?: TreeNode, multi?: TreeNode[]) =>
-      recycleAction(s, node?.accountId ?? '', recycledPaths(node, multi), [])),
+    s.command('docWorkspaces.restoreFromRecycleBin', (node?: TreeNode, multi?: TreeNode[]) => {
+      const { accountId, paths } = recycledOf(node, multi);
+      return recycleAction(s, accountId, paths, []);
+    }),
     s.command('docWorkspaces.purgeFromRecycleBin', async (node?: TreeNode, multi?: TreeNode[]) => {
-      const paths = recycledPaths(node, multi);
-      const purgeLabel = vscode.l10n.t('Delete permanently');
-      if ((await vscode.window.showWarningMessage(vscode.l10n.t('Permanently delete {0} items? This cannot be undone.', paths.length), { modal: true }, purgeLabel)) !== purgeLabel) return;
-      await recycleAction(s, node?.accountId ?? '', [], paths);
+      const { accountId, paths, names } = recycledOf(node, multi);
+      await confirmPurge(whatItems(names));
+      await recycleAction(s, accountId, [], paths);
     }),
 
     s.command('docWorkspaces.lock', (arg?: unknown, multi?: unknown) => lockCommand(s, arg, multi, 'lock')),
     s.command('docWorkspaces.unlock', (arg?: unknown, multi?: unknown) => lockCommand(s, arg, multi, 'unlock')),
 
     s.command('docWorkspaces.addTag', async (arg?: unknown) => {
-      const o = isOptions<TagArgs>(arg, 'tags') ? arg : undefined;
-      const t = target(o ? o.target : arg);
-      const tags = o?.tags ?? splitTags(await vscode.window.showInputBox({ prompt: vscode.l10n.t('Tags to add (separate with ; or ,)') }) ?? '');
-      if (!tags.length) return;
+      const t = target(arg);
+      const tags = splitTags(await ui().input({
+        title: vscode.l10n.t("Tags of '{0}'", nameOf(t)), prompt: vscode.l10n.t('Tags to add (separate with ; or ,)'), ignoreFocusOut: true,
+        validateInput: (v) => (splitTags(v).length ? undefined : vscode.l10n.t('Enter at least one tag.')),
+      }));
       await (await api(t.accountId)).addTag({ fullpath: t.path, tag: tags });
       changed(t.accountId, [t.path]);
     }),
 
     s.command('docWorkspaces.removeTag', async (arg?: unknown) => {
-      const o = isOptions<TagArgs>(arg, 'tags') ? arg : undefined;
-      const t = target(o ? o.target : arg);
-      let tags = o?.tags;
-      if (!tags) {
-        const current = (await (await gokuaiConnection(s.accounts, t.accountId)).fs.stat(t.path)).tags ?? [];
-        if (!current.length) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no tags.', baseName(t.path)));
-          return;
-        }
-        tags = await vscode.window.showQuickPick(current, { canPickMany: true, placeHolder: vscode.l10n.t('Tags to remove') });
+      const t = target(arg);
+      const name = nameOf(t);
+      const current = (await (await gokuaiConnection(s.accounts, t.accountId)).fs.stat(t.path)).tags ?? [];
+      if (!current.length) {
+        void ui().notify('info', vscode.l10n.t("'{0}' has no tags.", name));
+        return;
       }
-      if (!tags?.length) return;
-      await (await api(t.accountId)).delTag({ fullpath: t.path, tag: tags });
+      const picked = await ui().pickMany(current.map((label) => ({ label })), { title: vscode.l10n.t("Tags of '{0}'", name), placeHolder: vscode.l10n.t('Tags to remove') });
+      if (!picked.length) return;
+      await (await api(t.accountId)).delTag({ fullpath: t.path, tag: picked.map((p) => p.label) });
       changed(t.accountId, [t.path]);
     }),
 
     s.command('docWorkspaces.search', async (arg?: unknown) => {
-      const o = isOptions<SearchArgs>(arg, 'keywords') ? arg : undefined;
-      if (o) {
-        const res = await (await api(o.account)).search({ keywords: o.keywords, scope: o.scope, path: o.path });
-        return res.list.map((f) => gkUri(o.account, f.fullpath));
-      }
-      const live = isOptions<LiveSearchArgs>(arg, 'onShow') ? arg : undefined;
-      const accountId = live?.account ?? await accountOf(arg);
-      const picked = await searchQuickPick(s, accountId, live?.onShow);
-      if (!picked) return;
+      const accountId = await accountOf(arg);
+      const picked = await searchQuickPick(s, accountId);
+      if (!picked) return undefined;
       const uri = gkUri(accountId, picked.fullpath);
       if (picked.dir) {
         const node = s.tree.nodeFor(uri);
@@ -221,12 +230,20 @@ export function registerGokuaiCommands(s: Services): vscode.Disposable[] {
   ];
 }
 
+async function confirmPurge(what: string): Promise<void> {
+  const purge = vscode.l10n.t('Delete Permanently');
+  await ui().confirm(vscode.l10n.t('Permanently delete {0}? This cannot be undone.', what), {}, purge);
+}
+
 function recycleItem(f: GkFile) {
   return { label: f.filename, description: parentPath(f.fullpath) || '/', detail: [f.dir ? '' : formatBytes(f.filesize), f.last_member_name ?? ''].filter(Boolean).join(' · '), fullpath: f.fullpath };
 }
 
-function recycledPaths(node?: TreeNode, multi?: TreeNode[]): string[] {
-  return (multi?.length ? multi : node ? [node] : []).flatMap((n) => (n.kind === 'recycled' ? [n.file.fullpath] : []));
+/** The recycle-bin items a tree command acts on (the clicked node, or the selection it belongs to). */
+function recycledOf(node?: TreeNode, multi?: TreeNode[]): { accountId: string; paths: string[]; names: string[] } {
+  const nodes = (multi?.length ? multi : node ? [node] : []).flatMap((n) => (n.kind === 'recycled' ? [n] : []));
+  if (!nodes.length) throw new InvalidInputError(vscode.l10n.t('Select items under a recycle bin in the Doc Workspaces view first.'));
+  return { accountId: nodes[0].accountId, paths: nodes.map((n) => n.file.fullpath), names: nodes.map((n) => n.file.filename) };
 }
 
 async function recycleAction(s: Services, accountId: string, restore: string[], purge: string[]): Promise<void> {
@@ -234,6 +251,7 @@ async function recycleAction(s: Services, accountId: string, restore: string[], 
   if (restore.length) {
     await api.recover({ fullpaths: restore });
     s.files.notify(restore.map((p) => ({ type: vscode.FileChangeType.Created, uri: gkUri(accountId, p) })));
+    void ui().notify('info', vscode.l10n.t('Restored {0}.', whatItems(restore.map(baseName))));
   }
   if (purge.length) await api.delCompletely({ fullpaths: purge });
   s.tree.refreshListing(recycleBinListing(accountId));
@@ -245,9 +263,9 @@ function allRecycled(gk: GokuaiApi, signal: AbortSignal): Promise<GkFile[]> {
 }
 
 /** The file and version a history command acts on: a gokuai-ro URI with `?version=` (argument or active editor). */
-function gokuaiVersion(arg: unknown): { ref: RemoteRef; version: string } {
-  const { uri, version } = versionTarget(GOKUAI_SCHEME, arg, vscode.l10n.t('Open a version from File history first.'));
-  return { ref: fromUri(uri), version };
+function gokuaiVersion(arg: unknown): { uri: vscode.Uri; ref: RemoteRef; version: string } {
+  const { uri, version } = versionTarget(GOKUAI_SCHEME, arg, vscode.l10n.t('Open a version from File History first.'));
+  return { uri, ref: fromUri(uri), version };
 }
 
 async function lockCommand(s: Services, arg: unknown, multi: unknown, lock: 'lock' | 'unlock'): Promise<void> {
@@ -260,9 +278,9 @@ async function lockCommand(s: Services, arg: unknown, multi: unknown, lock: 'loc
 type ScopeKey = 'filename' | 'tag' | 'content';
 
 /** The live search QuickPick (pickers/search.ts) with the three scopes of the library search as toggle buttons. */
-function searchQuickPick(s: Services, accountId: string, onShow?: LiveSearchArgs['onShow']): Promise<GkFile | undefined> {
+function searchQuickPick(s: Services, accountId: string): Promise<GkFile | undefined> {
   return liveSearch<GkFile, ScopeKey>({
-    title: vscode.l10n.t('Search the library'),
+    title: vscode.l10n.t('Search {0}', s.accounts.label(accountId)),
     placeholder: vscode.l10n.t('Keywords (title buttons: file name, tag, full text)'),
     scopes: [
       { key: 'filename', label: vscode.l10n.t('File name'), icon: 'symbol-file' },
@@ -274,24 +292,22 @@ function searchQuickPick(s: Services, accountId: string, onShow?: LiveSearchArgs
     find: async (keywords, scope, signal) => (await (await gokuaiConnection(s.accounts, accountId)).api.search({ keywords, scope, size: 100 }, { signal })).list,
     toItem: (file) => ({ label: file.filename, description: parentPath(file.fullpath) || '/', iconPath: new vscode.ThemeIcon(file.dir ? 'folder' : 'file') }),
     log: s.log,
-    onShow,
   });
 }
 
-/** "Add Gokuai library": host, client id and secret (or an AddGokuaiInput from tests and automation). */
-async function addLibrary(s: Services, arg: AddGokuaiInput | undefined): Promise<string | undefined> {
-  let input = arg;
-  if (!input) {
-    const host = await vscode.window.showInputBox({ title: vscode.l10n.t('Add Gokuai library (1/3)'), prompt: vscode.l10n.t('Gokuai host'), value: DEFAULT_GOKUAI_HOST, ignoreFocusOut: true });
-    if (!host) return;
-    const orgClientId = await vscode.window.showInputBox({ title: vscode.l10n.t('Add Gokuai library (2/3)'), prompt: vscode.l10n.t('Library authorization org_client_id'), ignoreFocusOut: true });
-    if (!orgClientId) return;
-    const orgClientSecret = await vscode.window.showInputBox({ title: vscode.l10n.t('Add Gokuai library (3/3)'), prompt: vscode.l10n.t('org_client_secret (kept in the OS keychain via VS Code SecretStorage)'), password: true, ignoreFocusOut: true });
-    if (!orgClientSecret) return;
-    input = { host, orgClientId, orgClientSecret };
-  }
-  const req = input;
-  const info = await withCancellableProgress(vscode.l10n.t('Checking the credentials'), (signal) => addGokuaiAccount(s.accounts, req, s.log, { signal }));
-  if (!arg) void vscode.window.showInformationMessage(vscode.l10n.t('Library {0} added.', s.accounts.describe(info).label));
+/** "Add Gokuai library": host, client id and secret, checked with one call before anything is stored. */
+async function addLibrary(s: Services): Promise<string> {
+  const host = await ui().input({ title: vscode.l10n.t('Add Gokuai library (1/3)'), prompt: vscode.l10n.t('Gokuai host'), value: DEFAULT_GOKUAI_HOST, ignoreFocusOut: true });
+  const orgClientId = await ui().input({
+    title: vscode.l10n.t('Add Gokuai library (2/3)'), prompt: vscode.l10n.t('Library authorization org_client_id'), ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the client ID.')),
+  });
+  const orgClientSecret = await ui().input({
+    title: vscode.l10n.t('Add Gokuai library (3/3)'), prompt: vscode.l10n.t('org_client_secret (kept in the OS keychain via VS Code SecretStorage)'), password: true, ignoreFocusOut: true,
+    validateInput: (v) => (v ? undefined : vscode.l10n.t('Enter the client secret.')),
+  });
+  const info = await withCancellableProgress(vscode.l10n.t('Checking the credentials'), (signal) =>
+    addGokuaiAccount(s.accounts, { host, orgClientId, orgClientSecret }, s.log, { signal }));
+  void ui().notify('info', vscode.l10n.t('Library {0} added.', s.accounts.describe(info).label));
   return info.id;
 }

@@ -6,7 +6,7 @@ import { registerSecret } from '../../../core/redact';
 import { KD_SCOPES, KdocsClient, type KdStoredTokens, type KdUser, storedTokens } from '../../../vendors/kdocs';
 import type { Accounts } from '../../accounts';
 import { withCancellableProgress } from '../../commands/wrap';
-import { openExternal } from '../../external';
+import { ui } from '../../ui';
 import { normalizeHost } from '../accountIds';
 import {
   DEFAULT_KDOCS_HOST, type KdocsAccountInfo, kdocsAccountId, kdocsConnection, serializeKdocsSecret,
@@ -72,7 +72,7 @@ export class KdocsAuthFlow {
     // Whatever goes wrong opening the page ends the wait through the pending entry: its timer, abort listener and
     // entry go with it, and the rejection reaches the caller through `code` (never unhandled).
     try {
-      if (!await openExternal(url)) this.pending.get(state)?.reject(new CancelledError(vscode.l10n.t('The sign-in page was not opened.')));
+      if (!await ui().openExternal(url)) this.pending.get(state)?.reject(new CancelledError(vscode.l10n.t('The sign-in page was not opened.')));
     } catch (e) {
       this.pending.get(state)?.reject(e instanceof Error ? e : new Error(String(e)));
     }
@@ -128,8 +128,8 @@ function browserCode(d: SignInDeps, client: KdocsClient): Thenable<string> {
 const kdocsHost = (host: string) => normalizeHost(host, (h) => vscode.l10n.t('"{0}" is not a host URL like https://developer.kdocs.cn', h));
 
 /** Asks for the open-platform host (private deployments have their own); the default is filled in and selected. */
-async function askHost(): Promise<string | undefined> {
-  return vscode.window.showInputBox({
+function askHost(): Promise<string> {
+  return ui().input({
     title: vscode.l10n.t('Add Kingsoft Docs account'),
     prompt: vscode.l10n.t('Kingsoft Docs open-platform host (change it for a private deployment)'),
     value: DEFAULT_KDOCS_HOST,
@@ -153,12 +153,14 @@ export async function addKdocsAccount(d: SignInDeps, input: AddKdocsInput = {}):
   const typed = input.host || await askHost();
   if (!typed) return undefined;
   const host = kdocsHost(typed);
-  const appId = (input.appId ?? await vscode.window.showInputBox({
+  const appId = (input.appId ?? await ui().input({
     title: vscode.l10n.t('Add Kingsoft Docs account'), prompt: vscode.l10n.t('app_id of your Kingsoft Docs open-platform app'), ignoreFocusOut: true,
-  }))?.trim();
+    validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the app_id.')),
+  })).trim();
   if (!appId) return undefined;
-  const appKey = input.appKey ?? await vscode.window.showInputBox({
+  const appKey = input.appKey ?? await ui().input({
     title: vscode.l10n.t('Add Kingsoft Docs account'), prompt: vscode.l10n.t('app_key of the app (kept in the secret storage)'), password: true, ignoreFocusOut: true,
+    validateInput: (v) => (v ? undefined : vscode.l10n.t('Enter the app_key.')),
   });
   if (!appKey) return undefined;
   registerSecret(appKey);

@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import { InvalidInputError, UnsupportedError } from '../../../core/errors';
 import { KD_ERR } from '../../../vendors/kdocs/wire';
 import type { AccountInfo } from '../../accounts';
-import { openExternal } from '../../external';
-import { onlyForTests } from '../../testMode';
+import { ui } from '../../ui';
 import type { VendorGlue } from '../types';
 import { addKdocsAccount, AUTH_PATH, type AddKdocsInput, autoApprovedCode, finishSignIn, KdocsAuthFlow, signInAgain } from './auth';
 import { Avatars } from './avatars';
@@ -128,11 +127,10 @@ function isAddInput(x: unknown): x is AddKdocsInput {
   return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('appId' in x || 'appKey' in x || 'host' in x);
 }
 
-/** Online documents (.otl, .ksheet, .dbt) open in the browser with an edit-token URL (a secret: tests only get it). */
-async function openInBrowser(kd: KdocsContext, arg: unknown): Promise<string | undefined> {
+/** Online documents (.otl, .ksheet, .dbt) open in the browser with an edit-token URL (a secret: never returned). */
+async function openInBrowser(kd: KdocsContext, arg: unknown): Promise<void> {
   const t = kd.target(arg);
   if (t.path === '') throw new InvalidInputError(vscode.l10n.t('Choose a document.'));
   const url = await (await kd.account(t.accountId)).ops.editUrl(t.space, t.path);
-  await openExternal(url);
-  return onlyForTests(url);
+  await ui().openExternal(url);
 }

@@ -4,6 +4,7 @@ import type { Entry } from '../../../core/model';
 import { FolderUnknownError } from '../../../vendors/kdocs/remotefs';
 import { countProgress } from '../../commands/batch';
 import { withCancellableProgress } from '../../commands/wrap';
+import { ui } from '../../ui';
 import { baseName } from '../../uri';
 import type { KdocsContext, KdocsTarget } from './context';
 import { KDOCS_SCHEME } from './paths';
@@ -80,7 +81,7 @@ export class PersonalFiles implements vscode.Disposable {
     this.copies.set(doc.uri.toString(), { origin: t, version: entry.version });
     await vscode.window.showTextDocument(doc);
     void vscode.commands.executeCommand('setContext', EDIT_COPY_CONTEXT, true);
-    void vscode.window.showInformationMessage(vscode.l10n.t(
+    void ui().notify('info', vscode.l10n.t(
       'This is an unsaved copy of "{0}". Use "Save as New File" or "Replace" in the editor title to store it in Kingsoft Docs.', baseName(t.path)));
     return doc;
   }
@@ -112,12 +113,11 @@ export class PersonalFiles implements vscode.Disposable {
     const src = await this.source(arg);
     const name = baseName(src.origin.path);
     const replace = vscode.l10n.t('Replace');
-    const ok = await vscode.window.showWarningMessage(
+    await ui().confirm(
       vscode.l10n.t('Replace "{0}" with this content?', name),
-      { modal: true, detail: vscode.l10n.t('Kingsoft Docs cannot update personal files in place: the content is uploaded as a new file that takes the name, and the original goes to the recycle bin. Share links and collaborators of the original stop working for the new file.') },
+      { detail: vscode.l10n.t('Kingsoft Docs cannot update personal files in place: the content is uploaded as a new file that takes the name, and the original goes to the recycle bin. Share links and collaborators of the original stop working for the new file.') },
       replace,
     );
-    if (ok !== replace) return undefined;
     const fs = (await this.kd.account(src.origin.accountId)).fs('personal');
     const upload = (expectedVersion?: string) => withCancellableProgress(vscode.l10n.t('Replacing {0}', name), (signal, report) =>
       fs.replace(src.origin.path, src.data, { expectedVersion, signal, onProgress: countProgress(report, true) }));
@@ -127,12 +127,11 @@ export class PersonalFiles implements vscode.Disposable {
     } catch (e) {
       if (!isDocError(e, 'Conflict')) throw e;
       const anyway = vscode.l10n.t('Replace Anyway');
-      const again = await vscode.window.showWarningMessage(
+      await ui().confirm(
         vscode.l10n.t('"{0}" was changed on the server since you made the copy.', name),
-        { modal: true, detail: vscode.l10n.t('Replacing it now drops those changes (the changed original goes to the recycle bin).') },
+        { detail: vscode.l10n.t('Replacing it now drops those changes (the changed original goes to the recycle bin).') },
         anyway,
       );
-      if (again !== anyway) return undefined;
       entry = await upload();
     }
     this.kd.changed([src.origin], vscode.FileChangeType.Deleted);
@@ -146,7 +145,7 @@ export class PersonalFiles implements vscode.Disposable {
     this.kd.refreshSection(src.origin.accountId);
     if (src.doc) await closeWithoutSaving(src.doc);
     await vscode.window.showTextDocument(saved.uri, { preview: false });
-    void vscode.window.showInformationMessage(message);
+    void ui().notify('info', message);
     return saved.uri;
   }
 
@@ -180,7 +179,7 @@ export class PersonalFiles implements vscode.Disposable {
     if (!t || uri.scheme !== KDOCS_SCHEME || t.space !== 'personal' || this.noticed.has(uri.toString())) return;
     this.noticed.add(uri.toString());
     const edit = vscode.l10n.t('Edit a Copy');
-    void vscode.window.showInformationMessage(
+    void ui().notify('info',
       vscode.l10n.t('"{0}" is read-only: Kingsoft Docs cannot update personal files in place (saving would make a second file that its share links do not follow).', baseName(t.path)),
       edit,
     ).then((pick) => (pick === edit ? vscode.commands.executeCommand('docWorkspaces.kdocs.editCopy', uri) : undefined));

@@ -4,8 +4,9 @@ import type { KdFile } from '../../../../vendors/kdocs';
 import type { KdocsOperations, KdSpaceName, TokenBatchResult } from '../../../../vendors/kdocs/operations';
 import { isOptions } from '../../../commands/targets';
 import { withCancellableProgress } from '../../../commands/wrap';
-import { formatBytes, formatTime } from '../../../format';
+import { formatBytes, formatTime, itemCount, whatItems } from '../../../format';
 import { isTreeNode } from '../../../tree/nodes';
+import { ui } from '../../../ui';
 import type { KdocsBinItem } from '../context';
 import { countProgress } from '../../../commands/batch';
 import { type KdocsCommandDeps, spaceLabel } from './common';
@@ -29,16 +30,15 @@ function binLabel(space: KdSpaceName): string {
 
 export function registerBinCommands({ s, kd }: KdocsCommandDeps): vscode.Disposable[] {
   /** Restores or destroys `items` (one space of one account), with progress, a per-item report and a fresh bin. */
-  async function run(action: Action, accountId: string, space: KdSpaceName, items: ReadonlyArray<Pick<KdFile, 'token' | 'name'>>, quiet: boolean, confirm: boolean): Promise<BatchOutcome | undefined> {
+  async function run(action: Action, accountId: string, space: KdSpaceName, items: ReadonlyArray<Pick<KdFile, 'token' | 'name'>>, confirm: boolean): Promise<BatchOutcome | undefined> {
     if (!items.length) return undefined;
     if (action === 'destroy' && confirm) {
-      const ok = vscode.l10n.t('Delete permanently');
-      const what = items.length === 1 ? `'${items[0].name}'` : vscode.l10n.t('{0} items', items.length);
-      if ((await vscode.window.showWarningMessage(vscode.l10n.t('Permanently delete {0}? This cannot be undone.', what), { modal: true }, ok)) !== ok) return undefined;
+      const ok = vscode.l10n.t('Delete Permanently');
+      await ui().confirm(vscode.l10n.t('Permanently delete {0}? This cannot be undone.', whatItems(items.map((i) => i.name))), {}, ok);
     }
     const { ops } = await kd.account(accountId);
     const tokens = items.map((i) => i.token);
-    const title = action === 'restore' ? vscode.l10n.t('Restoring {0} items', tokens.length) : vscode.l10n.t('Deleting {0} items permanently', tokens.length);
+    const title = action === 'restore' ? vscode.l10n.t('Restoring {0}', itemCount(tokens.length)) : vscode.l10n.t('Deleting {0} permanently', itemCount(tokens.length));
     const result: TokenBatchResult = await withCancellableProgress(title, (signal, report) => {
       const o = { signal, onProgress: countProgress(report) };
       return action === 'restore' ? ops.restoreFromBin(space, tokens, o) : ops.destroyFromBin(space, tokens, o);
@@ -52,9 +52,9 @@ export function registerBinCommands({ s, kd }: KdocsCommandDeps): vscode.Disposa
       failed: result.failed.map((f) => failedItem(names.get(f.token) ?? f.token, '', f.error)),
     };
     reportBatch(outcome, action === 'restore'
-      ? { done: (n) => vscode.l10n.t('Restored {0} items.', n), failed: (f, n) => vscode.l10n.t('{0} of {1} items could not be restored.', f, n) }
-      : { done: (n) => vscode.l10n.t('Deleted {0} items permanently.', n), failed: (f, n) => vscode.l10n.t('{0} of {1} items could not be deleted.', f, n) },
-    s.log, `Kingsoft Docs ${action} from ${space} bin`, quiet);
+      ? { done: (n) => vscode.l10n.t('Restored {0}.', itemCount(n)), failed: (f, n) => vscode.l10n.t('{0} of {1} could not be restored.', f, itemCount(n)) }
+      : { done: (n) => vscode.l10n.t('Deleted {0} permanently.', itemCount(n)), failed: (f, n) => vscode.l10n.t('{0} of {1} could not be deleted.', f, itemCount(n)) },
+    s.log, `Kingsoft Docs ${action} from ${space} bin`);
     return outcome;
   }
 
@@ -64,7 +64,7 @@ export function registerBinCommands({ s, kd }: KdocsCommandDeps): vscode.Disposa
       const { ops } = await kd.account(arg.account);
       const known = await allItems(ops, arg.space);
       const items = arg.tokens.map((token) => ({ token, name: known.find((f) => f.token === token)?.name ?? token }));
-      return run(action, arg.account, arg.space, items, true, arg.confirm !== false);
+      return run(action, arg.account, arg.space, items, arg.confirm !== false);
     }
     const groups = new Map<string, KdocsBinItem[]>();
     for (const item of kd.binItems(arg, multi)) {
@@ -74,7 +74,7 @@ export function registerBinCommands({ s, kd }: KdocsCommandDeps): vscode.Disposa
     // One outcome for the whole selection: every group's successes and failures (undefined if each was cancelled).
     let all: BatchOutcome | undefined;
     for (const group of groups.values()) {
-      const outcome = await run(action, group[0].accountId, group[0].space, group.map((g) => g.file), false, true);
+      const outcome = await run(action, group[0].accountId, group[0].space, group.map((g) => g.file), true);
       if (outcome) all = { succeeded: [...all?.succeeded ?? [], ...outcome.succeeded], failed: [...all?.failed ?? [], ...outcome.failed] };
     }
     return all;
@@ -93,20 +93,23 @@ export function registerBinCommands({ s, kd }: KdocsCommandDeps): vscode.Disposa
       const { ops } = await kd.account(accountId);
       const items = await withCancellableProgress(vscode.l10n.t('Reading {0}', binLabel(space)), (signal) => allItems(ops, space, signal));
       if (o) return items.map((f) => ({ token: f.token, name: f.name }));
-      const picked = await vscode.window.showQuickPick(items.map((f) => ({
+      if (!items.length) {
+        void ui().notify('info', vscode.l10n.t('{0} is empty.', `${spaceLabel(space)} · ${binLabel(space)}`));
+        return [];
+      }
+      const picked = await ui().pickMany(items.map((f) => ({
         label: f.name,
         description: [f.deletedTime ? vscode.l10n.t('deleted {0}', formatTime(f.deletedTime * 1000)) : '', f.type === 'folder' ? '' : formatBytes(f.size)].filter(Boolean).join(' · '),
         iconPath: new vscode.ThemeIcon(f.type === 'folder' ? 'folder' : 'file'), file: f,
       })), {
-        canPickMany: true, title: `${spaceLabel(space)} · ${binLabel(space)}`,
-        placeHolder: items.length ? vscode.l10n.t('Pick items to restore or delete permanently') : vscode.l10n.t('{0} is empty', binLabel(space)),
+        title: `${spaceLabel(space)} · ${binLabel(space)}`,
+        placeHolder: vscode.l10n.t('Pick items to restore or delete permanently'),
       });
-      if (!picked?.length) return undefined;
+      if (!picked.length) return [];
       const restore = vscode.l10n.t('Restore');
-      const destroy = vscode.l10n.t('Delete permanently');
-      const action = await vscode.window.showQuickPick([restore, destroy], { placeHolder: vscode.l10n.t('{0} items selected', picked.length) });
-      if (!action) return undefined;
-      await run(action === restore ? 'restore' : 'destroy', accountId, space, picked.map((p) => p.file), false, true);
+      const destroy = vscode.l10n.t('Delete Permanently');
+      const action = (await ui().pick([{ label: restore }, { label: destroy }], { placeHolder: vscode.l10n.t('What to do with {0}?', whatItems(picked.map((p) => p.file.name))) })).label;
+      await run(action === restore ? 'restore' : 'destroy', accountId, space, picked.map((p) => p.file), true);
       return picked.map((p) => ({ token: p.file.token, name: p.file.name }));
     }),
   ];
@@ -123,10 +126,10 @@ function spaceOfNode(arg: unknown): KdSpaceName | undefined {
   return 'space' in arg ? arg.space : undefined;
 }
 
-async function pickSpace(): Promise<KdSpaceName | undefined> {
-  const pick = await vscode.window.showQuickPick([
+async function pickSpace(): Promise<KdSpaceName> {
+  const pick = await ui().pick([
     { label: vscode.l10n.t('Personal · Recycle bin'), space: 'personal' as const },
     { label: vscode.l10n.t('App space · Trash'), space: 'appspace' as const },
   ], { placeHolder: vscode.l10n.t('Which bin?') });
-  return pick?.space;
+  return pick.space;
 }

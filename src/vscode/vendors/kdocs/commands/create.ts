@@ -6,7 +6,7 @@ import { askName, checkName } from '../../../commands/files';
 import { isOptions } from '../../../commands/targets';
 import { withCancellableProgress } from '../../../commands/wrap';
 import { describeError } from '../../../errors';
-import { openExternal } from '../../../external';
+import { ui } from '../../../ui';
 import { joinPath } from '../../../uri';
 import { countProgress } from '../../../commands/batch';
 import { folderTarget, type KdocsCommandDeps, nameOf } from './common';
@@ -57,7 +57,7 @@ function nameFromUrl(url: string): string {
 export function registerCreateCommands({ s, kd }: KdocsCommandDeps): vscode.Disposable[] {
   // The edit URL is a secret (edit token): handed to the browser as the exact string (a Uri round trip could decode
   // %26/%2B in its query), never logged.
-  const openInBrowser = (url: string) => openExternal(url);
+  const openInBrowser = (url: string) => ui().openExternal(url);
 
   /** The document exists but cannot be opened in the browser now: say so and why, instead of offering a dead button. */
   const createdWithoutEditUrl = (name: string, e: unknown) => {
@@ -65,7 +65,7 @@ export function registerCreateCommands({ s, kd }: KdocsCommandDeps): vscode.Disp
     const { message, hint } = describeError(e);
     const show = vscode.l10n.t('Show log');
     const why = hint ? `${message} — ${hint}` : message;
-    void vscode.window.showWarningMessage(vscode.l10n.t('{0} created, but it cannot be opened in the browser now: {1}', name, why), show).then((pick) => {
+    void ui().notify('warning', vscode.l10n.t('{0} created, but it cannot be opened in the browser now: {1}', name, why), show).then((pick) => {
       if (pick === show) s.showLog();
     });
   };
@@ -76,12 +76,10 @@ export function registerCreateCommands({ s, kd }: KdocsCommandDeps): vscode.Disp
       const folder = await folderTarget(s, kd, kd.target(o ? o.target : arg));
       let name = o ? checkName(o.name) : undefined;
       if (!name) {
-        const type = await vscode.window.showQuickPick(KD_BLANK_TYPES.map((ext) => ({ label: typeLabel(ext), description: ext, ext })), {
+        const type = await ui().pick(KD_BLANK_TYPES.map((ext) => ({ label: typeLabel(ext), description: ext, ext })), {
           title: vscode.l10n.t('New Kingsoft Docs document in {0}', nameOf(folder)), placeHolder: vscode.l10n.t('Type of the document'),
         });
-        if (!type) return undefined;
-        const stem = await askName(vscode.l10n.t('Name of the new {0} (without {1})', typeLabel(type.ext), type.ext), vscode.l10n.t('Untitled'));
-        if (!stem) return undefined;
+        const stem = await askName(vscode.l10n.t('Name of the new {0} in {1} (without {2})', typeLabel(type.ext), nameOf(folder), type.ext), vscode.l10n.t('Untitled'));
         name = checkName(splitExt(stem).ext.toLowerCase() === type.ext ? stem : stem + type.ext);
       }
       const { ops } = await kd.account(folder.accountId);
@@ -99,7 +97,7 @@ export function registerCreateCommands({ s, kd }: KdocsCommandDeps): vscode.Disp
         return target.uri;
       }
       const open = vscode.l10n.t('Open in browser');
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0} created.', created.entry.name), open).then((pick) => {
+      void ui().notify('info', vscode.l10n.t('{0} created.', created.entry.name), open).then((pick) => {
         if (pick === open) void openInBrowser(editUrl);
       });
       return target.uri;
@@ -111,16 +109,14 @@ export function registerCreateCommands({ s, kd }: KdocsCommandDeps): vscode.Disp
       let url = o?.url;
       let name = o ? checkName(o.name) : undefined;
       if (!o) {
-        url = await vscode.window.showInputBox({
+        url = await ui().input({
           title: vscode.l10n.t('New file from a URL in {0}', nameOf(folder)),
           prompt: folder.space === 'personal'
             ? vscode.l10n.t('Cloud-drive URL of the file (Kingsoft Docs copies it into your documents)')
             : vscode.l10n.t('URL of the file (the server downloads it; this can take a while)'),
           validateInput: validateUrl, ignoreFocusOut: true,
         });
-        if (!url) return undefined;
-        name = await askName(vscode.l10n.t('Name of the new file'), nameFromUrl(url));
-        if (!name) return undefined;
+        name = await askName(vscode.l10n.t('Name of the new file in {0}', nameOf(folder)), nameFromUrl(url));
       }
       if (!url || validateUrl(url)) throw new InvalidInputError(vscode.l10n.t('Enter an http or https URL.'));
       const source = url.trim();
@@ -130,7 +126,7 @@ export function registerCreateCommands({ s, kd }: KdocsCommandDeps): vscode.Disp
         ops.importFromUrl(folder.space, folder.path, source, fileName, { signal, onProgress: countProgress(report, true) }));
       const target = kd.targetAt(folder.accountId, folder.space, entry.path, 'file');
       kd.changed([target], vscode.FileChangeType.Created);
-      if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('{0} created.', entry.name));
+      if (!o) void ui().notify('info', vscode.l10n.t('{0} created.', entry.name));
       s.log.info(`Kingsoft Docs: imported "${entry.path}" into ${folder.space}`);
       return target.uri;
     }),

@@ -12,7 +12,7 @@ export { kdocsBatch } from './batch';
 export type { KdBinArgs, KdBinListArgs } from './bin';
 export type { KdCreateBlankArgs, KdImportArgs } from './create';
 export type { BatchOutcome, FailedItem } from '../../../commands/report';
-export type { KdLiveSearchArgs, KdSearchArgs, KdSearchMode } from './search';
+export type { KdSearchArgs, KdSearchMode } from './search';
 export type { KdCollaboratorArgs, KdCollaboratorsArgs, KdEditTokenArgs, KdShareArgs, KdShareInfo, KdTargetArgs } from './share';
 export type { KdHistoryArgs, KdRevertArgs, KdVersionInfo } from './versions';
 

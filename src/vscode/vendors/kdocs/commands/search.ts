@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Entry } from '../../../../core/model';
 import { isOptions } from '../../../commands/targets';
 import { formatTime } from '../../../format';
-import { type LiveSearch, liveSearch } from '../../../pickers/search';
+import { liveSearch } from '../../../pickers/search';
+import { ui } from '../../../ui';
 import { OPEN_ONLINE_COMMAND } from '../tree';
 import type { KdocsCommandDeps } from './common';
 
@@ -15,8 +16,6 @@ import type { KdocsCommandDeps } from './common';
 export type KdSearchMode = 'name' | 'content';
 /** Options instead of UI: returns the URIs of the first page of results. */
 export interface KdSearchArgs { account: string; keyword: string; mode?: KdSearchMode }
-/** The live QuickPick on an account, handed to `onShow` (tests drive it); resolves with the opened result's URI. */
-export interface KdLiveSearchArgs { account: string; onShow(search: LiveSearch<KdSearchMode>): void }
 
 const PAGE = 100;
 
@@ -28,7 +27,7 @@ export function registerSearchCommands({ s, kd }: KdocsCommandDeps): vscode.Disp
     if (e.type === 'folder') {
       const node = s.tree.nodeFor(uri);
       if (node) await s.treeView.reveal(node, { select: true, focus: true, expand: true });
-      else void vscode.window.showInformationMessage(vscode.l10n.t('{0} is a folder: find it under My documents.', e.name));
+      else void ui().notify('info', vscode.l10n.t('{0} is a folder: find it under My documents.', e.name));
     } else if (e.kind === 'online-doc') {
       await vscode.commands.executeCommand(OPEN_ONLINE_COMMAND, uri);
     } else {
@@ -44,8 +43,7 @@ export function registerSearchCommands({ s, kd }: KdocsCommandDeps): vscode.Disp
         const page = await ops.search(arg.keyword, arg.mode ?? 'name', undefined, { pageSize: PAGE });
         return page.items.map((e) => uriOf(arg.account, e));
       }
-      const live = isOptions<KdLiveSearchArgs>(arg, 'onShow') ? arg : undefined;
-      const accountId = live?.account ?? await kd.pickAccount(arg);
+      const accountId = await kd.pickAccount(arg);
       const { ops } = await kd.account(accountId);
       const picked = await liveSearch<Entry, KdSearchMode>({
         title: vscode.l10n.t('Search personal files'),
@@ -62,7 +60,6 @@ export function registerSearchCommands({ s, kd }: KdocsCommandDeps): vscode.Disp
           iconPath: new vscode.ThemeIcon(entry.type === 'folder' ? 'folder' : entry.kind === 'online-doc' ? 'globe' : 'file'),
         }),
         log: s.log,
-        onShow: live?.onShow,
       });
       return picked && open(accountId, picked);
     }),

@@ -3,16 +3,16 @@ import { InvalidInputError } from '../../../../core/errors';
 import type { KdLink } from '../../../../vendors/kdocs';
 import type { ShareOptions } from '../../../../vendors/kdocs/operations';
 import { isOptions } from '../../../commands/targets';
+import { ui } from '../../../ui';
 import { formatTime } from '../../../format';
-import { onlyForTests } from '../../../testMode';
 import type { KdocsTarget } from '../context';
 import { type KdocsCommandDeps, nameOf, requireSpace } from './common';
 
 /**
  * Share links of personal files (create, change, show, cancel), collaborators on a link, the link with an edit token,
  * and the user's edit tokens. The API has share links only for personal files; app-space targets are refused with
- * that reason. Link URLs with edit tokens and the tokens themselves are secrets: clipboard only, never logged, and
- * returned to the command's caller only outside production (onlyForTests). Plain share link URLs are not secrets.
+ * that reason. Link URLs with edit tokens and the tokens themselves are secrets: clipboard only, never logged, never
+ * returned to the command's caller (any extension can run our commands). Plain share link URLs are not secrets.
  */
 
 type Permission = 'read' | 'write';
@@ -56,13 +56,13 @@ function splitIds(text: string): string[] {
   return [...new Set(text.split(/[\s,;，；]+/).map((t) => t.trim()).filter(Boolean))];
 }
 
-async function pickPermission(title: string, current?: string): Promise<Permission | undefined> {
+async function pickPermission(title: string, current?: string): Promise<Permission> {
   const items = [
     { label: vscode.l10n.t('Can view'), permission: 'read' as const },
     { label: vscode.l10n.t('Can edit'), permission: 'write' as const },
   ];
-  const pick = await vscode.window.showQuickPick(items.map((i) => ({ ...i, picked: i.permission === current, description: i.permission === current ? vscode.l10n.t('current') : undefined })), { title });
-  return pick?.permission;
+  const pick = await ui().pick(items.map((i) => ({ ...i, picked: i.permission === current, description: i.permission === current ? vscode.l10n.t('current') : undefined })), { title });
+  return pick.permission;
 }
 
 /** Edit tokens created in this window, per account: in memory only (secrets), to offer them when revoking. */
@@ -79,21 +79,19 @@ export function registerShareCommands({ s, kd }: KdocsCommandDeps): vscode.Dispo
     const current = await ops.getShare(t.path);
     const title = current ? vscode.l10n.t('Change the share link of {0}', nameOf(t)) : vscode.l10n.t('Share {0}', nameOf(t));
     const curComment = current?.extPermList?.includes('comment') ?? false;
-    const access = await vscode.window.showQuickPick([
+    const access = await ui().pick([
       { label: vscode.l10n.t('Anyone with the link can view'), permission: 'read' as const, comment: false },
       { label: vscode.l10n.t('Anyone with the link can view and comment'), permission: 'read' as const, comment: true },
       { label: vscode.l10n.t('Anyone with the link can edit'), permission: 'write' as const, comment: false },
     ].map((i) => ({ ...i, description: current && current.permission === i.permission && (i.permission === 'write' || curComment === i.comment) ? vscode.l10n.t('current') : undefined })), { title });
-    if (!access) return undefined;
-    const period = await vscode.window.showQuickPick([
+    const period = await ui().pick([
       { label: vscode.l10n.t('Never expires'), period: 0 as const },
       { label: vscode.l10n.t('7 days'), period: 7 as const },
       { label: vscode.l10n.t('30 days'), period: 30 as const },
     ], { title, placeHolder: vscode.l10n.t('How long does the link work?') });
-    if (!period) return undefined;
     const link = await ops.share(t.path, { permission: access.permission, comment: access.comment, period: period.period });
     if (link.url) await vscode.env.clipboard.writeText(link.url);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Share link of {0} copied to the clipboard ({1}, {2}).', nameOf(t), permissionLabel(access.permission, access.comment), expiryLabel(link.expireTime)));
+    void ui().notify('info', vscode.l10n.t('Share link of {0} copied to the clipboard ({1}, {2}).', nameOf(t), permissionLabel(access.permission, access.comment), expiryLabel(link.expireTime)));
     return shareInfo(link);
   }
 
@@ -101,7 +99,7 @@ export function registerShareCommands({ s, kd }: KdocsCommandDeps): vscode.Dispo
     if (confirm) {
       const ok = vscode.l10n.t('Cancel link');
       const msg = vscode.l10n.t('Cancel the share link of {0}? People who have the link can no longer open it.', nameOf(t));
-      if ((await vscode.window.showWarningMessage(msg, { modal: true }, ok)) !== ok) return false;
+      await ui().confirm(msg, {}, ok);
     }
     await (await kd.account(t.accountId)).ops.cancelShare(t.path);
     return true;
@@ -112,11 +110,11 @@ export function registerShareCommands({ s, kd }: KdocsCommandDeps): vscode.Dispo
     const link = await (await kd.account(t.accountId)).ops.getShare(t.path);
     const members = link?.members ?? [];
     if (!members.length) {
-      void vscode.window.showInformationMessage(link ? vscode.l10n.t('{0} has no collaborators.', nameOf(t)) : vscode.l10n.t('{0} has no share link.', nameOf(t)));
+      void ui().notify('info', link ? vscode.l10n.t('{0} has no collaborators.', nameOf(t)) : vscode.l10n.t('{0} has no share link.', nameOf(t)));
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(members.map((m) => ({ label: m.userId, description: permissionLabel(m.permission), member: m })), { title });
-    return pick?.member;
+    const pick = await ui().pick(members.map((m) => ({ label: m.userId, description: permissionLabel(m.permission), member: m })), { title });
+    return pick.member;
   }
 
   return [
@@ -135,14 +133,14 @@ export function registerShareCommands({ s, kd }: KdocsCommandDeps): vscode.Dispo
       if (o) return info;
       if (!info) {
         const create = vscode.l10n.t('Create share link…');
-        if ((await vscode.window.showInformationMessage(vscode.l10n.t('{0} has no share link.', nameOf(t)), create)) === create) return shareInteractive(t);
+        if ((await ui().notify('info', vscode.l10n.t('{0} has no share link.', nameOf(t)), create)) === create) return shareInteractive(t);
         return undefined;
       }
       const copy = vscode.l10n.t('Copy link');
       const change = vscode.l10n.t('Change…');
       const cancelLabel = vscode.l10n.t('Cancel link');
       const who = info.collaborators.length ? ' ' + vscode.l10n.t('{0} collaborators.', info.collaborators.length) : '';
-      const pick = await vscode.window.showInformationMessage(
+      const pick = await ui().notify('info',
         vscode.l10n.t('Share link of {0}: anyone with the link {1}, {2}.', nameOf(t), permissionLabel(info.permission, info.comment), expiryLabel(info.expireTime)) + who,
         copy, change, cancelLabel,
       );
@@ -156,7 +154,7 @@ export function registerShareCommands({ s, kd }: KdocsCommandDeps): vscode.Dispo
       const o = isOptions<KdTargetArgs>(arg, 'target') ? arg : undefined;
       const t = personalTarget(o ? o.target : arg);
       const done = await cancel(t, o?.confirm !== false);
-      if (done && !o) void vscode.window.showInformationMessage(vscode.l10n.t('The share link of {0} no longer works.', nameOf(t)));
+      if (done && !o) void ui().notify('info', vscode.l10n.t('The share link of {0} no longer works.', nameOf(t)));
       return done;
     }),
 
@@ -167,14 +165,15 @@ export function registerShareCommands({ s, kd }: KdocsCommandDeps): vscode.Dispo
       let permission = o?.permission;
       if (!o) {
         const title = vscode.l10n.t('Add collaborators to {0}', nameOf(t));
-        const text = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('User ids of the collaborators (separate with , or ;)'), ignoreFocusOut: true });
-        userIds = splitIds(text ?? '');
-        if (!userIds.length) return undefined;
+        const text = await ui().input({
+          title, prompt: vscode.l10n.t('User ids of the collaborators (separate with , or ;)'), ignoreFocusOut: true,
+          validateInput: (v) => (splitIds(v).length ? undefined : vscode.l10n.t('Enter at least one user id.')),
+        });
+        userIds = splitIds(text);
         permission = await pickPermission(title);
-        if (!permission) return undefined;
       }
       const link = await (await kd.account(t.accountId)).ops.addCollaborators(t.path, userIds ?? [], permission ?? 'read');
-      if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('{0} collaborators added to {1}.', userIds?.length ?? 0, nameOf(t)));
+      if (!o) void ui().notify('info', vscode.l10n.t('Collaborators added to {0}: {1}.', nameOf(t), (userIds ?? []).join(', ')));
       return shareInfo(link);
     }),
 
@@ -200,11 +199,11 @@ export function registerShareCommands({ s, kd }: KdocsCommandDeps): vscode.Dispo
       const userId = o?.userId ?? (await pickCollaborator(t, vscode.l10n.t('Remove a collaborator from {0}', nameOf(t))))?.userId;
       if (!userId) return false;
       await (await kd.account(t.accountId)).ops.removeCollaborator(t.path, userId);
-      if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('{0} no longer collaborates on {1}.', userId, nameOf(t)));
+      if (!o) void ui().notify('info', vscode.l10n.t('{0} no longer collaborates on {1}.', userId, nameOf(t)));
       return true;
     }),
 
-    s.command('docWorkspaces.kdocs.copyLinkWithEditToken', async (arg?: unknown): Promise<string | undefined> => {
+    s.command('docWorkspaces.kdocs.copyLinkWithEditToken', async (arg?: unknown): Promise<void> => {
       const o = isOptions<KdTargetArgs>(arg, 'target') ? arg : undefined;
       const t = personalTarget(o ? o.target : arg);
       const { ops } = await kd.account(t.accountId);
@@ -212,16 +211,16 @@ export function registerShareCommands({ s, kd }: KdocsCommandDeps): vscode.Dispo
       if (!await ops.getShare(t.path)) {
         if (o) throw new InvalidInputError(vscode.l10n.t('{0} has no share link yet: create one first.', nameOf(t)));
         const create = vscode.l10n.t('Create share link…');
-        if ((await vscode.window.showInformationMessage(vscode.l10n.t('{0} has no share link yet: create one first.', nameOf(t)), create)) !== create) return undefined;
+        if ((await ui().notify('info', vscode.l10n.t('{0} has no share link yet: create one first.', nameOf(t)), create)) !== create) return undefined;
         if (!await shareInteractive(t)) return undefined;
       }
       const url = await ops.linkWithEditToken(t.path);
       await vscode.env.clipboard.writeText(url);
-      if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('Link of {0} with an edit token copied to the clipboard. Whoever has it can edit: share it with care.', nameOf(t)));
-      return onlyForTests(url);
+      if (!o) void ui().notify('info', vscode.l10n.t('Link of {0} with an edit token copied to the clipboard. Whoever has it can edit: share it with care.', nameOf(t)));
+      s.log.info(`Kingsoft Docs: a link with an edit token for "${t.path}" was copied`);
     }),
 
-    s.command('docWorkspaces.kdocs.createEditToken', async (arg?: unknown): Promise<{ token: string; expiresIn?: number } | undefined> => {
+    s.command('docWorkspaces.kdocs.createEditToken', async (arg?: unknown): Promise<void> => {
       const accountId = await kd.pickAccount(arg);
       const t = await (await kd.account(accountId)).ops.createEditToken();
       const now = Date.now();
@@ -230,11 +229,11 @@ export function registerShareCommands({ s, kd }: KdocsCommandDeps): vscode.Dispo
       createdTokens.set(accountId, list);
       await vscode.env.clipboard.writeText(t.token);
       if (typeof arg !== 'string') {
-        void vscode.window.showInformationMessage(t.expires_in
+        void ui().notify('info', t.expires_in
           ? vscode.l10n.t('Edit token copied to the clipboard (valid until {0}).', formatTime(now + t.expires_in * 1000))
           : vscode.l10n.t('Edit token copied to the clipboard.'));
       }
-      return onlyForTests({ token: t.token, expiresIn: t.expires_in });
+      s.log.info('Kingsoft Docs: an edit token was created and copied');
     }),
 
     s.command('docWorkspaces.kdocs.revokeEditToken', async (arg?: unknown): Promise<boolean> => {
@@ -244,21 +243,20 @@ export function registerShareCommands({ s, kd }: KdocsCommandDeps): vscode.Dispo
       if (!o) {
         const mine = (createdTokens.get(accountId) ?? []).filter((x) => !x.expires || x.expires > Date.now());
         const other = { label: vscode.l10n.t('Enter another token…'), token: undefined };
-        const pick = mine.length ? await vscode.window.showQuickPick([
+        const pick = mine.length ? await ui().pick([
           ...mine.map((x) => ({
             label: vscode.l10n.t('Created {0}', formatTime(x.created)),
             // Only the start of the token: enough to tell them apart, not enough to use one.
             description: `${x.token.slice(0, 4)}…`, detail: x.expires ? vscode.l10n.t('valid until {0}', formatTime(x.expires)) : undefined, token: x.token,
           })), other,
         ], { placeHolder: vscode.l10n.t('Edit token to revoke') }) : other;
-        if (!pick) return false;
-        token = pick.token ?? await vscode.window.showInputBox({ prompt: vscode.l10n.t('Edit token to revoke'), password: true, ignoreFocusOut: true });
+        token = pick.token ?? await ui().input({ prompt: vscode.l10n.t('Edit token to revoke'), password: true, ignoreFocusOut: true });
       }
       if (!token) return false;
       await (await kd.account(accountId)).ops.revokeEditToken(token);
       const revoked = token;
       createdTokens.set(accountId, (createdTokens.get(accountId) ?? []).filter((x) => x.token !== revoked));
-      if (!o) void vscode.window.showInformationMessage(vscode.l10n.t('Edit token revoked: links made with it no longer allow editing.'));
+      if (!o) void ui().notify('info', vscode.l10n.t('Edit token revoked: links made with it no longer allow editing.'));
       s.log.info('Kingsoft Docs: an edit token was revoked');
       return true;
     }),
