@@ -30,11 +30,37 @@ export interface RemoteRef {
 }
 
 /**
+ * Items addressed by id rather than by folders (Kingsoft Docs Recent / Starred / search results: the vendor's path
+ * `personal/~token/<file token>/<name>`) carry an anchor, the segment pair `~<kind>/<id>`, in their ref path. Users
+ * must see names, not ids: in URIs (tab labels and descriptions, breadcrumbs, the Explorer) the anchor leaves the path
+ * for the query, `anchor=<segment index>/<kind>/<id>`, and fromUri puts it back. URIs with the anchor still in the
+ * path are understood too.
+ */
+const ANCHOR_SEGMENT = /^~[a-z]+$/;
+
+function liftAnchor(path: string): { path: string; query?: string } {
+  const segs = path.split('/');
+  const i = segs.findIndex((seg, n) => ANCHOR_SEGMENT.test(seg) && n + 1 < segs.length - 1);
+  if (i < 0) return { path };
+  const [kind, id] = segs.splice(i, 2);
+  return { path: segs.join('/'), query: `anchor=${encodeURIComponent(`${i}/${kind.slice(1)}/${id}`)}` };
+}
+
+function dropAnchor(path: string, anchor: string | undefined): string {
+  const m = anchor ? /^(\d+)\/([a-z]+)\/(.+)$/.exec(anchor) : null;
+  if (!m) return path;
+  const segs = path.split('/');
+  segs.splice(Number(m[1]), 0, `~${m[2]}`, m[3]);
+  return segs.join('/');
+}
+
+/**
  * Builds URIs with `Uri.from` so VS Code does the percent-encoding: names with '#', '%', '?', spaces, Chinese or emoji
  * round-trip through `uri.path`. Never build these URIs by string concatenation + `Uri.parse`.
  */
 export function toUri(ref: RemoteRef): vscode.Uri {
-  return vscode.Uri.from({ scheme: ref.scheme, authority: ref.accountId, path: '/' + ref.path });
+  const { path, query } = liftAnchor(ref.path);
+  return vscode.Uri.from({ scheme: ref.scheme, authority: ref.accountId, path: '/' + path, query });
 }
 
 /**
@@ -44,12 +70,12 @@ export function toUri(ref: RemoteRef): vscode.Uri {
  * last so the editor picks the same language.
  */
 export function toRoUri(ref: RemoteRef, version?: string, label?: string): vscode.Uri {
-  if (!version) return vscode.Uri.from({ scheme: roSchemeOf(ref.scheme), authority: ref.accountId, path: '/' + ref.path });
+  if (!version) return toUri(ref).with({ scheme: roSchemeOf(ref.scheme) });
   const name = baseName(ref.path);
   const dot = name.lastIndexOf('.');
   const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   const tag = (label ?? version.slice(0, 8)).replace(/[\\/]/g, '-');
-  const shown = joinPath(parentPath(ref.path), `${stem} (${tag})${ext}`);
+  const shown = joinPath(parentPath(liftAnchor(ref.path).path), `${stem} (${tag})${ext}`);
   return vscode.Uri.from({
     scheme: roSchemeOf(ref.scheme),
     authority: ref.accountId,
@@ -61,7 +87,7 @@ export function toRoUri(ref: RemoteRef, version?: string, label?: string): vscod
 /** The ref of a (writable or read-only) remote URI. Callers check the scheme is one of ours first. */
 export function fromUri(uri: vscode.Uri): RemoteRef {
   const real = queryParam(uri, 'path');
-  const path = real ?? uri.path.replace(/^\/+/, '').replace(/\/+$/, '');
+  const path = real ?? dropAnchor(uri.path.replace(/^\/+/, '').replace(/\/+$/, ''), queryParam(uri, 'anchor'));
   return { scheme: writableSchemeOf(uri.scheme), accountId: uri.authority, path };
 }
 

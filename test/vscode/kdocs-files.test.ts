@@ -132,6 +132,36 @@ describe('Kingsoft Docs files', function () {
     assert.ok(control.isInTrash('personal', p), 'the original went to the recycle bin');
   });
 
+  it('a file opened from Recent, and what Replace makes of it, show names only: no token in tabs or breadcrumbs', async () => {
+    const p = `${base}/最近 #1.txt`;
+    control.writeFile('personal', p, 'old\n'); // the newest file: first in Recent
+    const personal = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'personal');
+    const recent = await childOf(api, personal, 'kdSection', (n) => n.kind === 'kdSection' && n.section === 'recent');
+    await vscode.commands.executeCommand('docWorkspaces.refreshNode', recent);
+    const node = (await children(api, recent)).find((n) => n.kind === 'entry' && n.entry.name === '最近 #1.txt');
+    assert.ok(node?.kind === 'entry' && node.entry.path.includes('/~token/'), 'Recent addresses the file by its token');
+    const token = control.tokenOf('personal', p);
+    assert.ok(token);
+    const item = await api.tree.getTreeItem(node);
+    const uri = item.resourceUri;
+    assert.ok(uri && item.command);
+    // The tab's label and description and the breadcrumbs come from the URI path: the name, no token.
+    assert.strictEqual(uri.path, '/personal/最近 #1.txt');
+    await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.strictEqual(tab?.label, '最近 #1.txt');
+    assert.ok(tab.input instanceof vscode.TabInputText && !tab.input.uri.path.includes(token) && !tab.input.uri.path.includes('~token'), `tab: ${tab.input instanceof vscode.TabInputText ? tab.input.uri.path : ''}`);
+    assert.strictEqual(vscode.window.activeTextEditor?.document.getText(), 'old\n');
+
+    const { result: saved } = await run<vscode.Uri>(api, ['Replace'], 'docWorkspaces.kdocs.replace', { target: uri, content: 'new\n' });
+    assert.ok(saved);
+    const fresh = control.tokenOf('personal', p);
+    assert.ok(fresh && fresh !== token, 'a new file took the name');
+    assert.strictEqual(saved.path, '/personal/最近 #1.txt', 'the replacement shows its name, not its token');
+    assert.strictEqual(new TextDecoder().decode(await vscode.workspace.fs.readFile(saved)), 'new\n', 'and reads through that URI');
+    assert.strictEqual(vscode.window.tabGroups.activeTabGroup.activeTab?.label, '最近 #1.txt');
+  });
+
   it('"Edit a Copy" refuses binary files, by name and by content, before opening anything', async () => {
     const dat = `${base}/数据.dat`;
     control.writeFile('personal', dat, Buffer.from([0x89, 0x50, 0x00, 0x01, 0xff]));

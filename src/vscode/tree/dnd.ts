@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { refOf, type RemoteTarget } from '../commands/targets';
 import { runBatch } from '../commands/batch';
+import { folderLabel } from '../commands/files';
 import { reportError, withCancellableProgress } from '../commands/wrap';
 import type { Services } from '../services';
 import { type UploadSource, uploadLocal } from '../transfer';
@@ -45,7 +46,7 @@ export class TreeDragAndDrop implements vscode.TreeDragAndDropController<TreeNod
       }
       const sources = await droppedSources(data);
       if (!sources.length) return;
-      await withCancellableProgress(vscode.l10n.t('Uploading to {0}', folder.path || '/'), (signal, report) =>
+      await withCancellableProgress(vscode.l10n.t("Uploading to '{0}'", folderLabel(s, folder)), (signal, report) =>
         uploadLocal(s, sources, folder, { signal, report }));
     } catch (e) {
       reportError('Drop', e, s.log, () => s.showLog());
