@@ -60,5 +60,5 @@ export function scanLogs(dir) {
       }
     });
   }
-  return { hits, files: all.length, lines };
+  return { hits, files: all.length, lines, names: all.map((f) => relative(dir, f)) };
 }

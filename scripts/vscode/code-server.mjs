@@ -16,8 +16,9 @@
 //   the proxy, as a user's code-server has it: VS Code for the Web opens loopback URLs (the sandbox's pages) through
 //   `/proxy/<port>/`, which answers 403 when the proxy is off.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
-  closeSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync,
+  appendFileSync, closeSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -26,18 +27,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir, CHROMIUM_PATH, ensureCodeServer } from './ensure-code-server.mjs';
 
-/** Settings that keep the workbench quiet, offline and free of first-run UI. */
-export const QUIET_SETTINGS = Object.freeze({
+/**
+ * Settings that keep a workbench offline (no telemetry, updates, marketplace or AI calls to hosts this machine cannot
+ * reach). `npm start` writes only these: everything else stays as a user's VS Code has it.
+ */
+export const OFFLINE_SETTINGS = Object.freeze({
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'extensions.autoUpdate': false,
   'extensions.autoCheckUpdates': false,
   'extensions.ignoreRecommendations': true,
+  'workbench.enableExperiments': false,
+  'chat.disableAIFeatures': true,
+});
+
+/** The harness's settings: offline, quiet and free of first-run UI, with explicit saves. */
+export const QUIET_SETTINGS = Object.freeze({
+  ...OFFLINE_SETTINGS,
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
   'security.workspace.trust.enabled': false,
-  'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'git.enabled': false,
   'window.restoreWindows': 'none',
@@ -131,6 +140,7 @@ async function waitForHealthz(baseUrl, hasExited, deadlineMs) {
  * @param {string[]} [opts.linkExtensions] extension folders linked into the extensions dir (loaded like installed ones)
  * @param {string} [opts.profileDir] keep user data and extensions here instead of the temp folder (npm start: settings,
  *   accounts and state survive a restart)
+ * @param {Record<string, unknown>} [opts.baseSettings] the settings under `userSettings` (default QUIET_SETTINGS)
  * @returns {Promise<CodeServer>}
  *
  * @typedef {object} CodeServer
@@ -158,7 +168,7 @@ export async function startCodeServer(opts = {}) {
   const settingsFile = join(dirs.userData, 'User', 'settings.json');
   // A kept profile keeps the user's own settings; ours only fill in what is missing.
   const own = opts.profileDir && existsSync(settingsFile) ? readJson(settingsFile) : {};
-  writeFileSync(settingsFile, JSON.stringify({ ...QUIET_SETTINGS, ...(opts.userSettings ?? {}), ...own }, null, 2));
+  writeFileSync(settingsFile, JSON.stringify({ ...(opts.baseSettings ?? QUIET_SETTINGS), ...(opts.userSettings ?? {}), ...own }, null, 2));
   for (const ext of opts.linkExtensions ?? []) linkExtension(ext, dirs.extensions);
 
   const env = {
@@ -286,9 +296,13 @@ export async function startCodeServer(opts = {}) {
  * @param {{ port?: number, profileDir?: string, folder?: string, userSettings?: Record<string, unknown>, env?: Record<string, string>, logFile?: string }} [opts]
  */
 export async function startForUser(repo, opts = {}) {
-  const profileDir = opts.profileDir ?? join(cacheDir(), 'start');
+  // One profile per checkout: two clones started in turn must not re-link each other's extension.
+  const profileDir = opts.profileDir ?? join(cacheDir(), `start-${createHash('sha1').update(repo).digest('hex').slice(0, 8)}`);
   const folder = opts.folder ?? join(profileDir, 'workspace');
   mkdirSync(folder, { recursive: true });
+  // VS Code keeps a list of installed extensions there; without it the folder is scanned, so a link renamed for a new
+  // version is found.
+  rmSync(join(profileDir, 'extensions', 'extensions.json'), { force: true });
   const server = await startCodeServer({
     port: opts.port,
     profileDir,
@@ -297,8 +311,9 @@ export async function startForUser(repo, opts = {}) {
     proxy: true,
     env: opts.env,
     logFile: opts.logFile,
-    // A user's VS Code keeps unsaved editors across reloads (the harness turns that off).
-    userSettings: { 'files.hotExit': 'onExit', ...(opts.userSettings ?? {}) },
+    // Offline only: auto save, hot exit, trust and the rest stay as a user's VS Code has them.
+    baseSettings: OFFLINE_SETTINGS,
+    userSettings: opts.userSettings,
   });
   return { server, folder, url: server.url({ folder }) };
 }
@@ -320,6 +335,8 @@ export const CHROMIUM_ARGS = Object.freeze([
  * to 127.0.0.1 is aborted so the workbench can never reach the internet (marketplace, CDNs, telemetry).
  * @returns {Promise<{context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, close: () => Promise<void>}>}
  */
+let browsers = 0;
+
 export async function launchBrowser({ profileDir, viewport = { width: 1400, height: 900 } }) {
   const { chromium } = await import('playwright-core');
   const context = await chromium.launchPersistentContext(profileDir, {
@@ -328,6 +345,14 @@ export async function launchBrowser({ profileDir, viewport = { width: 1400, heig
     viewport,
     args: [...CHROMIUM_ARGS],
   });
+  // Under npm test the workbench's own console (browser side) goes to the run's log folder for the secret scan.
+  const logs = process.env.DOC_WORKSPACES_TEST_LOGS;
+  if (logs) {
+    const file = join(logs, `browser-${process.pid}-${++browsers}.log`);
+    const watch = (page) => page.on('console', (m) => appendFileSync(file, `[${m.type()}] ${m.text()}\n`));
+    context.pages().forEach(watch);
+    context.on('page', watch);
+  }
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
     return host === '127.0.0.1' ? route.continue() : route.abort();

@@ -66,16 +66,19 @@ export function ensureAptPackages(pkgs) {
 }
 
 /**
- * The environment for an inner `npm install`: ours without the `npm_*` variables an outer npm exports when this runs
- * under `npm test` / `npm start` / `npm run`. Those describe the OUTER npm and Node: `npm_config_user_agent` names
- * Node 20, and code-server's postinstall reads it and refuses to install ("requires node v24") even with Node 24 first
- * on PATH; `npm_config_*` would also override the inner npm's own configuration. The inner npm reads its config from
- * the npmrc files like any npm started from a shell.
+ * What an outer npm exports about ITSELF when this runs under `npm test` / `npm start` / `npm run`: its user agent
+ * (naming Node 20: code-server's postinstall reads it and refuses to install, "requires node v24", even with Node 24
+ * first on PATH), its project folder (`npm_config_local_prefix`: the inner install must not go to the repo), its
+ * script and package. Registry, proxy, cafile, cache or token settings (the user's, also as `npm_config_*` or
+ * `NPM_*`) are kept: an inner install behind a mirror or proxy needs them.
  */
+const OUTER_NPM = /^(npm_config_user_agent|npm_config_local_prefix|npm_config_argv|npm_execpath|npm_node_execpath|npm_command|npm_lifecycle_\w+|npm_package_\w+)$/;
+
+/** The environment for an inner `npm install`: ours without what the outer npm says about itself, plus `extra`. */
 export function innerNpmEnv(base = process.env, extra = {}) {
   const env = {};
   for (const [k, v] of Object.entries(base)) {
-    if (!/^npm_/i.test(k) && v !== undefined) env[k] = v;
+    if (!OUTER_NPM.test(k) && v !== undefined) env[k] = v;
   }
   return { ...env, ...extra };
 }

@@ -54,7 +54,9 @@ export async function runInCodeServer(opts = {}) {
   const server = await startCodeServer({
     userSettings: opts.userSettings, env: opts.env, logFile: join(outDir, 'code-server-vscode-tests.log'),
   });
-  const automationLog = join(outDir, 'vscode-tests-automation.log');
+  // Under npm test into the run's log folder (the secret scan reads what the extension host printed).
+  const automationLog = process.env.DOC_WORKSPACES_TEST_LOGS
+    ? join(process.env.DOC_WORKSPACES_TEST_LOGS, 'vscode-automation.log') : join(outDir, 'vscode-tests-automation.log');
   writeFileSync(automationLog, '');
   let browser;
   let counts = { passed: undefined, failed: undefined };

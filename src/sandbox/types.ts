@@ -59,6 +59,8 @@ export interface GokuaiSandboxControl {
    */
   writeFile(fullpath: string, data: Buffer | string, memberName?: string, o?: { mtime?: number }): void;
   exists(fullpath: string): boolean;
+  /** Moves a file or folder to the recycle bin as another member would. */
+  deleteFile(fullpath: string, memberName?: string): void;
   isInRecycleBin(fullpath: string): boolean;
   lockFile(fullpath: string, memberName?: string): void;
   unlockFile(fullpath: string): void;

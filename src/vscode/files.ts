@@ -6,7 +6,8 @@ import type { Accounts } from './accounts';
 import { Conflicts } from './conflict';
 import { BaselineStore, RemoteFileSystemProvider, resolvePair } from './fsProvider';
 import { ReadonlyProvider } from './roProvider';
-import { fromUri, type RemoteRef, roSchemeOf } from './uri';
+import { EditorSaves } from './saves';
+import { fromUri, type RemoteRef, refKey, roSchemeOf } from './uri';
 import type { VendorRegistry } from './vendors/registry';
 import type { Mounted } from './vendors/types';
 
@@ -26,10 +27,17 @@ export class RemoteFiles implements vscode.Disposable {
 
   /** `workspaceState` keeps the editors' baselines across window reloads (see BaselineStore). */
   constructor(private readonly accounts: Accounts, vendors: VendorRegistry, log: Logger, workspaceState?: vscode.Memento) {
-    const baselines = new BaselineStore(workspaceState);
-    this.subscriptions.push(this.conflicts);
+    const keyOf = (uri: vscode.Uri) => (vendors.isRemoteUri(uri) ? refKey(fromUri(uri)) : undefined);
+    const openKeys = () => new Set([...vscode.workspace.textDocuments, ...vscode.workspace.notebookDocuments].map((d) => keyOf(d.uri)));
+    const baselines = new BaselineStore(workspaceState, (key) => openKeys().has(key));
+    const saves = new EditorSaves(keyOf, (key) => baselines.get(key));
+    this.subscriptions.push(this.conflicts, baselines, saves, vscode.workspace.onDidCloseTextDocument((d) => {
+      const key = keyOf(d.uri);
+      // Closed with nothing unsaved (a dirty one closes only at shutdown, and hot exit needs its baseline then).
+      if (key && !d.isDirty && !openKeys().has(key)) baselines.drop(key);
+    }));
     for (const glue of vendors.all) {
-      const fsp = new RemoteFileSystemProvider(glue.scheme, glue.vendor, (ref) => this.resolve(ref), this.conflicts, baselines, log);
+      const fsp = new RemoteFileSystemProvider(glue.scheme, glue.vendor, (ref) => this.resolve(ref), this.conflicts, baselines, saves, log);
       this.providers.set(glue.scheme, fsp);
       this.snapshots.set(roSchemeOf(glue.scheme), new ReadonlyProvider(glue, accounts, (ref) => this.resolve(ref)));
       this.subscriptions.push(fsp, fsp.onDidChangeFile((e) => this.emitter.fire(e)));

@@ -5,6 +5,8 @@ import type { Entry } from '../core/model';
 import type { RemoteFs } from '../core/remote';
 import { config } from './config';
 import type { Conflicts } from './conflict';
+import type { EditorSaves, SaveInProgress } from './saves';
+import { ui } from './ui';
 import { toFileSystemError } from './errors';
 import { baseName, fromUri, refKey, type RemoteRef } from './uri';
 import type { Mounted, VendorId } from './vendors/types';
@@ -46,16 +48,23 @@ export interface Baseline { version: string; mtime: number; size: number }
 /**
  * The baselines of the documents of this window, kept in the workspace's storage so that they survive a window
  * reload and hot exit: a dirty editor restored from its backup still saves conditionally (no silent overwrite).
- * Keyed by ref (refKey), bounded (the oldest are dropped).
+ * Keyed by ref (refKey). An entry goes when its document is closed without unsaved changes; beyond MAX entries the
+ * oldest of the files no editor shows go first. Writes to the storage are batched.
  */
-export class BaselineStore {
+export class BaselineStore implements vscode.Disposable {
   static readonly KEY = 'docWorkspaces.baselines';
   static readonly MAX = 2000;
   private readonly map: Map<string, Baseline>;
+  private timer?: NodeJS.Timeout;
 
-  constructor(private readonly memento?: vscode.Memento) {
+  /** `isOpen(key)`: an editor shows that file (its baseline is never dropped). */
+  constructor(private readonly memento: vscode.Memento | undefined, private readonly isOpen: (key: string) => boolean = () => false) {
     const saved = memento?.get<Array<[string, Baseline]>>(BaselineStore.KEY) ?? [];
     this.map = new Map(saved.filter(([k, b]) => typeof k === 'string' && typeof b?.version === 'string'));
+  }
+
+  dispose(): void {
+    if (this.timer) this.flush();
   }
 
   get(key: string): Baseline | undefined {
@@ -65,7 +74,12 @@ export class BaselineStore {
   set(key: string, b: Baseline): void {
     this.map.delete(key); // re-insert: the newest last
     this.map.set(key, b);
-    while (this.map.size > BaselineStore.MAX) this.map.delete(this.map.keys().next().value as string);
+    if (this.map.size > BaselineStore.MAX) {
+      for (const k of [...this.map.keys()]) {
+        if (this.map.size <= BaselineStore.MAX) break;
+        if (!this.isOpen(k)) this.map.delete(k);
+      }
+    }
     this.persist();
   }
 
@@ -81,7 +95,19 @@ export class BaselineStore {
     if (changed) this.persist();
   }
 
+  /** A document was closed with nothing unsaved: its baseline is not needed any more. */
+  drop(key: string): void {
+    if (this.map.delete(key)) this.persist();
+  }
+
   private persist(): void {
+    if (!this.memento || this.timer) return;
+    this.timer = setTimeout(() => this.flush(), 250);
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     void this.memento?.update(BaselineStore.KEY, [...this.map]);
   }
 }
@@ -97,8 +123,8 @@ export class BaselineStore {
 export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
-  /** The last stat answered per file: the state VS Code's own pre-save check compared against. */
-  private readonly lastStat = new Map<string, Entry>();
+  /** Auto-saves refused over a conflict: the server version the user was told about (once per change). */
+  private readonly autoSaveNotified = new Map<string, string | undefined>();
 
   constructor(
     readonly scheme: string,
@@ -106,6 +132,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
     private readonly resolve: Resolver,
     private readonly conflicts: Conflicts,
     private readonly baselines: BaselineStore,
+    private readonly saves: EditorSaves,
     private readonly log: Logger,
   ) {}
 
@@ -132,7 +159,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
   stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     return this.run(uri, 'stat', async (m, ref) => {
       const entry = await m.fs.stat(m.path);
-      if (entry.type === 'file') this.lastStat.set(refKey(ref), entry);
+      if (entry.type === 'file') this.saves.sawStat(refKey(ref), entry);
       return toFileStat(entry);
     });
   }
@@ -147,15 +174,24 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
       // A dirty editor's next save must be checked against the version that editor was loaded from. Anyone else
       // reading the file meanwhile (workspace search, another extension, a diff) must not move that baseline, or the
       // save would silently overwrite the colleague's change it just read.
-      if (!this.hasDirtyDocument(ref)) this.remember(ref, entry);
+      if (this.hasDirtyDocument(ref)) return data;
+      // A clean editor showing an older version than this read found must show the new one too: its baseline moves
+      // now, and an edit of the old text saved later would overwrite the change without a question.
+      const before = this.baselines.get(refKey(ref));
+      this.remember(ref, entry);
+      if (before && entry.version && before.version !== entry.version && this.isOpen(ref)) {
+        this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+      }
       return data;
     });
   }
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
     return this.run(uri, 'writeFile', async ({ fs, path }, ref) => {
+      const key = refKey(ref);
       const name = baseName(ref.path);
-      const expected = await this.expectedVersion(uri, ref, fs, path);
+      const save = this.saves.take(key);
+      const expected = await this.expectedVersion(uri, ref, fs, path, save);
       let entry: Entry;
       try {
         if (expected === UNKNOWN) throw new ConflictError(`the version ${name} started from is unknown`);
@@ -169,44 +205,56 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
           this.conflicts.resolved(uri);
           return;
         }
-        this.log.warn(`Save conflict on ${uri.toString()}: ${expected === UNKNOWN ? 'unknown starting version' : 'the server copy changed since it was read'}`);
-        const choice = await this.conflicts.ask({ uri, name, serverVersion: current?.version, reason: expected === UNKNOWN ? 'unknown' : 'changed' });
-        if (choice !== 'overwrite') {
-          // Throwing keeps the editor dirty and the remote untouched.
-          throw vscode.FileSystemError.Unavailable(vscode.l10n.t("'{0}' was changed on the server since you opened it. Your changes were not saved.", name));
-        }
-        // Over the version the user decided to overwrite: a change after that is a new conflict, not overwritten.
-        entry = await fs.write(path, content, { ...options, overwrite: true, expectedVersion: current?.version });
+        const reason = !current ? 'deleted' : expected === UNKNOWN ? 'unknown' : 'changed';
+        this.log.warn(`Save conflict on ${uri.toString()}: ${reason === 'unknown' ? 'unknown starting version' : reason === 'deleted' ? 'deleted on the server' : 'the server copy changed since it was read'}`);
+        if (save && save.reason !== vscode.TextDocumentSaveReason.Manual) throw this.refuseAutoSave(key, name, current?.version);
+        const choice = await this.conflicts.ask({ uri, name, serverVersion: current?.version, reason });
+        // Throwing keeps the editor dirty and the remote untouched; VS Code shows the message in "Failed to save".
+        if (choice === 'compare') throw vscode.FileSystemError.Unavailable(vscode.l10n.t("'{0}' was not saved: compare, then choose Overwrite Server Copy or Discard My Changes in the comparison's title.", name));
+        if (choice !== 'overwrite') throw vscode.FileSystemError.Unavailable(vscode.l10n.t("'{0}' was not saved because it changed on the server. Save again to compare or overwrite.", name));
+        // Over the version the user decided to overwrite: a change after that is a new conflict, not overwritten. A file
+        // deleted on the server is made again (create, no overwrite: one that reappeared meanwhile is not replaced).
+        if (!current) entry = await fs.write(path, content, { create: true, overwrite: false });
+        else if (!current.version) throw vscode.FileSystemError.Unavailable(vscode.l10n.t("'{0}' was not saved: the server copy cannot be checked now. Try again.", name));
+        else entry = await fs.write(path, content, { ...options, overwrite: true, expectedVersion: current.version });
       }
       this.remember(ref, entry);
+      this.autoSaveNotified.delete(key);
       this.conflicts.resolved(uri);
       this.emitter.fire([{ type: expected === undefined && options.create ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed, uri }]);
     });
   }
 
   /**
+   * An auto-save met a conflict: no modal while the user types. The save is refused (the editor stays dirty) and one
+   * notification per server change says how to go on.
+   */
+  private refuseAutoSave(key: string, name: string, serverVersion: string | undefined): vscode.FileSystemError {
+    if (!this.autoSaveNotified.has(key) || this.autoSaveNotified.get(key) !== serverVersion) {
+      this.autoSaveNotified.set(key, serverVersion);
+      void ui().notify('warning', vscode.l10n.t("'{0}' changed on the server: your edits are no longer saved automatically. Save it (Ctrl+S) to compare or overwrite.", name));
+    }
+    return vscode.FileSystemError.Unavailable(vscode.l10n.t("'{0}' was not saved automatically because it changed on the server.", name));
+  }
+
+  /**
    * The version a save must find on the server, or UNKNOWN (ask), or undefined (unconditional: a new file, or a write
    * through the API of a file no editor has open).
    * - An overwrite the user approved in the Compare diff: the version that diff showed.
-   * - VS Code's own check would have stopped this save (the stat it made just before shows a later mtime and another
-   *   size than the editor's baseline), so the user chose Overwrite in VS Code's dialog: the version that stat saw.
-   *   Asking again would be the second prompt for one conflict.
+   * - VS Code's own check refused the previous attempt of this editor save over server version S and this attempt
+   *   came through (the user chose Overwrite in VS Code's dialog): S, if VS Code's stat of this attempt still saw S.
+   *   Asking again would be the second prompt for one conflict; a change after S is a new one and is asked about.
    * - Otherwise the baseline; without one, an open document is a possible conflict when the file exists.
+   * A write through the API never counts as answered by VS Code's dialog.
    */
-  private async expectedVersion(uri: vscode.Uri, ref: RemoteRef, fs: RemoteFs, path: string): Promise<string | undefined | typeof UNKNOWN> {
-    const key = refKey(ref);
+  private async expectedVersion(
+    uri: vscode.Uri, ref: RemoteRef, fs: RemoteFs, path: string, save: SaveInProgress | undefined,
+  ): Promise<string | undefined | typeof UNKNOWN> {
     const approval = this.conflicts.takeApproval(uri);
-    if (approval) return approval.version;
-    const base = this.baselines.get(key);
-    const seen = this.lastStat.get(key);
-    this.lastStat.delete(key);
-    if (base) {
-      // VS Code's test (FileService.validateWriteFile): mtime advanced and the size differs. It is off when the user
-      // set files.saveConflictResolution to overwriteFileOnDisk: then nobody asked yet.
-      const checks = vscode.workspace.getConfiguration('files', uri).get<string>('saveConflictResolution', 'askUser') !== 'overwriteFileOnDisk';
-      const vscodeAsked = checks && !!seen?.version && seen.version !== base.version && seen.mtime > base.mtime && seen.size !== base.size;
-      return vscodeAsked ? seen.version : base.version;
-    }
+    if (approval?.version) return approval.version;
+    if (save?.refusedOver && save.stat?.version === save.refusedOver) return save.refusedOver;
+    const base = this.baselines.get(refKey(ref));
+    if (base) return base.version;
     if (!this.isOpen(ref)) return undefined;
     return (await this.current(fs, path)) ? UNKNOWN : undefined;
   }
@@ -285,7 +333,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
     return this.openDocuments(ref).some((d) => d.isDirty);
   }
 
-  private isOpen(ref: RemoteRef): boolean {
+  isOpen(ref: RemoteRef): boolean {
     return this.openDocuments(ref).length > 0;
   }
 

@@ -31,12 +31,12 @@ export interface RemoteRef {
 
 /**
  * Items addressed by id rather than by folders (Kingsoft Docs Recent / Starred / search results: the vendor's path
- * `personal/~token/<file token>/<name>`) carry an anchor, the segment pair `~<kind>/<id>`, in their ref path. Users
+ * `personal/~token/<file token>/<name>`) carry an anchor, the segment pair `~token/<id>`, in their ref path. Users
  * must see names, not ids: in URIs (tab labels and descriptions, breadcrumbs, the Explorer) the anchor leaves the path
- * for the query, `anchor=<segment index>/<kind>/<id>`, and fromUri puts it back. URIs with the anchor still in the
- * path are understood too.
+ * for the query, `anchor=<segment index>/token/<id>`, and fromUri puts it back. URIs with the anchor still in the
+ * path are understood too. Only that one reserved segment name counts (a real folder named `~tmp` stays a folder).
  */
-const ANCHOR_SEGMENT = /^~[a-z]+$/;
+const ANCHOR_SEGMENT = /^~token$/;
 
 function liftAnchor(path: string): { path: string; query?: string } {
   const segs = path.split('/');
@@ -93,7 +93,12 @@ export function fromUri(uri: vscode.Uri): RemoteRef {
 
 function queryParam(uri: vscode.Uri, name: string): string | undefined {
   const m = new RegExp(`(?:^|&)${name}=([^&]*)`).exec(uri.query);
-  return m ? decodeURIComponent(m[1]) : undefined;
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return undefined; // a malformed query (typed or pasted by hand) names nothing
+  }
 }
 
 /** The `version` query of a read-only URI, if any. */

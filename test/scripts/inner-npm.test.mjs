@@ -11,7 +11,12 @@ describe('ensure-code-server: inner npm', function () {
   this.timeout(60_000);
   let dir;
   const saved = {};
-  const OUTER = { npm_config_user_agent: 'npm/0.0.0 node/v0.0.0-outer linux x64', npm_config_loglevel: 'silly' };
+  const OUTER = {
+    npm_config_user_agent: 'npm/0.0.0 node/v0.0.0-outer linux x64',
+    npm_config_local_prefix: '/outer/project',
+    // The user's own setting (a mirror, say): an inner install needs it as much as the outer one.
+    npm_config_fetch_retries: '7',
+  };
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'inner-npm-'));
@@ -30,13 +35,14 @@ describe('ensure-code-server: inner npm', function () {
   });
 
   it('sees its own user agent and configuration, not the outer npm\'s', () => {
-    const probe = "require('fs').writeFileSync('seen.json', JSON.stringify({ ua: process.env.npm_config_user_agent, loglevel: process.env.npm_config_loglevel }))";
+    const probe = "require('fs').writeFileSync('seen.json', JSON.stringify({ ua: process.env.npm_config_user_agent, prefix: process.env.npm_config_local_prefix, retries: process.env.npm_config_fetch_retries }))";
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'probe', private: true, scripts: { probe: `node -e "${probe}"` } }));
     runInnerNpm(['run', '--silent', 'probe'], { cwd: dir });
     const seen = JSON.parse(readFileSync(join(dir, 'seen.json'), 'utf8'));
     assert.match(seen.ua, new RegExp(`node/${process.version.replace(/\./g, '\\.')}`), `user agent of the inner npm: ${seen.ua}`);
     assert.doesNotMatch(seen.ua, /v0\.0\.0-outer/);
-    assert.notStrictEqual(seen.loglevel, 'silly');
+    assert.strictEqual(seen.prefix, dir, 'its own project folder, not the outer one');
+    assert.strictEqual(seen.retries, '7', 'the user\'s settings reach it');
   });
 
   it('still gets the variables the caller sets on purpose', () => {

@@ -76,7 +76,7 @@ describe('adding a Gokuai library', function () {
   });
 
   it('rejects a wrong secret with a clear message that does not repeat it, and stores nothing', async () => {
-    const bad = { ...credentials(), orgClientSecret: 'wrong-secret-☃-123' };
+    const bad = { ...credentials(), orgClientSecret: 'CaNaRy-wrong-secret-☃-123' };
     const before = api.accounts.list().length;
     const { error } = await runExpectingError(api, [bad.host, bad.orgClientId, bad.orgClientSecret], 'docWorkspaces.addGokuaiLibrary');
     assert.match(error, /secret|signature|credential/i, `says what is wrong: ${error}`);
@@ -87,6 +87,41 @@ describe('adding a Gokuai library', function () {
     const log = await logWhen((t) => /addGokuaiLibrary failed/.test(t), 'the failure in the log');
     assert.ok(!log.includes(bad.orgClientSecret), 'the wrong secret is not in the log');
     assert.ok(!log.includes(sandbox.credentials.orgClientSecret), 'nor the right one');
+  });
+});
+
+describe('updating credentials', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    ({ api, sandbox, control, base } = await setup());
+  });
+
+  afterEach(removeAdded);
+
+  it('Update Credentials… asks for the new secret (hidden, naming the account) and the account works with it', async () => {
+    const info = await api.accounts.addGokuai(credentials());
+    const node = (await children(api)).find((n) => n.kind === 'account' && n.accountId === info.id);
+    assert.ok(node);
+    // A wrong secret first (a canary: the run fails if it reaches a log): the account answers with an error node.
+    const wrong = 'CaNaRy-updated-wrong-secret';
+    const { user } = await run(api, [wrong], 'docWorkspaces.updateCredentials', node);
+    assert.strictEqual(user.prompts[0].password, true, 'typed hidden');
+    assert.ok(user.prompts[0].title?.includes(sandbox.libraryName), `names the account: ${user.prompts[0].title}`);
+    await vscode.commands.executeCommand('docWorkspaces.refreshNode', node);
+    const [error] = await children(api, node);
+    assert.strictEqual(error?.kind, 'error', 'the wrong secret is refused by the library');
+    assert.ok(!JSON.stringify(await api.tree.getTreeItem(error)).includes(wrong), 'and not shown');
+    // Then the right one: the library lists again.
+    await run(api, [sandbox.credentials.orgClientSecret], 'docWorkspaces.updateCredentials', node);
+    await vscode.commands.executeCommand('docWorkspaces.refreshNode', node);
+    const [library] = await children(api, node);
+    assert.strictEqual(library?.kind, 'library');
+  });
+
+  it('the sandbox account has no credentials to update, and says so', async () => {
+    const { error } = await runExpectingError(api, [], 'docWorkspaces.updateCredentials', ACCOUNT);
+    assert.match(error, /has no credentials to update/);
   });
 });
 

@@ -110,21 +110,42 @@ describe('save conflicts: one conflict, one prompt', function () {
 
   it('a change VS Code sees (later, another size): VS Code refuses the save itself and the extension does not ask', async () => {
     const { p, editor, theirs } = await conflictingEditor('vscode-sees.txt', 'visible to VS Code');
+    const versions = control.versionCount(p);
     const { result: saved, user } = await asUser(api, [], () => editor.document.save());
     assert.strictEqual(saved, false, 'VS Code refused the save ("The content of the file is newer")');
     assert.deepStrictEqual(user.prompts, [], 'no second prompt from the extension');
+    assert.strictEqual(control.versionCount(p), versions, 'nothing reached the server');
     assert.strictEqual(remoteText(p), theirs);
     assert.strictEqual(editor.document.isDirty, true);
+    // VS Code's own Overwrite (its notification, a click away) is the UI journey test/ui/workbench.test.mjs.
   });
 
-  it('after Overwrite in VS Code\'s own dialog, the write goes through without a second prompt', async () => {
-    const { p, editor, mine } = await conflictingEditor('vscode-overwrite.txt', 'visible to VS Code');
-    await asUser(api, [], () => editor.document.save());
-    // VS Code's "Overwrite" saves again without its check: the file service stats the file, then writes it, exactly
-    // as workspace.fs.writeFile does.
-    const { user } = await asUser(api, [], () => vscode.workspace.fs.writeFile(uriOf(p), text(mine)));
-    assert.deepStrictEqual(user.prompts, [], 'the user already decided in VS Code\'s dialog');
-    assert.strictEqual(remoteText(p), mine);
+  it('a write through the API (another extension) over a change VS Code would see is asked about, not taken for VS Code\'s Overwrite', async () => {
+    const { p, editor, mine, theirs } = await conflictingEditor('api-write.txt', 'visible to VS Code');
+    await asUser(api, [], () => editor.document.save()); // refused by VS Code's check
+    const { user } = await asUser(api, [CANCEL], () => assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uriOf(p), text(mine)))));
+    assert.strictEqual(user.prompts.length, 1, 'asked');
+    assert.strictEqual(remoteText(p), theirs, 'the colleague\'s change survives');
+  });
+
+  it('an auto-save that meets a conflict opens no dialog: it is refused, one notification says to save by hand', async () => {
+    const p = `${dir}/auto-save.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text(ORIGINAL));
+    let told!: (message: string) => void;
+    const notified = new Promise<string>((resolve) => { told = resolve; });
+    await withSetting('files.autoSave', 'afterDelay', async () => {
+      await withSetting('files.autoSaveDelay', 100, async () => {
+        const { user } = await asUser(api, [], async () => {
+          const editor = await openAndEdit(uriOf(p), 'typed\n');
+          control.writeFile(p, SAME_SIZE, 'Colleague');
+          await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'more '));
+          assert.match(await notified, /'auto-save\.txt' changed on the server: your edits are no longer saved automatically/);
+          assert.strictEqual(editor.document.isDirty, true, 'the edits stay in the editor');
+        }, { onNotification: (n) => { if (n.kind === 'warning') told(n.message); return undefined; } });
+        assert.deepStrictEqual(user.prompts, [], 'no modal while typing');
+      });
+    });
+    assert.strictEqual(remoteText(p), SAME_SIZE, 'the colleague\'s change survives');
   });
 
   it('with files.saveConflictResolution = overwriteFileOnDisk (VS Code does not check) the extension asks', async () => {
@@ -168,6 +189,21 @@ describe('save conflicts: one conflict, one prompt', function () {
     assert.strictEqual(saved, false);
     assert.match(user.prompts[0]?.message ?? '', /cannot tell whether 'recreated\.txt' changed/);
     assert.strictEqual(remoteText(p), 'NEW FILE\n');
+  });
+
+  it('a file deleted on the server meanwhile: no Compare (nothing to compare), "Save It Again" makes it anew', async () => {
+    const p = `${dir}/deleted.txt`;
+    await vscode.workspace.fs.writeFile(uriOf(p), text(ORIGINAL));
+    const editor = await openAndEdit(uriOf(p), 'mine\n');
+    control.deleteFile(p, 'Colleague');
+    const cancelled = await asUser(api, [CANCEL], () => editor.document.save());
+    assert.strictEqual(cancelled.result, false);
+    assert.match(cancelled.user.prompts[0].message ?? '', /'deleted\.txt' was deleted on the server since you opened it/);
+    assert.deepStrictEqual(cancelled.user.prompts[0].labels, ['Save It Again']);
+    assert.ok(!control.exists(p), 'still gone');
+    const { result: saved } = await asUser(api, ['Save It Again'], () => editor.document.save());
+    assert.strictEqual(saved, true);
+    assert.strictEqual(remoteText(p), editor.document.getText());
   });
 
   it('with docWorkspaces.conflictResolution = cancel the save is refused without a dialog', async () => {

@@ -105,7 +105,7 @@ describe('tree', () => {
 
   it('shows bad credentials as an error node instead of failing', async () => {
     const bad = await api.accounts.addGokuai({
-      host: sandbox.host, orgClientId: sandbox.credentials.orgClientId, orgClientSecret: 'definitely-the-wrong-secret', verify: false,
+      host: sandbox.host, orgClientId: sandbox.credentials.orgClientId, orgClientSecret: 'CaNaRy-definitely-the-wrong-secret', verify: false,
     });
     try {
       const account = (await children()).find((n) => n.accountId === bad.id);
@@ -115,7 +115,7 @@ describe('tree', () => {
       assert.strictEqual(kids[0].kind, 'error');
       const item = await api.tree.getTreeItem(kids[0]);
       assert.match(String(item.label), /Signature rejected|check|secret/i);
-      assert.ok(!String(item.label).includes('definitely-the-wrong-secret'), 'the secret is not shown');
+      assert.ok(!String(item.label).includes('CaNaRy-definitely-the-wrong-secret'), 'the secret is not shown');
       assert.strictEqual(item.command?.command, 'docWorkspaces.updateCredentials');
     } finally {
       await api.accounts.remove(bad.id);
@@ -292,6 +292,7 @@ describe('commands', () => {
     try {
       const { result, user } = await run<string[]>(api, ['Pick on the Server', { uris: [vscode.Uri.file(local)] }], 'docWorkspaces.upload', uriOf(base));
       // code-server is a web window: the picker lists the server's files, and the user is told how to upload their own.
+      assert.match(user.prompts[0].message ?? '', new RegExp(`^Upload to '${base}': the file picker shows files of the machine VS Code runs on`));
       assert.match(user.prompts[0].detail ?? '', /drag files or folders onto a folder in the Doc Workspaces view/);
       assert.match(user.prompts[1].title ?? '', new RegExp(`Upload files to '${base}'`), 'the picker names the folder');
       const remote = `${base}/big 50MB.bin`;

@@ -3,8 +3,11 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { GokuaiSandboxControl } from '../../src/sandbox/types';
+import type { DocWorkspacesApi } from '../../src/vscode/api';
 import { openAndEdit, revertAllAndClose, setup, text, uriOf, withSetting } from './support';
+import { asUser, CANCEL } from './user';
 
+let api: DocWorkspacesApi;
 let control: GokuaiSandboxControl;
 let base: string;
 
@@ -27,7 +30,7 @@ describe('polling open documents (docWorkspaces.pollInterval)', function () {
   this.timeout(60_000);
 
   before(async () => {
-    ({ control, base } = await setup());
+    ({ api, control, base } = await setup());
   });
 
   afterEach(revertAllAndClose);
@@ -43,13 +46,17 @@ describe('polling open documents (docWorkspaces.pollInterval)', function () {
     const mine = dirtyEditor.document.getText();
     await withSetting('docWorkspaces.pollInterval', 5, async () => {
       control.writeFile(clean, 'v2 from a colleague\n', 'Colleague');
-      control.writeFile(dirty, 'v2 from a colleague\n', 'Colleague');
+      control.writeFile(dirty, 'V1\n', 'Colleague'); // the same size: only the extension's check can see it
       // One polling round checks both documents and then announces the changes: once the clean one shows the new
       // text, the dirty one has been looked at too.
       await whenText(cleanDoc, 'v2 from a colleague\n', 30_000);
     });
     assert.strictEqual(cleanDoc.isDirty, false);
     assert.strictEqual(dirtyEditor.document.getText(), mine, 'unsaved changes are never replaced');
-    assert.strictEqual(dirtyEditor.document.isDirty, true);
+    // The dirty editor still starts from v1: saving it meets the conflict (the round must not have moved that).
+    const { result: saved, user } = await asUser(api, [CANCEL], () => dirtyEditor.document.save());
+    assert.strictEqual(saved, false);
+    assert.match(user.prompts[0]?.message ?? '', /'dirty\.txt' was changed on the server/);
+    assert.strictEqual(control.readFile(dirty)?.toString('utf8'), 'V1\n');
   });
 });

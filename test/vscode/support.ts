@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
+import { installIdleUser } from './user';
 
 export const EXT_ID = 'doc-workspaces.doc-workspaces';
 export const ACCOUNT = 'sandbox';
@@ -28,6 +29,7 @@ export function setup(): Promise<Env> {
     const api = await ext.activate();
     await api.sandboxReady();
     assert.ok(api.sandbox, 'the embedded sandbox runs (docWorkspaces.sandbox.enabled defaults to true)');
+    installIdleUser(api);
     const base = `vscode-tests-${Date.now().toString(36)}`;
     await vscode.workspace.fs.createDirectory(uriOf(base));
     return { api, sandbox: api.sandbox, control: api.sandbox.control, base };

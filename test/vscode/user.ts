@@ -327,6 +327,29 @@ function describe(a: unknown): string {
 }
 
 /**
+ * Nobody at the keyboard: the user behind the seam whenever no script runs (installed by support.ts setup()). A flow
+ * that prompts outside a script (e.g. after a notification button, once its command returned) meets no answer, and
+ * the test fails after it (the root hook below), instead of a real dialog waiting in VS Code's UI.
+ */
+let idle: ScriptedUser | undefined;
+
+export function installIdleUser(api: DocWorkspacesApi): void {
+  currentApi = api;
+  idle ??= new ScriptedUser([], { allowErrors: true });
+  api.setUserInput(idle);
+}
+
+afterEach(function () {
+  if (!idle) return;
+  const seen = idle;
+  idle = new ScriptedUser([], { allowErrors: true });
+  if (currentApi) currentApi.setUserInput(idle);
+  seen.assertDone();
+});
+
+let currentApi: DocWorkspacesApi | undefined;
+
+/**
  * Runs `fn` (typically one command) with the scripted user answering, then checks it: every answer used, no prompt
  * unanswered, no unexpected error notification. Returns what `fn` returned and the user (prompts, notifications).
  */
@@ -334,12 +357,13 @@ export async function asUser<T>(
   api: DocWorkspacesApi, answers: readonly Answer[], fn: () => Thenable<T> | Promise<T>, o: ScriptOptions = {},
 ): Promise<{ result: T; user: ScriptedUser }> {
   const user = new ScriptedUser(answers, o);
+  currentApi = api;
   api.setUserInput(user);
   let result: T;
   try {
     result = await fn();
   } finally {
-    api.setUserInput(undefined);
+    api.setUserInput(idle);
   }
   user.assertDone();
   return { result, user };

@@ -79,6 +79,7 @@ export async function startGokuaiSandbox(opts: GokuaiSandboxOptions = {}): Promi
     },
     writeFile,
     exists: (fullpath) => lib.get(fullpath) !== undefined,
+    deleteFile: (fullpath, memberName = OTHER_MEMBER) => lib.remove(fullpath, memberName, false),
     isInRecycleBin: (fullpath) => lib.isInBin(fullpath),
     lockFile: (fullpath, memberName = OTHER_MEMBER) => lib.setLock(lib.require(fullpath), memberName),
     unlockFile: (fullpath) => lib.setLock(lib.require(fullpath), undefined),

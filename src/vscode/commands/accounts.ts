@@ -6,13 +6,14 @@ import { isTreeNode } from '../tree/nodes';
 import { ui } from '../ui';
 import { toUri } from '../uri';
 import type { VendorId } from '../vendors/types';
-import { refOf } from './targets';
+import { isFromTree, refOf } from './targets';
 
 /**
  * The account under a command: an id (error nodes' fix-it commands), a tree node, a remote URI, or else a pick among
  * the accounts `filter` keeps (CancellationError when dismissed). Undefined for an id of an account that is gone.
  */
-export async function pickAccount(s: Services, arg: unknown, filter: (a: AccountInfo) => boolean, placeHolder?: string): Promise<AccountInfo | undefined> {
+export async function pickAccount(s: Services, given: unknown, filter: (a: AccountInfo) => boolean, placeHolder?: string): Promise<AccountInfo | undefined> {
+  const arg = isFromTree(given) ? s.treeView.selection[0] : given;
   if (typeof arg === 'string') return s.accounts.find(arg);
   if (isTreeNode(arg)) return s.accounts.find(arg.accountId);
   if (arg instanceof vscode.Uri && s.vendors.isRemoteUri(arg)) return s.accounts.find(arg.authority);
@@ -29,7 +30,8 @@ export async function pickAccount(s: Services, arg: unknown, filter: (a: Account
  * The account of a vendor's account-level command: a string id, a tree node or URI of that vendor, the vendor's only
  * account (palette, no argument), else a pick among its accounts. Throws vscode.CancellationError when dismissed.
  */
-export async function pickVendorAccount(s: Services, vendor: VendorId, arg: unknown, placeHolder: string): Promise<string> {
+export async function pickVendorAccount(s: Services, vendor: VendorId, given: unknown, placeHolder: string): Promise<string> {
+  const arg = isFromTree(given) ? s.treeView.selection[0] : given;
   if (typeof arg === 'string') return arg;
   if (isTreeNode(arg) && arg.vendor === vendor) return arg.accountId;
   if (arg instanceof vscode.Uri && s.vendors.forScheme(arg.scheme)?.vendor === vendor) return arg.authority;

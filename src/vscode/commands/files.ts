@@ -40,28 +40,35 @@ export function folderLabel(s: Services, ref: RemoteRef): string {
 }
 
 /**
- * In a browser (code-server, vscode.dev) or a remote window, the open dialog lists files of the machine the extension
- * runs on, not of the user's computer. Say so before showing it, and point to what works from the user's computer:
- * dropping files onto the tree.
+ * In a browser (code-server, vscode.dev) or a remote window, the file dialogs show the files of the machine the
+ * extension runs on, not of the user's computer. Say so before showing one, naming what the command acts on, and point
+ * to what works from the user's computer: dropping files onto the tree (upload), the Explorer's Download… (download).
  */
-async function explainRemotePicker(s: Services): Promise<void> {
+async function explainServerPicker(s: Services, transfer: 'upload' | 'download', what: string): Promise<void> {
   const remote = vscode.env.remoteName;
   if (vscode.env.uiKind !== vscode.UIKind.Web && !remote) return;
-  const pick = vscode.l10n.t('Pick on the Server');
+  // In a browser the files are on the machine that serves the page; a desktop remote window names its remote.
+  const machine = remote && vscode.env.uiKind !== vscode.UIKind.Web ? vscode.l10n.t('the remote machine ({0})', remote) : vscode.l10n.t('the machine VS Code runs on');
+  const pick = transfer === 'upload' ? vscode.l10n.t('Pick on the Server') : vscode.l10n.t('Save on the Server');
   await ui().confirm(
-    remote ? vscode.l10n.t('The file picker shows files of the remote machine ({0}), not of this computer.', remote)
-      : vscode.l10n.t('The file picker shows files of the machine VS Code runs on, not of this computer.'),
-    { detail: vscode.l10n.t('To upload from this computer, drag files or folders onto a folder in the Doc Workspaces view.') },
+    transfer === 'upload'
+      ? vscode.l10n.t('Upload to {0}: the file picker shows files of {1}, not of this computer.', what, machine)
+      : vscode.l10n.t('Download {0}: the folder picker saves to {1}, not to this computer.', what, machine),
+    {
+      detail: transfer === 'upload'
+        ? vscode.l10n.t('To upload from this computer, drag files or folders onto a folder in the Doc Workspaces view.')
+        : vscode.l10n.t('To download to this computer, open the account as a workspace folder ("Open Library as Workspace Folder") and use Download… in the Explorer\'s context menu.'),
+    },
     pick,
   );
-  s.log.debug('Upload: the user picks on the extension host');
+  s.log.debug(`${transfer}: the user picks on the extension host`);
 }
 
 export function registerFileCommands(s: Services): vscode.Disposable[] {
   const upload = (folders: boolean) => async (arg?: unknown) => {
     const folder = await folderOf(s, targetOf(s, arg));
     const where = folderLabel(s, folder);
-    await explainRemotePicker(s);
+    await explainServerPicker(s, 'upload', `'${where}'`);
     const sources = await ui().openDialog({
       canSelectMany: true, canSelectFiles: !folders, canSelectFolders: folders,
       title: folders ? vscode.l10n.t("Upload folders to '{0}'", where) : vscode.l10n.t("Upload files to '{0}'", where),
@@ -79,6 +86,7 @@ export function registerFileCommands(s: Services): vscode.Disposable[] {
       const refs = targetsOf(s, arg, multi);
       const names = refs.map((r) => baseName(r.path) || s.accounts.label(r.accountId));
       const one = refs.length === 1 ? refs[0] : undefined;
+      await explainServerPicker(s, 'download', whatItems(names));
       let destination: vscode.Uri;
       let intoFolder = true;
       if (one && one.path && (await typeOf(s, one)) === 'file') {
@@ -123,14 +131,15 @@ export function registerFileCommands(s: Services): vscode.Disposable[] {
       compareWithServer(toUri(await fileTargetOf(s, arg, vscode.l10n.t('Compare with Server Copy'))))),
 
     // The title buttons of a save conflict's Compare diff (conflict.ts): the diff's right side is the document.
+    // The diff's title passes the document's own URI: used as given (rebuilding it could spell it another way).
     s.command('docWorkspaces.conflict.overwrite', async (arg?: unknown) => {
-      const uri = toUri(targetOf(s, arg));
+      const uri = arg instanceof vscode.Uri ? arg : toUri(targetOf(s, arg));
       if (!(await s.files.conflicts.overwrite(uri))) {
         throw new InvalidInputError(vscode.l10n.t("'{0}' was not saved. Save it again to see why.", baseName(uri.path)));
       }
     }),
     s.command('docWorkspaces.conflict.discard', async (arg?: unknown) => {
-      const uri = toUri(targetOf(s, arg));
+      const uri = arg instanceof vscode.Uri ? arg : toUri(targetOf(s, arg));
       const name = baseName(uri.path);
       await ui().confirm(vscode.l10n.t("Discard your changes to '{0}'?", name), { detail: vscode.l10n.t('The editor shows the server copy again.') }, vscode.l10n.t('Discard My Changes'));
       await s.files.conflicts.discard(uri);

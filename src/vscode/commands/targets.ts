@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { InvalidInputError, UnsupportedError } from '../../core/errors';
 import type { Services } from '../services';
+import { ui } from '../ui';
 import { isGenericNode, isTreeNode } from '../tree/nodes';
 import { baseName, parentPath, type RemoteRef } from '../uri';
 import type { RemoteTarget, VendorId } from '../vendors/types';
@@ -29,12 +30,31 @@ export function refOf(s: Services, x: unknown): RemoteTarget | undefined {
   }
 }
 
+/**
+ * What the tree's keybindings pass (package.json `args`): VS Code hands a command run by a key no argument, so F2,
+ * Delete and the others say where they come from, and act on the tree's selection, not the active editor.
+ */
+export function isFromTree(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && (x as { from?: unknown }).from === 'tree';
+}
+
 /** All targets of a command invocation; from the palette, the active editor, else the tree selection. */
 export function targetsOf(s: Services, arg: unknown, multi?: unknown): RemoteTarget[] {
   const all = (xs: readonly unknown[]) => xs.map((x) => refOf(s, x)).filter((r): r is RemoteTarget => !!r);
+  if (isFromTree(arg)) {
+    const selected = all(s.treeView.selection);
+    if (!selected.length) throw new InvalidInputError(vscode.l10n.t('Select a file or folder in the Doc Workspaces view first.'));
+    return selected;
+  }
   const given = Array.isArray(multi) && multi.length ? multi : Array.isArray(arg) ? arg : arg === undefined ? [] : [arg];
   const picked = all(given);
-  if (picked.length) return picked;
+  if (picked.length) {
+    // An Explorer selection of local files and remote ones: say that the local ones are left out.
+    if (picked.length < given.length) {
+      void ui().notify('warning', vscode.l10n.t('{0} of the selected items are not in a Doc Workspaces account and were left out.', given.length - picked.length));
+    }
+    return picked;
+  }
   if (given.length === 0) {
     const editor = activeEditorUri();
     const ref = editor && refOf(s, editor);

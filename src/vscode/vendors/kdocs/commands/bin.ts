@@ -88,7 +88,7 @@ export function registerBinCommands({ s, kd }: KdocsCommandDeps): vscode.Disposa
     s.command('docWorkspaces.kdocs.recycleBin', async (arg?: unknown): Promise<Array<{ token: string; name: string }> | undefined> => {
       const o = isOptions<KdBinListArgs>(arg, 'space') ? arg : undefined;
       const accountId = o ? o.account : await kd.pickAccount(arg);
-      const space = o?.space ?? spaceOfNode(arg) ?? await pickSpace();
+      const space = o?.space ?? spaceOfNode(arg) ?? await pickSpace(s.accounts.label(accountId));
       if (!space) return undefined;
       const { ops } = await kd.account(accountId);
       const items = await withCancellableProgress(vscode.l10n.t('Reading {0}', binLabel(space)), (signal) => allItems(ops, space, signal));
@@ -126,10 +126,10 @@ function spaceOfNode(arg: unknown): KdSpaceName | undefined {
   return 'space' in arg ? arg.space : undefined;
 }
 
-async function pickSpace(): Promise<KdSpaceName> {
+async function pickSpace(account: string): Promise<KdSpaceName> {
   const pick = await ui().pick([
     { label: vscode.l10n.t('Personal · Recycle bin'), space: 'personal' as const },
     { label: vscode.l10n.t('App space · Trash'), space: 'appspace' as const },
-  ], { placeHolder: vscode.l10n.t('Which bin?') });
+  ], { title: account, placeHolder: vscode.l10n.t('Which bin of {0}?', account) });
   return pick.space;
 }
