@@ -14,8 +14,11 @@ export interface Entry {
   mtime: number;
   /** Milliseconds since epoch. */
   ctime: number;
-  /** Stable vendor id (Gokuai `hash`, kdocs file token...). */
-  id?: string;
+  /**
+   * Stable vendor id of the item (Gokuai `hash`, kdocs file token...): it survives renames and moves, so the glue can
+   * key per-item state on it. '' for a root and for placeholders, which the vendor has no object for.
+   */
+  id: string;
   /**
    * Content version used for optimistic concurrency (Gokuai filehash, kdocs version...).
    * Two reads returning the same `version` saw the same content.

@@ -34,7 +34,7 @@ export function numberedName(name: string, n: number): string {
   return `${stem} (${n})${ext}`;
 }
 
-/** The entry of a mount's root folder (vendors have no object for it). */
+/** The entry of a mount's root folder (vendors have no object for it: its id is ''). */
 export function rootEntry(): Entry {
-  return { name: '', path: '', type: 'folder', size: 0, mtime: 0, ctime: 0, version: '' };
+  return { name: '', path: '', type: 'folder', size: 0, mtime: 0, ctime: 0, id: '', version: '' };
 }

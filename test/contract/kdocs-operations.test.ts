@@ -59,7 +59,7 @@ describe('Kingsoft Docs operations against the sandbox', function () {
       const recent = await ops.section('recent', undefined, { pageSize: 500 });
       const shared = recent.items.find((e) => e.name === SHARED_BY_OTHER)!;
       assert.ok(shared, 'the shared file is in recent');
-      assert.strictEqual(shared.path, tokenPath(shared.id!, SHARED_BY_OTHER));
+      assert.strictEqual(shared.path, tokenPath(shared.id, SHARED_BY_OTHER));
       assert.match(shared.path, /^~token\/[^/]+\/部门通讯录\.txt$/);
       assert.match(text((await personal.read(shared.path)).data), /张三/);
       assert.strictEqual((await personal.stat(shared.path)).id, shared.id);
@@ -73,7 +73,7 @@ describe('Kingsoft Docs operations against the sandbox', function () {
       const t = sb.control.tokenOf('personal', WEEKLY)!;
       for (const p of ['~token', `~token/${t}`]) {
         const e = await personal.stat(p);
-        assert.deepStrictEqual([e.type, e.readonly], ['folder', true], p);
+        assert.deepStrictEqual([e.type, e.readonly, e.id], ['folder', true, ''], p);
       }
       assert.deepStrictEqual((await personal.listAll(`~token/${t}`)).map((e) => e.path), [tokenPath(t, WEEKLY)]);
       assert.deepStrictEqual(await personal.listAll('~token'), []);
@@ -119,10 +119,10 @@ describe('Kingsoft Docs operations against the sandbox', function () {
       const listed = (await client.personalListFiles({ parent_id: sb.control.tokenOf('personal', dir) })).items[0];
       const p = personal.entryOf(listed).path;
       const copy = await personal.saveAsNew(p, Buffer.from('as new'));
-      assert.strictEqual(copy.path, tokenPath(copy.id!, 'p (1).txt'));
+      assert.strictEqual(copy.path, tokenPath(copy.id, 'p (1).txt'));
       assert.strictEqual(sb.control.readFile('personal', `${dir}/p (1).txt`)?.toString(), 'as new');
       const replaced = await personal.replace(p, Buffer.from('replaced'));
-      assert.strictEqual(replaced.path, tokenPath(replaced.id!, 'p.txt'));
+      assert.strictEqual(replaced.path, tokenPath(replaced.id, 'p.txt'));
       assert.notStrictEqual(replaced.id, listed.token);
       assert.strictEqual(sb.control.readFile('personal', `${dir}/p.txt`)?.toString(), 'replaced');
       assert.ok(sb.control.isInTrash('personal', `${dir}/p.txt`));
@@ -134,7 +134,7 @@ describe('Kingsoft Docs operations against the sandbox', function () {
       const t = sb.control.tokenOf('personal', `${dir}/r.txt`)!;
       const fresh = new KdocsRemoteFs(client, personalSpace(client));
       const copy = await fresh.saveAsNew(tokenPath(t, 'r.txt'), Buffer.from('after restart'));
-      assert.strictEqual(copy.path, tokenPath(copy.id!, 'r (1).txt'));
+      assert.strictEqual(copy.path, tokenPath(copy.id, 'r (1).txt'));
       assert.strictEqual(sb.control.readFile('personal', `${dir}/r (1).txt`)?.toString(), 'after restart');
     });
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { baseName, joinPath, normalizePath, numberedName, parentPath, splitExt } from '../../src/core/paths';
+import { baseName, joinPath, normalizePath, numberedName, parentPath, rootEntry, splitExt } from '../../src/core/paths';
 
 describe('mount paths', () => {
   it('normalizes slashes and splits paths', () => {
@@ -18,5 +18,9 @@ describe('mount paths', () => {
     assert.strictEqual(numberedName('README', 2), 'README (2)');
     assert.strictEqual(numberedName('.env', 3), '.env (3)');
     assert.deepStrictEqual(splitExt('a.tar.gz'), { stem: 'a.tar', ext: '.gz' });
+  });
+
+  it('the root entry is a folder without a vendor object: empty id and version', () => {
+    assert.deepStrictEqual(rootEntry(), { name: '', path: '', type: 'folder', size: 0, mtime: 0, ctime: 0, id: '', version: '' });
   });
 });

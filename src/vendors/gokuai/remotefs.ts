@@ -27,7 +27,7 @@ export function toEntry(f: GkFile | GkInfo): Entry {
     size: folder ? 0 : Number(f.filesize) || 0,
     mtime: (Number(f.last_dateline) || 0) * 1000,
     ctime: (Number(f.create_dateline) || 0) * 1000,
-    id: f.hash,
+    id: f.hash ?? '', // every file answer carries it (the API's unique id of the item)
     version: folder ? '' : f.filehash ?? '',
     modifiedBy: f.last_member_name,
     tags: tags.length ? tags : undefined,

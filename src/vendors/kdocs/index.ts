@@ -1,4 +1,5 @@
 export { KdocsClient, KDOCS_ENDPOINTS, KDOCS_OAUTH_PATHS, type KdocsClientOptions } from './client';
+export { kdocsCapabilities, KDOCS_SHARE_SPEC } from './capabilities';
 export { FolderUnknownError, KdocsRemoteFs, appSpace, isOnlineDoc, personalSpace, toEntry, type KdSpace } from './remotefs';
 export {
   KdocsOperations, KD_BLANK_TYPES, isCopyName,

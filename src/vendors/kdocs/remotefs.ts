@@ -183,6 +183,20 @@ export class KdocsRemoteFs implements RemoteFs {
     return this.remember(f, joinPath(normalizePath(dir), f.name));
   }
 
+  /**
+   * A path this RemoteFs has seen for `token` (a plain path before a token path), undefined when it saw none. From the
+   * cache, not asked of the server: for descriptions (where a recycle-bin item was), never to address anything.
+   */
+  knownPathOf(token: string): string | undefined {
+    let found: string | undefined;
+    for (const [p, t] of this.tokens) {
+      if (t !== token) continue;
+      if (parsePath(p).kind === 'plain') return p;
+      found ??= p;
+    }
+    return found;
+  }
+
   /** Forgets what is cached for a path and below (after changes made outside this object). */
   invalidate(path: string): void {
     this.forget(normalizePath(path));
@@ -226,13 +240,13 @@ export class KdocsRemoteFs implements RemoteFs {
 
   async read(path: string, o?: CallOptions): Promise<{ data: Uint8Array; entry: Entry }> {
     const { entry } = await this.resolveFile(normalizePath(path), o);
-    const data = await this.client.downloadBytes(this.space.name, entry.id!, o);
+    const data = await this.client.downloadBytes(this.space.name, entry.id, o);
     return { data, entry };
   }
 
   async download(path: string, localPath: string, o?: CallOptions & { onProgress?: ProgressFn }): Promise<void> {
     const { entry } = await this.resolveFile(normalizePath(path), o);
-    await this.client.downloadToFile(this.space.name, entry.id!, localPath, o);
+    await this.client.downloadToFile(this.space.name, entry.id, localPath, o);
   }
 
   // ---------------------------------------------------------------- writing
@@ -306,13 +320,13 @@ export class KdocsRemoteFs implements RemoteFs {
     }
     this.forget(p);
     try {
-      await this.space.rename(fresh.id!, name, o);
+      await this.space.rename(fresh.id, name, o);
     } catch (e) {
       throw rewrapError(e, `Replacing "${p}" stopped: the original is in the recycle bin and the new content is in "${fresh.path}" (renaming it failed)`);
     }
     this.forget(fresh.path);
-    const target = parsePath(p).kind === 'anchored' ? tokenPath(fresh.id!, name) : p;
-    this.tokens.set(target, fresh.id!);
+    const target = parsePath(p).kind === 'anchored' ? tokenPath(fresh.id, name) : p;
+    this.tokens.set(target, fresh.id);
     return (await this.resolve(target, o)).entry;
   }
 
