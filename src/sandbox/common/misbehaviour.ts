@@ -1,4 +1,4 @@
-import type { Misbehaviour as FailHow } from '../types';
+import type { Misbehaviour as FailHow } from './types';
 
 /**
  * Injected faults (control.failNext / dropNextRequests / malformNext / dropNextParts / setLatency).

@@ -3,12 +3,12 @@ import { minimalDocx } from '../common/ooxml';
 import type { TemporaryUrls } from '../common/urls';
 import type { OAuth } from './auth';
 import { kerr } from './errors';
-import type { Entry, Space } from './store';
+import type { Entry, Space, SpaceName } from './store';
 import type { Tasks } from './tasks';
 
 /** State shared by the kdocs route handlers. */
 
-export type SpaceName = 'personal' | 'appspace';
+export type { SpaceName } from './store';
 
 /** Target of an edit page URL (`/edit/<token>`). */
 export interface EditPage { space: SpaceName; token: string; editToken: string }

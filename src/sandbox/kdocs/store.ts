@@ -2,6 +2,9 @@ import * as crypto from 'node:crypto';
 import type { Blob } from '../common/blob';
 import { kerr } from './errors';
 
+/** The two spaces of an account: the user's files (OAuth) and the app's space (WPS-2 signed). */
+export type SpaceName = 'personal' | 'appspace';
+
 /**
  * One kdocs file space (the user's personal documents, or the app space): entries keyed by token, each knowing its
  * parent token; a content-addressed blob store shared by all versions; a recycle bin (trashing a folder hides its

@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import type { SpaceName } from './deps';
+import type { SpaceName } from './store';
 import { KdError, kerr } from './errors';
 
 /**
