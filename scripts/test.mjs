@@ -3,7 +3,7 @@
 //   tests: N passed, N failed
 // which CI reads. Exits non-zero if any check or test failed.
 //
-// Stages, in order: tsc (to out/), esbuild (to dist/), eslint, mocha unit / sandbox / contract (compiled tests in
+// Stages, in order: tsc (to out/), esbuild (to dist/), eslint, import cycles (dependency-cruiser), mocha unit / sandbox / contract (compiled tests in
 // out/test/<stage>; unit also runs the harness's own tests, test/scripts/*.test.mjs), vscode (out/test/vscode inside a real VS Code: code-server, or @vscode/test-electron with
 // --electron / DOC_WORKSPACES_TEST_ELECTRON=1), ui (Playwright journeys test/ui/*.test.mjs against code-server),
 // package (test/package/*.test.mjs: `npm run package` builds the .vsix, its contents are checked against the
@@ -200,6 +200,8 @@ async function main() {
   pruneStaleOutputs();
   step('esbuild', process.execPath, [join(REPO, 'esbuild.mjs')]);
   if (opts.lint) step('eslint', process.execPath, [join(REPO, 'node_modules', 'eslint', 'bin', 'eslint.js'), 'src', 'test', 'scripts']);
+  // No import cycles in src, type-only imports included (.dependency-cruiser.cjs).
+  if (opts.lint) step('depcruise', process.execPath, [join(REPO, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.cjs']);
 
   for (const stage of ['unit', 'sandbox', 'contract']) {
     if (!wanted(stage)) continue;

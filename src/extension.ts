@@ -1,25 +1,31 @@
 import * as vscode from 'vscode';
-import type { GokuaiSandbox } from './sandbox/types';
+import { InvalidInputError } from './core/errors';
 import { Accounts } from './vscode/accounts';
 import type { DocWorkspacesApi, DocWorkspacesPublicApi } from './vscode/api';
 import { registerAccountCommands } from './vscode/commands/accounts';
+import { registerAliases } from './vscode/commands/aliases';
 import { registerFileCommands } from './vscode/commands/files';
 import { registerTreeCommands } from './vscode/commands/tree';
 import { runCommand } from './vscode/commands/wrap';
 import { setVendorErrorDescribers } from './vscode/errors';
 import { RemoteFiles } from './vscode/files';
+import { Copies } from './vscode/flows/copies';
+import { registerDocumentCommands } from './vscode/flows/documents';
+import { registerHistoryCommands } from './vscode/flows/history';
+import { registerMarkCommands } from './vscode/flows/marks';
+import { registerSearchCommands } from './vscode/flows/search';
+import { registerShareCommands } from './vscode/flows/share';
+import { registerTrashCommands } from './vscode/flows/trash';
 import { createChannelLogger } from './vscode/log';
 import { OpenDocumentPoller } from './vscode/poller';
 import { EmbeddedSandbox } from './vscode/sandbox';
-import type { Services } from './vscode/services';
 import { initTestMode } from './vscode/testMode';
 import { TreeDragAndDrop } from './vscode/tree/dnd';
-import { setUserInput } from './vscode/ui';
-import type { TreeNode } from './vscode/tree/nodes';
 import { DocTreeProvider } from './vscode/tree/provider';
+import type { Services, TreeNode } from './vscode/types';
+import { setUserInput } from './vscode/ui';
 import { UriRouter } from './vscode/uriHandler';
 import { VENDORS } from './vscode/vendors';
-import { addGokuaiAccount } from './vscode/vendors/gokuai';
 import { VendorRegistry } from './vscode/vendors/registry';
 
 /** Wiring only: every behaviour lives in src/vscode/** (glue, vendors in src/vscode/vendors) and src/core, src/vendors. */
@@ -55,16 +61,36 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
     ...registerAccountCommands(services),
     ...registerFileCommands(services),
     ...registerTreeCommands(services),
-    ...vendors.all.flatMap((g) => g.registerCommands(services)),
+    // One flow per capability, for every vendor that has it.
+    ...registerTrashCommands(services),
+    ...registerHistoryCommands(services),
+    ...registerShareCommands(services),
+    ...registerSearchCommands(services),
+    ...registerDocumentCommands(services),
+    ...registerMarkCommands(services),
+    new Copies(services),
+    ...vendors.all.flatMap((g) => g.registerCommands?.(services) ?? []),
+    ...registerAliases(services),
   );
 
-  // Drive the welcome view, the palette and the menus: whether there are accounts (of each vendor), and which URI
-  // schemes are ours (`resourceScheme in docWorkspaces.schemes` in explorer and editor menus).
+  // Drive the welcome view, the palette and the menus: whether there are accounts, which URI schemes are ours
+  // (`resourceScheme in docWorkspaces.schemes`), and per capability which schemes have it (explorer and editor menus:
+  // `resourceScheme in docWorkspaces.caps.versions`) and whether any account may have it (palette:
+  // `docWorkspaces.can.versions`).
+  const capabilities = [...new Set(vendors.all.flatMap((g) => g.capabilities))];
   const updateContext = () => {
     const list = accounts.list();
+    const used = vendors.all.filter((g) => list.some((a) => a.vendor === g.vendor));
     void vscode.commands.executeCommand('setContext', 'docWorkspaces.hasAccounts', list.length > 0);
-    for (const g of vendors.all) void vscode.commands.executeCommand('setContext', `docWorkspaces.hasAccounts.${g.vendor}`, list.some((a) => a.vendor === g.vendor));
+    void vscode.commands.executeCommand('setContext', 'docWorkspaces.canSignIn', list.some((a) => !a.sandbox && vendors.get(a.vendor).signIn));
+    for (const cap of capabilities) {
+      void vscode.commands.executeCommand('setContext', `docWorkspaces.can.${cap}`, used.some((g) => g.capabilities.includes(cap)));
+    }
   };
+  for (const cap of capabilities) {
+    const schemes = vendors.all.filter((g) => g.capabilities.includes(cap)).flatMap((g) => [g.scheme, `${g.scheme}-ro`]);
+    void vscode.commands.executeCommand('setContext', `docWorkspaces.caps.${cap}`, schemes);
+  }
   void vscode.commands.executeCommand('setContext', 'docWorkspaces.schemes', vendors.schemes);
   context.subscriptions.push(accounts.onDidChange(updateContext));
   updateContext();
@@ -76,7 +102,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
   const api: DocWorkspacesPublicApi = {
     accounts: {
       list: () => accounts.list(),
-      addGokuai: (input, opts) => addGokuaiAccount(accounts, input, log, opts),
+      add: (vendor, input, opts) => {
+        const glue = vendors.get(vendor);
+        if (!glue.addAccountWith) throw new InvalidInputError(`Accounts of ${glue.displayName} are added with the "Add Account…" command.`);
+        return glue.addAccountWith(services, input, opts);
+      },
       remove: (id) => accounts.remove(id),
       onDidChange: accounts.onDidChange,
     },
@@ -86,7 +116,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
   if (!testHooks) return api;
   const testApi: DocWorkspacesApi = {
     ...api,
-    get sandbox() { return sandbox.handle('gokuai') as GokuaiSandbox | undefined; },
     vendorSandbox: (vendor) => sandbox.handle(vendor),
     sandboxReady: () => sandbox.apply(),
     setUserInput,

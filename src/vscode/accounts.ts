@@ -2,27 +2,11 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
 import { NotFoundError, UnauthorizedError } from '../core/errors';
 import { registerSecret } from '../core/redact';
-import type { VendorRegistry } from './vendors/registry';
-import type { AccountDescription, Connection, RunningSandbox, SecretHandle, VendorId } from './vendors/types';
+import type {
+  AccountDescription, AccountInfo, AccountsService, Connection, RunningSandbox, SecretHandle, VendorId, VendorRegistryView,
+} from './types';
 
-/**
- * Non-secret description of an account, kept in globalState; the secret lives only in SecretStorage. Vendors extend
- * it with their own JSON-serialisable fields (GokuaiAccountInfo adds orgClientId) and narrow it by `vendor`.
- */
-export interface AccountInfo {
-  /**
-   * Stable id used as the URI authority and to key per-account state: unique across vendors (vendor prefix such as
-   * 'gk-'; the Gokuai sandbox account is 'sandbox').
-   */
-  id: string;
-  vendor: VendorId;
-  /** Server base URL when the account has its own (Gokuai host). */
-  host?: string;
-  /** Name learnt from the server (Gokuai library name, the user or space name for other vendors). */
-  libraryName?: string;
-  /** An embedded sandbox account (not persisted). */
-  sandbox?: boolean;
-}
+export type { AccountInfo };
 
 const STATE_KEY = 'docWorkspaces.accounts';
 /** Unchanged from the Gokuai-only versions, so stored secrets stay found. */
@@ -32,7 +16,7 @@ const secretKey = (a: Pick<AccountInfo, 'id' | 'vendor'>) => `docWorkspaces.${a.
  * The accounts of every vendor: one globalState list plus one SecretStorage entry per account, and the live
  * connection of each account (built on first use by its vendor's `connect`).
  */
-export class Accounts implements vscode.Disposable {
+export class Accounts implements AccountsService, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly connections = new Map<string, Promise<Connection>>();
@@ -51,7 +35,7 @@ export class Accounts implements vscode.Disposable {
   constructor(
     private readonly state: vscode.Memento,
     private readonly secrets: vscode.SecretStorage,
-    readonly vendors: VendorRegistry,
+    readonly vendors: VendorRegistryView,
     private readonly log: Logger,
     readonly allowUnverified = false,
   ) {

@@ -1,19 +1,18 @@
 import type * as vscode from 'vscode';
 import type { RemoteFs } from '../core/remote';
-import type { GokuaiSandbox } from '../sandbox/types';
-import type { AccountInfo } from './accounts';
-import type { TreeNode } from './tree/nodes';
+import type { AccountInfo, TreeNode, VendorId } from './types';
 import type { UserInput } from './ui';
-import type { AddGokuaiInput, GokuaiAccountInfo } from './vendors/gokuai';
-import type { VendorId } from './vendors/types';
 
 /** What `activate()` returns to every extension (production): accounts, mounted file systems and the tree. */
 export interface DocWorkspacesPublicApi {
   readonly accounts: {
     /** Accounts of every vendor (narrow by `vendor`). */
     list(): AccountInfo[];
-    /** `signal` cancels the verification call; `verify: false` is ignored in production. */
-    addGokuai(input: AddGokuaiInput, opts?: { signal?: AbortSignal }): Promise<GokuaiAccountInfo>;
+    /**
+     * Adds an account of `vendor` from its credentials, checked with one call first; `input` is the vendor's shape
+     * (README "Public API"). `signal` cancels the check; `verify: false` is ignored in production.
+     */
+    add(vendor: VendorId, input: unknown, opts?: { signal?: AbortSignal }): Promise<AccountInfo>;
     remove(id: string): Promise<void>;
     readonly onDidChange: vscode.Event<void>;
   };
@@ -29,8 +28,6 @@ export interface DocWorkspacesPublicApi {
  * sandbox's control object, replace the conflict dialog or drive drops.
  */
 export interface DocWorkspacesApi extends DocWorkspacesPublicApi {
-  /** The embedded Gokuai sandbox while `docWorkspaces.sandbox.enabled` is on (tests reach `sandbox.control`). */
-  readonly sandbox: GokuaiSandbox | undefined;
   /** The embedded sandbox of any vendor (its VendorGlue sandbox `handle`), undefined when it does not run. */
   vendorSandbox(vendor: VendorId): unknown;
   /** Resolves once the sandboxes match the current settings (after toggling them). */

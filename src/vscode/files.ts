@@ -2,20 +2,18 @@ import * as vscode from 'vscode';
 import { NotFoundError } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { RemoteFs } from '../core/remote';
-import type { Accounts } from './accounts';
 import { Conflicts } from './conflict';
 import { BaselineStore, RemoteFileSystemProvider, resolvePair } from './fsProvider';
 import { ReadonlyProvider } from './roProvider';
 import { EditorSaves } from './saves';
 import { fromUri, type RemoteRef, refKey, roSchemeOf } from './uri';
-import type { VendorRegistry } from './vendors/registry';
-import type { Mounted } from './vendors/types';
+import type { AccountsService, FilesService, Mounted, VendorRegistryView } from './types';
 
 /**
  * The file systems of every vendor (one writable and one read-only provider per scheme) behind one facade for the
  * commands, the tree and the poller: resolve a ref to its RemoteFs, announce changes, ask for known versions.
  */
-export class RemoteFiles implements vscode.Disposable {
+export class RemoteFiles implements FilesService, vscode.Disposable {
   private readonly providers = new Map<string, RemoteFileSystemProvider>();
   private readonly snapshots = new Map<string, ReadonlyProvider>();
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
@@ -26,7 +24,7 @@ export class RemoteFiles implements vscode.Disposable {
   readonly conflicts = new Conflicts();
 
   /** `workspaceState` keeps the editors' baselines across window reloads (see BaselineStore). */
-  constructor(private readonly accounts: Accounts, vendors: VendorRegistry, log: Logger, workspaceState?: vscode.Memento) {
+  constructor(private readonly accounts: AccountsService, vendors: VendorRegistryView, log: Logger, workspaceState?: vscode.Memento) {
     const keyOf = (uri: vscode.Uri) => (vendors.isRemoteUri(uri) ? refKey(fromUri(uri)) : undefined);
     const openKeys = () => new Set([...vscode.workspace.textDocuments, ...vscode.workspace.notebookDocuments].map((d) => keyOf(d.uri)));
     const baselines = new BaselineStore(workspaceState, (key) => openKeys().has(key));
@@ -39,7 +37,7 @@ export class RemoteFiles implements vscode.Disposable {
     for (const glue of vendors.all) {
       const fsp = new RemoteFileSystemProvider(glue.scheme, glue.vendor, (ref) => this.resolve(ref), this.conflicts, baselines, saves, log);
       this.providers.set(glue.scheme, fsp);
-      this.snapshots.set(roSchemeOf(glue.scheme), new ReadonlyProvider(glue, accounts, (ref) => this.resolve(ref)));
+      this.snapshots.set(roSchemeOf(glue.scheme), new ReadonlyProvider((ref) => this.resolve(ref)));
       this.subscriptions.push(fsp, fsp.onDidChangeFile((e) => this.emitter.fire(e)));
     }
   }

@@ -9,7 +9,7 @@ import type { EditorSaves, SaveInProgress } from './saves';
 import { ui } from './ui';
 import { toFileSystemError } from './errors';
 import { baseName, fromUri, refKey, type RemoteRef } from './uri';
-import type { Mounted, VendorId } from './vendors/types';
+import type { Mounted, VendorId } from './types';
 
 /** expectedVersion(): the version an open document started from is not known (ask before overwriting). */
 const UNKNOWN = Symbol('unknown baseline');

@@ -1,21 +1,21 @@
 import * as vscode from 'vscode';
 import { UnsupportedError } from '../core/errors';
-import type { Accounts } from './accounts';
 import { toFileSystemError } from './errors';
 import { readDirectory, type Resolver, toFileStat } from './fsProvider';
 import { fromUri, versionOf } from './uri';
-import type { Mounted, VendorGlue } from './vendors/types';
+import type { Mounted } from './types';
 
 /**
  * `<scheme>-ro://<account>/<path>[?version=<v>]`: read-only snapshots for history and for the server side of a
- * conflict diff. Without `version` it shows the current server content; versions come from the vendor's readVersion.
+ * conflict diff. Without `version` it shows the current server content; versions come from the store's
+ * VersionsCapability.
  */
 export class ReadonlyProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
 
-  /** `resolve` is the writable provider's (RemoteFiles.resolve); `accounts` gives readVersion its connection. */
-  constructor(private readonly glue: VendorGlue, private readonly accounts: Accounts, private readonly resolve: Resolver) {}
+  /** `resolve` is the writable provider's (RemoteFiles.resolve). */
+  constructor(private readonly resolve: Resolver) {}
 
   dispose(): void {
     this.emitter.dispose();
@@ -41,12 +41,10 @@ export class ReadonlyProvider implements vscode.FileSystemProvider, vscode.Dispo
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
     return this.run(uri, async () => {
       const version = versionOf(uri);
-      if (!version) {
-        const m = await this.mounted(uri);
-        return (await m.fs.read(m.path)).data;
-      }
-      if (!this.glue.readVersion) throw new UnsupportedError(vscode.l10n.t('This account keeps no file versions.'));
-      return this.glue.readVersion(await this.accounts.connection(uri.authority, this.glue.vendor), fromUri(uri).path, version);
+      const m = await this.mounted(uri);
+      if (!version) return (await m.fs.read(m.path)).data;
+      if (!m.caps.versions) throw new UnsupportedError(vscode.l10n.t('This file keeps no versions.'));
+      return m.caps.versions.read(m.path, version);
     });
   }
 

@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
 import type { Accounts } from './accounts';
 import { affects, config } from './config';
-import type { VendorRegistry } from './vendors/registry';
-import type { RunningSandbox, SandboxSettings, VendorGlue, VendorId } from './vendors/types';
+import type { RunningSandbox, SandboxSettings, VendorGlue, VendorId, VendorRegistryView } from './types';
 
 /**
  * The embedded vendor emulators behind the "Sandbox" accounts (each vendor with a `sandbox` in its glue): started on
@@ -17,7 +16,7 @@ export class EmbeddedSandbox implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   private readonly glues: VendorGlue[];
 
-  constructor(private readonly accounts: Accounts, vendors: VendorRegistry, private readonly log: Logger) {
+  constructor(private readonly accounts: Accounts, vendors: VendorRegistryView, private readonly log: Logger) {
     this.glues = vendors.all.filter((g) => g.sandbox);
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (affects(e, 'sandbox')) void this.apply();

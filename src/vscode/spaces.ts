@@ -1,22 +1,23 @@
 import { NotFoundError, UnsupportedError } from '../core/errors';
 import type { Entry } from '../core/model';
 import type { RemoteFs } from '../core/remote';
-import type { Mounted } from './vendors/types';
+import type { Mount, Mounted } from './types';
 
 /**
- * Connection.resolve for accounts made of several spaces, each one RemoteFs mounted under its own first path segment:
- * `kdocs://acc/personal/a/b.txt` is `a/b.txt` in spaces.personal. The account root ('') is a read-only folder that
- * lists the spaces. No vscode import: plain logic, unit-tested.
+ * Connection.resolve for accounts made of several stores, each mounted under its own first path segment:
+ * `kdocs://acc/personal/a/b.txt` is `a/b.txt` in the store mounted at 'personal'. The account root ('') is a
+ * read-only folder that lists the stores (no capabilities). No vscode import: plain logic, unit-tested.
  */
-export function spaceResolver(spaces: Readonly<Record<string, RemoteFs>>): (path: string) => Mounted {
-  const root = new SpacesRoot(Object.keys(spaces));
+export function spaceResolver(mounts: readonly Mount[]): (path: string) => Mounted {
+  const root: Mount = { root: '', fs: new SpacesRoot(mounts.map((m) => m.root)), caps: {} };
+  const byName = new Map(mounts.map((m) => [m.root, m]));
   return (path) => {
-    if (path === '') return { fs: root, path: '', root: '' };
+    if (path === '') return { ...root, path: '' };
     const i = path.indexOf('/');
     const name = i < 0 ? path : path.slice(0, i);
-    const fs = Object.prototype.hasOwnProperty.call(spaces, name) ? spaces[name] : undefined;
-    if (!fs) throw new NotFoundError(`No space "${name}" in this account.`);
-    return { fs, path: i < 0 ? '' : path.slice(i + 1), root: name };
+    const m = byName.get(name);
+    if (!m) throw new NotFoundError(`No space "${name}" in this account.`);
+    return { ...m, path: i < 0 ? '' : path.slice(i + 1) };
   };
 }
 
@@ -49,7 +50,7 @@ class SpacesRoot implements RemoteFs {
 }
 
 function folder(name: string, path: string): Entry {
-  return { name, path, type: 'folder', size: 0, mtime: 0, ctime: 0, readonly: true };
+  return { name, path, type: 'folder', size: 0, mtime: 0, ctime: 0, id: '', readonly: true };
 }
 
 function readOnly(): UnsupportedError {

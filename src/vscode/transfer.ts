@@ -5,7 +5,7 @@ import { BadResponseError, InvalidInputError, isDocError } from '../core/errors'
 import type { Entry } from '../core/model';
 import type { RemoteFs } from '../core/remote';
 import { formatBytes } from './format';
-import type { Services } from './services';
+import type { Services } from './types';
 import { ui } from './ui';
 import { baseName, isSafeName, joinPath, parentPath, type RemoteRef, toUri, withPath } from './uri';
 

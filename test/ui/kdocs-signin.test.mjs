@@ -5,12 +5,11 @@
 // sandbox's /h5/auth approves at once and 302-redirects to code-server's callback page, the workbench hands the URI to
 // the extension's URI handler, the code is exchanged and the account appears in the Doc Workspaces tree.
 //
-// Two test-only choices, both forced by the product and by code-server, not by convenience:
+// Two choices forced by the product and by code-server, not by convenience:
 // - The vendor is a kdocs sandbox this test starts itself (out/src/sandbox/kdocs, compiled by tsc) with the default
-//   sandbox credentials, so its address is known before code-server starts. The command is run through a user
-//   keybinding whose args carry that host: "Add Kingsoft Docs Account" from the palette always signs in at
-//   https://developer.kdocs.cn (the host is a test-only argument), and code-server does not reload a keybindings.json
-//   changed on disk while the window is open.
+//   sandbox credentials; its host is typed into the host box as a user of a private deployment types theirs. The
+//   command is run through a user keybinding (`docWorkspaces.addAccount` with the vendor id, written before
+//   code-server starts: it does not reload a keybindings.json changed while the window is open).
 // - The host is written http://127.1:PORT (the same loopback address; Chromium and Node normalise it to 127.0.0.1, so
 //   only 127.0.0.1 is ever requested). Written as 127.0.0.1:PORT, code-server would treat the authorize page as a
 //   forwarded local port and rewrite it to its own /proxy/PORT/ route, which also mangles the nested redirect_uri
@@ -44,6 +43,8 @@ describe('UI journey: Kingsoft Docs sign-in in a web window (code-server + Chrom
   /** @type {import('playwright-core').Page} */ let page;
   /** The sign-in tab, once opened: screenshotted on failure too. */
   /** @type {import('playwright-core').Page | undefined} */ let popup;
+  /** The sandbox's host as another loopback name (the callback must survive a host VS Code does not know). */
+  let host = '';
   let shot = 0;
   const snap = (name, p = page) => screenshot(p, join(SHOTS, `kdocs-${String(++shot).padStart(2, '0')}-${name}.png`));
 
@@ -53,12 +54,12 @@ describe('UI journey: Kingsoft Docs sign-in in a web window (code-server + Chrom
     for (const n of ['failure', 'failure-popup']) rmSync(join(SHOTS, `kdocs-${n}.png`), { force: true });
     const { startKdocsSandbox } = createRequire(import.meta.url)(SANDBOX_MODULE);
     sandbox = await startKdocsSandbox({});
-    const host = sandbox.host.replace('//127.0.0.1:', '//127.1:');
+    host = sandbox.host.replace('//127.0.0.1:', '//127.1:');
     assert.notEqual(host, sandbox.host, `unexpected sandbox host ${sandbox.host}`);
 
     server = await startCodeServer({ logFile: join(SHOTS, 'kdocs-code-server.log') });
     writeFileSync(join(server.tmp, 'user-data', 'User', 'keybindings.json'),
-      JSON.stringify([{ key: ADD_KEY, command: 'docWorkspaces.addKdocsAccount', args: { host } }], null, 2));
+      JSON.stringify([{ key: ADD_KEY, command: 'docWorkspaces.addAccount', args: 'kdocs' }], null, 2));
     browser = await openWorkbench(server, { extensionDevelopmentPath: EXTENSION, timeout: STEP_TIMEOUT });
     page = browser.page;
   });
@@ -77,7 +78,7 @@ describe('UI journey: Kingsoft Docs sign-in in a web window (code-server + Chrom
     if (sandbox) await sandbox.close();
   });
 
-  it('"Add Kingsoft Docs Account": app id and key, the authorize page in a new tab, the callback back in the workbench, the new account in the tree', async function () {
+  it('"Add Account…" for Kingsoft Docs: host, app id and key, the authorize page in a new tab, the callback back in the workbench, the new account in the tree', async function () {
     // 1. The Doc Workspaces view, with the embedded sandbox accounts (the extension is up and its commands registered).
     await page.locator('.activitybar a.action-label[aria-label^="Doc Workspaces"]').click();
     const sidebar = page.locator('.part.sidebar');
@@ -87,11 +88,15 @@ describe('UI journey: Kingsoft Docs sign-in in a web window (code-server + Chrom
     assert.equal(await added.count(), 0, 'no signed-in Kingsoft Docs account before the sign-in');
     await snap('before');
 
-    // 2. The command (through the keybinding that carries the sandbox host) asks app_id, then app_key.
+    // 2. Add Account… for Kingsoft Docs (a keybinding: `docWorkspaces.addAccount` with the vendor) asks the host (the
+    //    sandbox's, typed over the public default), then app_id, then app_key.
     const mark = sandbox.control.requestCount;
     await page.keyboard.press('Control+Alt+Shift+K');
     const quickInput = page.locator('.quick-input-widget');
     const input = quickInput.locator('input.input');
+    await quickInput.filter({ hasText: /host/i }).waitFor();
+    await input.fill(host);
+    await page.keyboard.press('Enter');
     await quickInput.filter({ hasText: 'app_id' }).waitFor();
     await input.fill(sandbox.credentials.appId);
     await snap('app-id');

@@ -7,7 +7,7 @@ const personal = { label: 'personal' } as unknown as RemoteFs;
 const appspace = { label: 'appspace' } as unknown as RemoteFs;
 
 describe('spaceResolver (multi-space accounts such as kdocs://acc/personal/...)', () => {
-  const resolve = spaceResolver({ personal, appspace });
+  const resolve = spaceResolver([{ root: 'personal', fs: personal, caps: {} }, { root: 'appspace', fs: appspace, caps: { trash: {} as never } }]);
 
   it('maps the first path segment to its space and the rest to the path inside it', () => {
     const m = resolve('personal/文件夹 #1/a b.txt') as { fs: RemoteFs; path: string; root: string };
@@ -17,6 +17,8 @@ describe('spaceResolver (multi-space accounts such as kdocs://acc/personal/...)'
     const top = resolve('appspace') as { fs: RemoteFs; path: string; root: string };
     assert.strictEqual(top.fs, appspace);
     assert.strictEqual(top.path, '', 'the space itself is the root of its RemoteFs');
+    assert.ok(resolve('appspace/x').caps.trash, 'a path carries the capabilities of its store');
+    assert.deepStrictEqual(resolve('').caps, {}, 'the account root has none');
   });
 
   it('refuses paths outside every space, including inherited object keys', () => {

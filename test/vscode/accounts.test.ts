@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
-import { ACCOUNT, children, libraryNode, requestsSince, setup, uriOf } from './support';
+import { ACCOUNT, children, libraryNode, requestsSince, setup, uriOf, kindOf } from './support';
 import { CANCEL, run, runExpectingError } from './user';
 
 let api: DocWorkspacesApi;
@@ -35,7 +35,7 @@ describe('adding a Gokuai library', function () {
 
   it('verifies the credentials with exactly one call (stat) and names the account after the library', async () => {
     const since = requestsSince(control);
-    const info = await api.accounts.addGokuai(credentials());
+    const info = await api.accounts.add('gokuai', credentials());
     assert.deepStrictEqual(since().map((r) => `${r.method} ${r.path} ${r.status}`), [`POST ${STAT} 200`], 'one stat call, nothing else');
     assert.notStrictEqual(info.id, ACCOUNT, 'a regular account, not the sandbox one');
     assert.strictEqual(info.libraryName, sandbox.libraryName, 'the name comes from stat');
@@ -46,14 +46,15 @@ describe('adding a Gokuai library', function () {
     assert.ok(root.some(([n, t]) => n === base && t === vscode.FileType.Directory), 'the new account lists the library root');
   });
 
-  it('Add Gokuai Library… asks host, client id and secret, verifies with one call and shows the library in the tree', async () => {
+  it('Add Account… asks which service, then host, client id and secret, verifies with one call and shows the library in the tree', async () => {
     const since = requestsSince(control);
     const c = credentials();
-    const { result: id, user } = await run<string>(api, [c.host, c.orgClientId, c.orgClientSecret], 'docWorkspaces.addGokuaiLibrary');
+    const { result: id, user } = await run<string>(api, ['Gokuai', c.host, c.orgClientId, c.orgClientSecret], 'docWorkspaces.addAccount');
     assert.deepStrictEqual(since().map((r) => r.path), [STAT]);
-    assert.deepStrictEqual(user.prompts.map((q) => q.title), ['Add Gokuai library (1/3)', 'Add Gokuai library (2/3)', 'Add Gokuai library (3/3)']);
-    assert.strictEqual(user.prompts[0].value, 'https://yk3.gokuai.com', 'the public cloud host is the default');
-    assert.strictEqual(user.prompts[2].password, true, 'the secret is typed hidden');
+    assert.deepStrictEqual(user.prompts.map((q) => q.title), ['Add Account', 'Add Gokuai library (1/3)', 'Add Gokuai library (2/3)', 'Add Gokuai library (3/3)']);
+    assert.deepStrictEqual(user.prompts[0].labels, ['Gokuai', 'Kingsoft Docs'], 'every service of this build is offered');
+    assert.strictEqual(user.prompts[1].value, 'https://yk3.gokuai.com', 'the public cloud host is the default');
+    assert.strictEqual(user.prompts[3].password, true, 'the secret is typed hidden');
     assert.ok(user.notifications.some((n) => n.kind === 'info' && n.message.includes(sandbox.libraryName)), 'says which library was added');
     assert.ok(id && api.accounts.list().some((a) => a.id === id), 'the returned id is a listed account');
     const node = (await children(api)).find((n) => n.kind === 'account' && n.accountId === id);
@@ -62,7 +63,7 @@ describe('adding a Gokuai library', function () {
   });
 
   it('keeps the secret in SecretStorage only: not in the account list (globalState), the settings or the log', async () => {
-    const info = await api.accounts.addGokuai(credentials());
+    const info = await api.accounts.add('gokuai', credentials());
     const secret = sandbox.credentials.orgClientSecret;
     // list() is exactly what is persisted in globalState (plus the sandbox entry).
     assert.ok(!JSON.stringify(api.accounts.list()).includes(secret), 'not in the stored account descriptions');
@@ -78,13 +79,13 @@ describe('adding a Gokuai library', function () {
   it('rejects a wrong secret with a clear message that does not repeat it, and stores nothing', async () => {
     const bad = { ...credentials(), orgClientSecret: 'CaNaRy-wrong-secret-☃-123' };
     const before = api.accounts.list().length;
-    const { error } = await runExpectingError(api, [bad.host, bad.orgClientId, bad.orgClientSecret], 'docWorkspaces.addGokuaiLibrary');
+    const { error } = await runExpectingError(api, ['Gokuai', bad.host, bad.orgClientId, bad.orgClientSecret], 'docWorkspaces.addAccount');
     assert.match(error, /secret|signature|credential/i, `says what is wrong: ${error}`);
     assert.ok(!error.includes(bad.orgClientSecret), 'the secret is not shown');
-    await assert.rejects(api.accounts.addGokuai(bad), (e: Error) => !e.message.includes(bad.orgClientSecret));
+    await assert.rejects(api.accounts.add('gokuai', bad), (e: Error) => !e.message.includes(bad.orgClientSecret));
     assert.strictEqual(api.accounts.list().length, before, 'no account was added');
     // The failure is logged (with the request that failed); neither secret may be in it.
-    const log = await logWhen((t) => /addGokuaiLibrary failed/.test(t), 'the failure in the log');
+    const log = await logWhen((t) => /docWorkspaces\.addAccount failed/.test(t), 'the failure in the log');
     assert.ok(!log.includes(bad.orgClientSecret), 'the wrong secret is not in the log');
     assert.ok(!log.includes(sandbox.credentials.orgClientSecret), 'nor the right one');
   });
@@ -99,13 +100,13 @@ describe('updating credentials', function () {
 
   afterEach(removeAdded);
 
-  it('Update Credentials… asks for the new secret (hidden, naming the account) and the account works with it', async () => {
-    const info = await api.accounts.addGokuai(credentials());
+  it('Sign In Again… asks a library for its new secret (hidden, naming the account) and the account works with it', async () => {
+    const info = await api.accounts.add('gokuai', credentials());
     const node = (await children(api)).find((n) => n.kind === 'account' && n.accountId === info.id);
     assert.ok(node);
     // A wrong secret first (a canary: the run fails if it reaches a log): the account answers with an error node.
     const wrong = 'CaNaRy-updated-wrong-secret';
-    const { user } = await run(api, [wrong], 'docWorkspaces.updateCredentials', node);
+    const { user } = await run(api, [wrong], 'docWorkspaces.signIn', node);
     assert.strictEqual(user.prompts[0].password, true, 'typed hidden');
     assert.ok(user.prompts[0].title?.includes(sandbox.libraryName), `names the account: ${user.prompts[0].title}`);
     await vscode.commands.executeCommand('docWorkspaces.refreshNode', node);
@@ -113,14 +114,14 @@ describe('updating credentials', function () {
     assert.strictEqual(error?.kind, 'error', 'the wrong secret is refused by the library');
     assert.ok(!JSON.stringify(await api.tree.getTreeItem(error)).includes(wrong), 'and not shown');
     // Then the right one: the library lists again.
-    await run(api, [sandbox.credentials.orgClientSecret], 'docWorkspaces.updateCredentials', node);
+    await run(api, [sandbox.credentials.orgClientSecret], 'docWorkspaces.signIn', node);
     await vscode.commands.executeCommand('docWorkspaces.refreshNode', node);
     const [library] = await children(api, node);
-    assert.strictEqual(library?.kind, 'library');
+    assert.strictEqual(kindOf(library), 'library');
   });
 
   it('the sandbox account has no credentials to update, and says so', async () => {
-    const { error } = await runExpectingError(api, [], 'docWorkspaces.updateCredentials', ACCOUNT);
+    const { error } = await runExpectingError(api, [], 'docWorkspaces.signIn', ACCOUNT);
     assert.match(error, /has no credentials to update/);
   });
 });
@@ -135,7 +136,7 @@ describe('removing an account', function () {
   afterEach(removeAdded);
 
   it('Remove Account asks first naming the account; dismissing keeps it, "Remove" takes it out of the list, the tree and the file system', async () => {
-    const info = await api.accounts.addGokuai(credentials());
+    const info = await api.accounts.add('gokuai', credentials());
     const uri = vscode.Uri.from({ scheme: 'gokuai', authority: info.id, path: '/' + base });
     assert.strictEqual((await vscode.workspace.fs.stat(uri)).type, vscode.FileType.Directory);
     const node = (await children(api)).find((n) => n.kind === 'account' && n.accountId === info.id);
@@ -154,7 +155,7 @@ describe('removing an account', function () {
   });
 
   it('from the palette it asks which account (the sandbox is not offered)', async () => {
-    const info = await api.accounts.addGokuai(credentials());
+    const info = await api.accounts.add('gokuai', credentials());
     const { user } = await run(api, [(q) => {
       assert.ok(!q.items.some((i) => (i as { info?: { sandbox?: boolean } }).info?.sandbox), 'no sandbox account offered');
       return q.labels[q.items.findIndex((i) => (i as { info?: { id: string } }).info?.id === info.id)];

@@ -67,9 +67,21 @@ describe('command arguments', function () {
     assert.ok(control.exists(`${base}/args/file #1.txt`), 'every destructive step asked first: the file is still there');
   });
 
-  it('"+ Add Gokuai Library…" with the focused tree row starts the three questions (the row is no input)', async () => {
-    const { user } = await run(api, [CANCEL], 'docWorkspaces.addGokuaiLibrary', fileNode);
-    assert.deepStrictEqual(user.prompts.map((p) => p.title), ['Add Gokuai library (1/3)']);
+  it('"+ Add Account…" with the focused tree row asks which service (the row is no input)', async () => {
+    const { user } = await run(api, [CANCEL], 'docWorkspaces.addAccount', fileNode);
+    assert.deepStrictEqual(user.prompts.map((p) => p.title), ['Add Account']);
+  });
+
+  it('old command ids still run what they became (aliases for one release), with the same arguments', async () => {
+    // addGokuaiLibrary -> Add Account… for Gokuai: straight to the library questions.
+    const added = await run(api, [CANCEL], 'docWorkspaces.addGokuaiLibrary');
+    assert.deepStrictEqual(added.user.prompts.map((p) => p.title), ['Add Gokuai library (1/3)']);
+    // kdocs.versionHistory -> File History… on the same file (a Gokuai one: the flow is the same for every vendor).
+    const history = await run(api, [CANCEL], 'docWorkspaces.kdocs.versionHistory', file);
+    assert.match(history.user.prompts[0]?.title ?? '', /Versions of 'file #1\.txt'/);
+    // copyShareLink -> Share Link… naming the file.
+    const share = await run(api, [CANCEL], 'docWorkspaces.copyShareLink', file);
+    assert.match(share.user.prompts[0]?.title ?? '', /Share link for 'file #1\.txt'/);
   });
 
   it('from the palette the active editor wins over the tree selection', async () => {

@@ -7,6 +7,7 @@ import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { ShareLink } from '../../src/core/capabilities';
 import type { GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
@@ -136,25 +137,25 @@ describe('copy', function () {
 describe('share links', function () {
   this.timeout(60_000);
 
-  type Link = { filename: string; fullpath?: string; link: string; deadline: number; password?: number };
-  /** The links "Show Shared Links" lists for `p` (the list is looked at and closed). */
+  /** The links "Shared Links…" lists for `p` in the whole library (the list is looked at and closed). */
   const linksOf = async (p: string) => {
-    const { result } = await asUser(api, [], () => vscode.commands.executeCommand<Link[]>('docWorkspaces.showSharedLinks', ACCOUNT), { dismissAll: true });
-    return (result ?? []).filter((l) => l.fullpath === p);
+    const { result } = await asUser(api, [], () => vscode.commands.executeCommand<ShareLink[]>('docWorkspaces.showSharedLinks', ACCOUNT), { dismissAll: true });
+    return (result ?? []).filter((l) => l.path === p);
   };
-  /** Copy Share Link… answered: days, password, rights. */
+  /** Share Link… answered: what people may do, days, password (the questions Gokuai's ShareSpec asks). */
   const share = async (p: string, days: string, password: string, rights: string) => {
-    const { result, user } = await run<string>(api, [days, password, rights], 'docWorkspaces.copyShareLink', uriOf(p));
+    const { result, user } = await run<string>(api, [rights, days, password], 'docWorkspaces.share', uriOf(p));
     return { link: result, user };
   };
 
-  it('Copy Share Link asks for expiry, password and rights, naming the file; Show Shared Links lists it; Close Share Links turns it off', async () => {
+  it('Share Link… asks for rights, expiry and password, naming the file; Shared Links lists it; Stop Sharing turns it off', async () => {
     const p = `${base}/links/分享 #1.txt`;
     await put({ [p]: 'shared content' });
-    const now = Math.floor(Date.now() / 1000);
+    const now = Date.now();
     const { link, user } = await share(p, '3', '', 'Preview only');
     assert.ok(link && /^https?:\/\//.test(link), `a link: ${link}`);
-    assert.deepStrictEqual(user.prompts.map((q) => q.kind), ['input', 'input', 'pick']);
+    assert.deepStrictEqual(user.prompts.map((q) => q.kind), ['pick', 'input', 'input']);
+    assert.deepStrictEqual(user.prompts[0].labels, ['Preview only', 'Preview and download', 'Preview, download and upload'], 'the rights Gokuai links have');
     for (const q of user.prompts) assert.match(q.title ?? '', /分享 #1\.txt/, 'every prompt names the file');
     assert.strictEqual(await vscode.env.clipboard.readText(), link, 'copied to the clipboard');
     assert.ok(user.notifications.some((n) => n.kind === 'info' && n.message.includes('分享 #1.txt')), 'the user is told, with the name');
@@ -162,34 +163,46 @@ describe('share links', function () {
 
     const listed = await linksOf(p);
     assert.strictEqual(listed.length, 1, 'listed once');
-    assert.strictEqual(listed[0].link, link);
-    assert.strictEqual(listed[0].filename, '分享 #1.txt');
-    assert.ok(Math.abs(listed[0].deadline - (now + 3 * 86_400)) < 120, `expires in 3 days (deadline ${listed[0].deadline})`);
-    assert.ok(!listed[0].password, 'no password');
+    assert.strictEqual(listed[0].url, link);
+    assert.strictEqual(listed[0].name, '分享 #1.txt');
+    assert.ok(listed[0].expires && Math.abs(listed[0].expires - (now + 3 * 86_400_000)) < 120_000, `expires in 3 days (${listed[0].expires})`);
+    assert.ok(!listed[0].hasPassword, 'no password');
 
-    // Closing asks first, naming the file; dismissing keeps the link.
-    const dismissed = await run(api, [CANCEL], 'docWorkspaces.closeShareLinks', uriOf(p));
+    // Stopping asks first, naming the file; dismissing keeps the link.
+    const dismissed = await run(api, [CANCEL], 'docWorkspaces.stopSharing', uriOf(p));
     assert.match(dismissed.user.prompts[0].message ?? '', /分享 #1\.txt/);
     assert.strictEqual((await fetch(link)).status, 200, 'dismissed: the link still opens');
-    await run(api, ['Close Links'], 'docWorkspaces.closeShareLinks', uriOf(p));
+    await run(api, ['Stop Sharing'], 'docWorkspaces.stopSharing', uriOf(p));
     assert.deepStrictEqual(await linksOf(p), [], 'no longer listed');
     assert.notStrictEqual((await fetch(link)).status, 200, 'the link no longer opens');
     assert.ok(control.exists(p), 'the file itself stays');
   });
 
-  it('refuses a number of days that is not a whole positive number, and Escape on any step creates nothing', async () => {
+  it('refuses a number of days that is not a whole number (0 = never expires), and Escape on any step creates nothing', async () => {
     const p = `${base}/links/days.txt`;
     await put({ [p]: 'x' });
-    const { user } = await run(api, [async (q): Promise<Answer> => {
-      assert.ok(await q.validate?.('0'), '0 days refused');
+    const { user } = await run(api, ['Preview only', async (q): Promise<Answer> => {
       assert.ok(await q.validate?.('1.5'), 'fractions refused');
+      assert.ok(await q.validate?.('-1'), 'negative refused');
+      assert.ok(await q.validate?.('soon'), 'words refused');
       assert.strictEqual(await q.validate?.('30'), undefined);
+      assert.strictEqual(await q.validate?.('0'), undefined, '0: a link that never expires');
       return CANCEL;
-    }], 'docWorkspaces.copyShareLink', uriOf(p));
-    assert.strictEqual(user.prompts.length, 1);
-    await run(api, ['7', CANCEL], 'docWorkspaces.copyShareLink', uriOf(p));
-    await run(api, ['7', '', CANCEL], 'docWorkspaces.copyShareLink', uriOf(p));
+    }], 'docWorkspaces.share', uriOf(p));
+    assert.strictEqual(user.prompts.length, 2);
+    await run(api, [CANCEL], 'docWorkspaces.share', uriOf(p));
+    await run(api, ['Preview only', '7', CANCEL], 'docWorkspaces.share', uriOf(p));
     assert.deepStrictEqual(await linksOf(p), [], 'no link was made');
+  });
+
+  it('a link of 0 days never expires', async () => {
+    const p = `${base}/links/forever.txt`;
+    await put({ [p]: 'x' });
+    const { link, user } = await share(p, '0', '', 'Preview and download');
+    assert.ok(link);
+    assert.ok(user.notifications.some((n) => /never expires/.test(n.message)), JSON.stringify(user.notifications));
+    const [listed] = await linksOf(p);
+    assert.strictEqual(listed?.expires, undefined, 'listed without an expiry');
   });
 
   it('a password-protected link is listed as such and asks for the password', async () => {
@@ -199,7 +212,7 @@ describe('share links', function () {
     const { link } = await share(p, '1', password, 'Preview and download');
     assert.ok(link);
     const [listed] = await linksOf(p);
-    assert.ok(listed?.password, 'marked as password-protected');
+    assert.ok(listed?.hasPassword, 'marked as password-protected');
     assert.ok(!JSON.stringify(listed).includes(password), 'the password itself is not exposed');
     const locked = await fetch(link);
     assert.notStrictEqual(locked.status, 200, 'not open without the password');
@@ -226,7 +239,7 @@ describe('recycle bin in the tree', function () {
     const bin = await recycleBinNode(api);
     for (let i = 0; i < 20; i++) {
       const kids = await children(api, bin);
-      const hit = kids.find((n) => n.kind === 'recycled' && n.file.fullpath === p);
+      const hit = kids.find((n) => n.kind === 'binItem' && n.item.id === p);
       if (hit) return hit;
       const more = kids.find((n) => n.kind === 'loadMore');
       if (!more) return undefined;
@@ -250,7 +263,7 @@ describe('recycle bin in the tree', function () {
     const item = await api.tree.getTreeItem(node);
     assert.strictEqual(item.label, '回收 #1.txt');
     assert.strictEqual(item.description, `${base}/bin`, 'where it was');
-    assert.strictEqual(item.contextValue, 'gokuai.recycled', 'offers Restore / Delete permanently');
+    assert.match(item.contextValue ?? '', /^binItem\b/, 'offers Restore / Delete permanently');
     assert.match(tooltipText(await resolvedItem(api, node)), /5 B/, 'size in the tooltip');
   });
 
@@ -291,7 +304,7 @@ describe('recycle bin in the tree', function () {
   it('the Recycle Bin command lists the bin of the library, restores the picked items and names them', async () => {
     const p = await deleted('pick me #1.txt', 'picked');
     const { user } = await run(api, [['pick me #1.txt'], 'Restore'], 'docWorkspaces.recycleBin', await libraryNode(api));
-    assert.match(user.prompts[0].title ?? '', /Recycle bin of/, 'names the library');
+    assert.match(user.prompts[0].title ?? '', /^Sandbox · .+ · Recycle bin$/, `names the library: ${user.prompts[0].title}`);
     assert.match(user.prompts[1].placeholder ?? '', /'pick me #1\.txt'/, `the action names the item: ${user.prompts[1].placeholder}`);
     assert.strictEqual(control.readFile(p)?.toString('utf8'), 'picked', 'restored');
   });

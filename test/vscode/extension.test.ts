@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import { ACCOUNT, closeAllEditors, EXT_ID, openAndEdit, revertActive, setup, sha1, text, uriOf } from './support';
+import { ACCOUNT, closeAllEditors, EXT_ID, kindOf, openAndEdit, revertActive, setup, sha1, text, uriOf } from './support';
 import { asUser, CANCEL, run, runExpectingError } from './user';
 
 let api: DocWorkspacesApi;
@@ -43,20 +43,36 @@ describe('activation', () => {
 });
 
 describe('several vendors', () => {
-  it('tags tree items with their vendor, so vendor-only menus (lock, links, recycle bin) match Gokuai items only', async () => {
+  it('tags tree items with their kind and the capabilities of their store, so menus offer what the item\'s store can do', async () => {
     const p = `${base}/vendor-tags.txt`;
     await vscode.workspace.fs.writeFile(uriOf(p), text('x'));
+    const context = async (n: TreeNode) => (await api.tree.getTreeItem(n)).contextValue ?? '';
     const account = (await children()).find((n) => n.accountId === ACCOUNT && n.kind === 'account');
     assert.ok(account);
-    assert.strictEqual((await api.tree.getTreeItem(account)).contextValue, 'gokuai.account.sandbox');
+    assert.match(await context(account), /^account sandbox\b.*\bcap\.trash\b.*\bvendor\.gokuai$/);
     const [library] = await children(account);
-    assert.strictEqual((await api.tree.getTreeItem(library)).contextValue, 'gokuai.root', 'a folder-like root: upload, new file...');
+    assert.match(await context(library), /^root\b/, 'a folder-like root: upload, new file...');
     const folder = (await children(library)).find((n) => n.kind === 'entry' && n.entry.path === base);
     assert.ok(folder);
-    assert.strictEqual((await api.tree.getTreeItem(folder)).contextValue, 'gokuai.entry.folder');
+    assert.match(await context(folder), /^entry folder\b/);
     const file = (await children(folder)).find((n) => n.kind === 'entry' && n.entry.path === p);
     assert.ok(file);
-    assert.strictEqual((await api.tree.getTreeItem(file)).contextValue, 'gokuai.entry.file');
+    const gk = await context(file);
+    for (const cap of ['versions', 'links', 'locks', 'tags']) assert.match(gk, new RegExp(`\\bcap\\.${cap}\\b`), `a library file: ${cap}`);
+    assert.doesNotMatch(gk, /\bcap\.(copies|documents|collaborators)\b/, 'nothing Gokuai lacks');
+
+    // Kingsoft Docs: the two spaces of one account differ (links in Personal, versions in the App space).
+    const kdAccount = (await children()).find((n) => n.accountId === 'kd-sandbox' && n.kind === 'account');
+    assert.ok(kdAccount);
+    const [personal, app] = await children(kdAccount);
+    const [myDocs] = await children(personal);
+    const personalFile = (await children(myDocs)).find((n) => n.kind === 'entry' && n.entry.type === 'file');
+    const appFile = (await children(app)).find((n) => n.kind === 'entry' && n.entry.type === 'file');
+    assert.ok(personalFile && appFile);
+    assert.match(await context(personalFile), /\bcap\.links\b.*\bcap\.copies\b/);
+    assert.doesNotMatch(await context(personalFile), /\bcap\.versions\b/);
+    assert.match(await context(appFile), /\bcap\.versions\b/);
+    assert.doesNotMatch(await context(appFile), /\bcap\.(links|copies)\b/);
   });
 
   it('mounts a file system for every registered vendor: kdocs:// answers (no such account) instead of "no provider"', async () => {
@@ -67,12 +83,14 @@ describe('several vendors', () => {
     await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(uriOf(base).with({ scheme: 'kdocs' }))), (e: vscode.FileSystemError) => e.code === 'FileNotFound');
   });
 
-  it('Gokuai-only commands refuse another vendor\'s file with one clear error and change nothing', async () => {
-    const kd = vscode.Uri.from({ scheme: 'kdocs', authority: 'kd-nobody', path: '/personal/a.txt' });
-    const before = control.requestCount;
+  it('a capability the target\'s store lacks is refused in words, naming the item, and nothing is sent', async () => {
+    // Kingsoft Docs has no locks: Lock on one of its files (from the palette, a key binding, an old menu) says so.
+    const kd = vscode.Uri.from({ scheme: 'kdocs', authority: 'kd-sandbox', path: '/appspace/README.txt' });
+    const kdSandbox = api.vendorSandbox('kdocs') as { control: { requestCount: number } };
+    const before = [control.requestCount, kdSandbox.control.requestCount];
     const { error } = await runExpectingError(api, [], 'docWorkspaces.lock', kd);
-    assert.match(error, /only on Gokuai files/);
-    assert.strictEqual(control.requestCount, before, 'nothing was sent to the Gokuai library');
+    assert.match(error, /'README\.txt' cannot be locked here/);
+    assert.deepStrictEqual([control.requestCount, kdSandbox.control.requestCount], before, 'nothing was sent to either service');
   });
 });
 
@@ -83,13 +101,13 @@ describe('tree', () => {
     assert.match(String((await api.tree.getTreeItem(account)).label), /Sandbox/);
 
     const [library] = await children(account);
-    assert.strictEqual(library.kind, 'library');
+    assert.strictEqual(kindOf(library), 'library');
     assert.strictEqual((await api.tree.getTreeItem(library)).label, sandbox.libraryName);
 
     const top = await children(library);
     const folder = top.find((n) => n.kind === 'entry' && n.entry.path === base);
     assert.ok(folder, 'the test folder is listed at the root');
-    assert.ok(top.some((n) => n.kind === 'recycleBin'), 'recycle bin node under the library');
+    assert.ok(top.some((n) => n.kind === 'bin'), 'recycle bin node under the library');
     const item = await api.tree.getTreeItem(folder);
     assert.strictEqual(item.resourceUri?.toString(), uriOf(base).toString());
     assert.strictEqual(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
@@ -104,7 +122,7 @@ describe('tree', () => {
   });
 
   it('shows bad credentials as an error node instead of failing', async () => {
-    const bad = await api.accounts.addGokuai({
+    const bad = await api.accounts.add('gokuai', {
       host: sandbox.host, orgClientId: sandbox.credentials.orgClientId, orgClientSecret: 'CaNaRy-definitely-the-wrong-secret', verify: false,
     });
     try {
@@ -116,7 +134,7 @@ describe('tree', () => {
       const item = await api.tree.getTreeItem(kids[0]);
       assert.match(String(item.label), /Signature rejected|check|secret/i);
       assert.ok(!String(item.label).includes('CaNaRy-definitely-the-wrong-secret'), 'the secret is not shown');
-      assert.strictEqual(item.command?.command, 'docWorkspaces.updateCredentials');
+      assert.strictEqual(item.command?.command, 'docWorkspaces.signIn');
     } finally {
       await api.accounts.remove(bad.id);
     }
@@ -458,7 +476,7 @@ describe('accounts', () => {
     const abort = new AbortController();
     const started = Date.now();
     try {
-      const adding = api.accounts.addGokuai(input, { signal: abort.signal });
+      const adding = api.accounts.add('gokuai', input, { signal: abort.signal });
       abort.abort();
       await assert.rejects(adding, (e: { kind?: string; name?: string }) => e.kind === 'Cancelled' || e.name === 'AbortError');
       assert.ok(Date.now() - started < 10_000, 'ended by the cancel, not by the server');

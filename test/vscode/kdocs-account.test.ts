@@ -14,7 +14,7 @@ import type { TreeNode } from '../../src/vscode/tree/nodes';
 import { autoApprovedCode, finishSignIn, KdocsAuthFlow } from '../../src/vscode/vendors/kdocs/auth';
 import { connectKdocs, type KdocsAccountInfo, serializeKdocsSecret } from '../../src/vscode/vendors/kdocs/connection';
 import { memoryLogger } from '../unit/support';
-import { childOf, KD_ACCOUNT, kdAccountNode, kdRequestsSince, kdSetup, withBrowser } from './kdocs-support';
+import { childOf, KD_ACCOUNT, kdAccountNode, kdRequestsSince, kdSetup, withBrowser, field } from './kdocs-support';
 import { children, resolvedItem, tooltipText } from './support';
 import { asUser, ScriptedUser } from './user';
 
@@ -28,7 +28,7 @@ async function removeAdded(): Promise<void> {
 
 /** "Add Kingsoft Docs account" for the sandbox's user, the browser part played by withBrowser; the new account's id. */
 async function addAccount(): Promise<string> {
-  const info = await withBrowser(api, async () => vscode.commands.executeCommand<{ id: string }>('docWorkspaces.addKdocsAccount', {
+  const info = await withBrowser(api, async () => api.accounts.add('kdocs', {
     host: sandbox.host, appId: sandbox.credentials.appId, appKey: sandbox.credentials.appKey,
   }));
   assert.ok(info?.id, 'account added');
@@ -36,9 +36,9 @@ async function addAccount(): Promise<string> {
 }
 
 const personalOf = async (account: string) =>
-  childOf(api, await kdAccountNode(api, account), 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'personal');
+  childOf(api, await kdAccountNode(api, account), 'kdSpace', (n) => field(n, 'space') === 'personal');
 const appSpaceOf = async (account: string) =>
-  childOf(api, await kdAccountNode(api, account), 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'appspace');
+  childOf(api, await kdAccountNode(api, account), 'kdSpace', (n) => field(n, 'space') === 'appspace');
 
 /** The children of `node` listed afresh. */
 async function relisted(node: TreeNode): Promise<TreeNode[]> {
@@ -137,7 +137,7 @@ describe('Kingsoft Docs account', function () {
       assert.ok((await relisted(await childOf(api, await personalOf(id), 'kdMyDocs'))).some((n) => n.kind === 'entry'), 'Personal lists again');
     } finally {
       // The revocation hit the sandbox account too: it signs in again by itself.
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.signIn', KD_ACCOUNT);
+      await vscode.commands.executeCommand('docWorkspaces.signIn', KD_ACCOUNT);
     }
   });
 
@@ -183,7 +183,7 @@ describe('Kingsoft Docs account', function () {
 
   it('a token-path URI (Starred) still opens and saves next to its original after a restart', async () => {
     let id = await addAccount();
-    const starred = await childOf(api, await personalOf(id), 'kdSection', (n) => n.kind === 'kdSection' && n.section === 'starred');
+    const starred = await childOf(api, await personalOf(id), 'kdSection', (n) => field(n, 'section') === 'starred');
     const item = (await relisted(starred)).find((n) => n.kind === 'entry' && n.entry.name === '笔记 notes.md');
     assert.ok(item?.kind === 'entry' && item.entry.path.startsWith('personal/~token/'), 'a starred file at a token path');
     const uri = vscode.Uri.from({ scheme: 'kdocs', authority: id, path: `/${item.entry.path}` });
@@ -194,8 +194,14 @@ describe('Kingsoft Docs account', function () {
     id = await addAccount();
     assert.strictEqual(id, uri.authority, 'the same account again');
     assert.deepStrictEqual(await vscode.workspace.fs.readFile(uri), before);
-    const { result: saved } = await asUser(api, [], async () =>
-      vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.saveAsNew', { target: uri, content: 'after a restart\n' }));
+    // Edit a Copy, then Save as New File, as the user does.
+    const { result: saved } = await asUser(api, [], async () => {
+      const copy = await vscode.commands.executeCommand<vscode.TextDocument>('docWorkspaces.editCopy', uri);
+      assert.ok(copy?.isUntitled, 'an untitled copy');
+      const editor = await vscode.window.showTextDocument(copy);
+      await editor.edit((e) => e.replace(new vscode.Range(0, 0, copy.lineCount, 0), 'after a restart\n'));
+      return vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.saveCopyAsNew');
+    });
     assert.ok(saved, 'saved');
     try {
       assert.strictEqual(new TextDecoder().decode(await vscode.workspace.fs.readFile(saved)), 'after a restart\n');

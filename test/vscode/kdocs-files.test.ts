@@ -9,7 +9,7 @@ import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
 import { children, openAndEdit, openTabs, revertAllAndClose, text } from './support';
 import { asUser, CANCEL, run } from './user';
-import { childOf, kdAccountNode, kdSetup, kdUri, kinds, withBrowser } from './kdocs-support';
+import { childOf, kdAccountNode, kdSetup, kdUri, kinds, withBrowser, field } from './kdocs-support';
 
 let api: DocWorkspacesApi;
 let control: KdocsSandboxControl;
@@ -29,6 +29,19 @@ class DroppedFile extends vscode.DataTransferItem {
   }
 }
 
+/**
+ * "Edit a Copy" on a read-only personal file as a user runs it, then the copy's text replaced by `content` (the copy
+ * is the active editor afterwards, unsaved).
+ */
+async function editedCopy(target: vscode.Uri, content: string): Promise<vscode.TextDocument> {
+  const { result: copy } = await run<vscode.TextDocument>(api, [], 'docWorkspaces.editCopy', target);
+  assert.ok(copy?.isUntitled, 'an untitled copy');
+  const editor = await vscode.window.showTextDocument(copy);
+  await editor.edit((e) => e.replace(new vscode.Range(0, 0, copy.lineCount, 0), content));
+  assert.strictEqual(copy.getText(), content);
+  return copy;
+}
+
 describe('Kingsoft Docs files', function () {
   this.timeout(60_000);
 
@@ -43,7 +56,7 @@ describe('Kingsoft Docs files', function () {
   it('the tree has Personal (My documents, Recent, Starred, App folder, Recycle bin) and App space (folders, Trash)', async () => {
     const account = await kdAccountNode(api);
     const [personal, app] = await children(api, account);
-    assert.deepStrictEqual(await kinds(api, personal), ['kdMyDocs', 'kdSection', 'kdSection', 'kdSection', 'kdRecycleBin']);
+    assert.deepStrictEqual(await kinds(api, personal), ['kdMyDocs', 'kdSection', 'kdSection', 'kdSection', 'bin']);
     const labels = await Promise.all((await children(api, personal)).map(async (n) => String((await api.tree.getTreeItem(n)).label)));
     assert.deepStrictEqual(labels, ['My documents', 'Recent', 'Starred', 'App folder', 'Recycle bin']);
     // The service lists personal files by name only; the tree puts folders first (the seed has both kinds).
@@ -52,13 +65,14 @@ describe('Kingsoft Docs files', function () {
     assert.ok(firstFile > 0 && mine.slice(firstFile).every((n) => n.kind === 'entry' && n.entry.type !== 'folder'),
       `folders first: ${mine.map((n) => (n.kind === 'entry' ? n.entry.name : n.kind)).join(', ')}`);
     const appKids = await children(api, app);
-    assert.strictEqual(appKids[appKids.length - 1].kind, 'kdRecycleBin', 'Trash comes after the folders');
+    assert.strictEqual(appKids[appKids.length - 1].kind, 'bin', 'Trash comes after the folders');
+    assert.strictEqual(String(api.tree.getTreeItem(appKids[appKids.length - 1]) instanceof Promise ? '' : (api.tree.getTreeItem(appKids[appKids.length - 1]) as vscode.TreeItem).label), 'Trash', 'the app space calls it Trash');
     assert.ok(appKids.some((n) => n.kind === 'entry' && n.entry.type === 'folder' && n.entry.name === '报告'));
     const trash = await children(api, appKids[appKids.length - 1]);
-    assert.ok(trash.some((n) => n.kind === 'kdRecycled' && n.file.name === '过期草稿.md'), 'Trash lists the trashed draft');
+    assert.ok(trash.some((n) => n.kind === 'binItem' && n.item.name === '过期草稿.md'), 'Trash lists the trashed draft');
 
     // Starred items are files at token paths with ids of their own (no clash with My documents).
-    const starred = await childOf(api, personal, 'kdSection', (n) => n.kind === 'kdSection' && n.section === 'starred');
+    const starred = await childOf(api, personal, 'kdSection', (n) => field(n, 'section') === 'starred');
     const items = await children(api, starred);
     assert.ok(items.length > 0 && items.every((n) => n.kind === 'entry' && n.entry.path.startsWith('personal/~token/')));
     assert.ok(items.every((n) => n.id.includes('/starred/')));
@@ -100,12 +114,12 @@ describe('Kingsoft Docs files', function () {
     const p = '个人/旅行计划 ✈️.md';
     const before = personalText(p);
     await asUser(api, [], async () => {
-      const copy = await vscode.commands.executeCommand<vscode.TextDocument>('docWorkspaces.kdocs.editCopy', kdUri('personal', p));
+      const copy = await vscode.commands.executeCommand<vscode.TextDocument>('docWorkspaces.editCopy', kdUri('personal', p));
       assert.ok(copy && copy.isUntitled, 'an untitled copy');
       assert.strictEqual(copy.getText(), before, 'with the content of the file');
       const editor = await vscode.window.showTextDocument(copy);
       await editor.edit((e) => e.insert(new vscode.Position(0, 0), '新的一行\n'));
-      const saved = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.saveAsNew');
+      const saved = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.saveCopyAsNew');
       assert.ok(saved, 'returns the new file');
       assert.strictEqual(saved.path, '/personal/个人/旅行计划 ✈️ (1).md');
     });
@@ -119,24 +133,27 @@ describe('Kingsoft Docs files', function () {
     control.writeFile('personal', p, 'old\n');
     const target = kdUri('personal', p);
 
-    // Dismissing the modal changes nothing.
-    const { user } = await run(api, [CANCEL], 'docWorkspaces.kdocs.replace', { target, content: 'new\n' });
+    // Dismissing the modal changes nothing, and the copy stays open.
+    const copy = await editedCopy(target, 'new\n');
+    const { user } = await run(api, [CANCEL], 'docWorkspaces.replaceWithCopy', copy.uri);
     assert.strictEqual(user.prompts.length, 1);
     assert.match(user.prompts[0].message ?? '', /替换我\.txt/);
     assert.deepStrictEqual(user.prompts[0].labels, ['Replace']);
     assert.strictEqual(personalText(p), 'old\n');
     assert.ok(!control.isInTrash('personal', p));
+    assert.ok(!copy.isClosed, 'the copy is still open');
 
-    await run(api, ['Replace'], 'docWorkspaces.kdocs.replace', { target, content: 'new\n' });
+    await run(api, ['Replace'], 'docWorkspaces.replaceWithCopy', copy.uri);
     assert.strictEqual(personalText(p), 'new\n');
     assert.ok(control.isInTrash('personal', p), 'the original went to the recycle bin');
+    assert.ok(copy.isClosed, 'the copy was closed without a save prompt');
   });
 
   it('a file opened from Recent, and what Replace makes of it, show names only: no token in tabs or breadcrumbs', async () => {
     const p = `${base}/最近 #1.txt`;
     control.writeFile('personal', p, 'old\n'); // the newest file: first in Recent
-    const personal = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'personal');
-    const recent = await childOf(api, personal, 'kdSection', (n) => n.kind === 'kdSection' && n.section === 'recent');
+    const personal = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => field(n, 'space') === 'personal');
+    const recent = await childOf(api, personal, 'kdSection', (n) => field(n, 'section') === 'recent');
     await vscode.commands.executeCommand('docWorkspaces.refreshNode', recent);
     const node = (await children(api, recent)).find((n) => n.kind === 'entry' && n.entry.name === '最近 #1.txt');
     assert.ok(node?.kind === 'entry' && node.entry.path.includes('/~token/'), 'Recent addresses the file by its token');
@@ -153,7 +170,8 @@ describe('Kingsoft Docs files', function () {
     assert.ok(tab.input instanceof vscode.TabInputText && !tab.input.uri.path.includes(token) && !tab.input.uri.path.includes('~token'), `tab: ${tab.input instanceof vscode.TabInputText ? tab.input.uri.path : ''}`);
     assert.strictEqual(vscode.window.activeTextEditor?.document.getText(), 'old\n');
 
-    const { result: saved } = await run<vscode.Uri>(api, ['Replace'], 'docWorkspaces.kdocs.replace', { target: uri, content: 'new\n' });
+    await editedCopy(uri, 'new\n');
+    const { result: saved } = await run<vscode.Uri>(api, ['Replace'], 'docWorkspaces.replaceWithCopy');
     assert.ok(saved);
     const fresh = control.tokenOf('personal', p);
     assert.ok(fresh && fresh !== token, 'a new file took the name');
@@ -169,7 +187,7 @@ describe('Kingsoft Docs files', function () {
     const copies = untitled();
     const { user } = await asUser(api, [], async () => {
       for (const p of ['工作周报.docx', dat]) {
-        assert.strictEqual(await vscode.commands.executeCommand('docWorkspaces.kdocs.editCopy', kdUri('personal', p)), undefined);
+        assert.strictEqual(await vscode.commands.executeCommand('docWorkspaces.editCopy', kdUri('personal', p)), undefined);
       }
     }, { allowErrors: true });
     const errors = user.errors.map((m) => m.message);
@@ -179,10 +197,13 @@ describe('Kingsoft Docs files', function () {
     assert.ok(!openTabs().some((t) => t.label === '数据.dat' || t.label === '工作周报.docx'), 'nor the file');
 
     // The tree does not offer it on an Office document.
-    const personal = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'personal');
+    const personal = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => field(n, 'space') === 'personal');
     const mine = await childOf(api, personal, 'kdMyDocs');
     const docx = await childOf(api, mine, 'entry', (n) => n.kind === 'entry' && n.entry.name === '工作周报.docx');
-    assert.strictEqual((await api.tree.getTreeItem(docx)).contextValue, 'kdocs.entry.file.personal.binary');
+    // (package.json: "Edit a Copy" needs `readonly` and not `binary` in the row's contextValue.)
+    const context = (await api.tree.getTreeItem(docx)).contextValue ?? '';
+    assert.match(context, /^entry file\b.*\bbinary\b/, context);
+    assert.match(context, /\bcap\.copies\b/, 'the store keeps copies');
   });
 
   it('names with # and % survive kdocs:// URIs passed around as strings', async () => {
@@ -197,7 +218,7 @@ describe('Kingsoft Docs files', function () {
     assert.strictEqual(appText(p), 'v1\nv2\n');
 
     // The tree's item stands for the same URI; a personal file reads the same way.
-    const app = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'appspace');
+    const app = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => field(n, 'space') === 'appspace');
     await vscode.commands.executeCommand('docWorkspaces.refreshNode', app);
     const folder = await childOf(api, app, 'entry', (n) => n.kind === 'entry' && n.entry.name === base);
     const node = await childOf(api, folder, 'entry', (n) => n.kind === 'entry' && n.entry.name === '100% done #1.md');
@@ -217,12 +238,12 @@ describe('Kingsoft Docs files', function () {
       await api.dragAndDrop.handleDrop(target, data, new vscode.CancellationTokenSource().token);
     };
     const account = await kdAccountNode(api);
-    const app = await childOf(api, account, 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'appspace');
+    const app = await childOf(api, account, 'kdSpace', (n) => field(n, 'space') === 'appspace');
     await vscode.commands.executeCommand('docWorkspaces.refreshNode', app);
     await drop(await childOf(api, app, 'entry', (n) => n.kind === 'entry' && n.entry.name === dir), '拖放 #1.txt', 'into the app space');
     assert.strictEqual(appText(`${dir}/拖放 #1.txt`), 'into the app space');
 
-    const personal = await childOf(api, account, 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'personal');
+    const personal = await childOf(api, account, 'kdSpace', (n) => field(n, 'space') === 'personal');
     await drop(await childOf(api, personal, 'kdMyDocs'), `${base} 拖放.txt`, 'into my documents');
     assert.strictEqual(personalText(`${base} 拖放.txt`), 'into my documents');
   });
@@ -230,13 +251,13 @@ describe('Kingsoft Docs files', function () {
   it('online documents have their own icon and open in the browser with an edit URL', async () => {
     const dir = `${base}-online`;
     control.writeFile('appspace', `${dir}/设计稿.otl`, '{}');
-    const app = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'appspace');
+    const app = await childOf(api, await kdAccountNode(api), 'kdSpace', (n) => field(n, 'space') === 'appspace');
     await vscode.commands.executeCommand('docWorkspaces.refreshNode', app);
     const folder = await childOf(api, app, 'entry', (n) => n.kind === 'entry' && n.entry.name === dir);
     const doc = await childOf(api, folder, 'entry', (n) => n.kind === 'entry' && n.entry.name === '设计稿.otl');
     const item = await api.tree.getTreeItem(doc);
     assert.ok(item.iconPath instanceof vscode.ThemeIcon && item.iconPath.id === 'notebook', 'online-document icon');
-    assert.strictEqual(item.command?.command, 'docWorkspaces.kdocs.openInBrowser');
+    assert.strictEqual(item.command?.command, 'docWorkspaces.openInBrowser');
     await withBrowser(api, async (opened) => {
       await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
       assert.strictEqual(opened.length, 1, 'one page opened in the browser');

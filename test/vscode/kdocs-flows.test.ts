@@ -1,7 +1,8 @@
-// The Kingsoft Docs commands (docWorkspaces.kdocs.*) in the real VS Code against the embedded kdocs sandbox: batch
-// copy / move / delete through the task APIs (with progress and a file failing), blank documents, imports from URLs,
-// share links and collaborators, edit tokens, app-space versions, recycle bins and search. Dialogs are answered by
-// stand-ins for VS Code's UI (messages, QuickPicks, input boxes, progress); the extension code runs unchanged.
+// The capability flows on Kingsoft Docs in the real VS Code against the embedded kdocs sandbox, every command through
+// the prompt seam as a user runs it: batch copy / move / delete through the task APIs (with progress and a file
+// failing), new online documents and imports from URLs, Share Link… and Collaborators… (the questions come from the
+// store's ShareSpec), edit tokens (the one kdocs-only command set), File History on app-space files, the recycle bins
+// (tree and QuickPick) and the one Search. The same flows on Gokuai: commands.test.ts and extension.test.ts.
 import * as assert from 'assert';
 import { promises as fsp } from 'fs';
 import * as os from 'os';
@@ -11,8 +12,9 @@ import type { KdocsSandbox, KdocsSpace } from '../../src/sandbox/types';
 import { KdocsClient } from '../../src/vendors/kdocs/client';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import type { BatchOutcome, KdShareInfo, KdVersionInfo } from '../../src/vscode/vendors/kdocs/commands';
-import { childOf, kdAccountNode, kdRequestsSince } from './kdocs-support';
+import type { ShareLink } from '../../src/core/capabilities';
+import type { BatchOutcome } from '../../src/vscode/commands/report';
+import { childOf, field, kdAccountNode, kdRequestsSince } from './kdocs-support';
 import { children, closeAllEditors, EXT_ID, openTabs, setup, uriOf } from './support';
 import { asUser, CANCEL, type Prompt, run, runExpectingError } from './user';
 
@@ -55,7 +57,7 @@ async function withProgressLog<T>(fn: (seen: ProgressSeen[]) => Promise<T>): Pro
 /** The tree node of a kdocs item as a user expands to it: My documents (personal) or App space, then folders. */
 async function kdNode(space: KdocsSpace, p: string): Promise<TreeNode> {
   const account = await kdAccountNode(api);
-  const spaceNode = await childOf(api, account, 'kdSpace', (x) => x.kind === 'kdSpace' && x.space === space);
+  const spaceNode = await childOf(api, account, 'kdSpace', (x) => field(x, 'space') === space);
   await vscode.commands.executeCommand('docWorkspaces.refreshNode', spaceNode);
   let node = space === 'personal' ? await childOf(api, spaceNode, 'kdMyDocs') : spaceNode;
   for (const name of p.split('/')) node = await childOf(api, node, 'entry', (x) => x.kind === 'entry' && x.entry.name === name);
@@ -71,9 +73,9 @@ async function deleteAll(targets: vscode.Uri[]): Promise<void> {
 async function binNode(space: KdocsSpace): Promise<TreeNode> {
   const account = (await children(api)).find((x) => x.kind === 'account' && x.accountId === KD);
   assert.ok(account, 'kdocs sandbox account node');
-  const spaceNode = (await children(api, account)).find((x) => x.kind === 'kdSpace' && x.space === space);
+  const spaceNode = (await children(api, account)).find((x) => field(x, 'space') === space);
   assert.ok(spaceNode, `${space} node`);
-  const bin = (await children(api, spaceNode)).find((x) => x.kind === 'kdRecycleBin');
+  const bin = (await children(api, spaceNode)).find((x) => x.kind === 'bin');
   assert.ok(bin, 'recycle bin node');
   await vscode.commands.executeCommand('docWorkspaces.refreshNode', bin);
   return bin;
@@ -101,20 +103,29 @@ describe('Kingsoft Docs commands', () => {
   });
   afterEach(() => sb.control.resetMisbehaviour());
 
-  describe('kdocs command contributions', () => {
-    it('every docWorkspaces.kdocs command of package.json is registered, with an English and a Chinese title', async () => {
+  describe('command contributions', () => {
+    it('every contributed command is registered, with an English and a Chinese title; old ids still run', async () => {
       const ext = vscode.extensions.getExtension(EXT_ID)!;
-      const contributed = (ext.packageJSON.contributes.commands as Array<{ command: string; title: string }>).filter((c) => c.command.startsWith('docWorkspaces.kdocs.'));
-      assert.ok(contributed.length >= 21, `${contributed.length} kdocs commands`);
+      const file = async (name: string) => JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ext.extensionUri, name))));
+      // package.json as written (ext.packageJSON has the titles already translated).
+      const contributed = (await file('package.json')).contributes.commands as Array<{ command: string; title: string }>;
       const registered = new Set(await vscode.commands.getCommands(true));
-      const nls = async (suffix: string) => JSON.parse(new TextDecoder().decode(
-        await vscode.workspace.fs.readFile(vscode.Uri.joinPath(ext.extensionUri, `package.nls${suffix}.json`)))) as Record<string, string>;
+      const nls = async (suffix: string) => (await file(`package.nls${suffix}.json`)) as Record<string, string>;
       const [en, zh] = [await nls(''), await nls('.zh-cn')];
       for (const c of contributed) {
         assert.ok(registered.has(c.command), `${c.command} is registered`);
         // Titles given as %keys% must be in both nls files (a literal title would never be translated).
         const key = /^%(.+)%$/.exec(c.title)?.[1];
-        if (key) assert.ok(en[key] && zh[key], `${c.command}: title "${key}" in both nls files`);
+        assert.ok(key && en[key] && zh[key], `${c.command}: title "${c.title}" in both nls files`);
+      }
+      // One command per capability: only the edit tokens are Kingsoft Docs' own.
+      assert.deepStrictEqual(contributed.map((c) => c.command).filter((c) => c.startsWith('docWorkspaces.kdocs.')).sort(),
+        ['docWorkspaces.kdocs.copyLinkWithEditToken', 'docWorkspaces.kdocs.createEditToken', 'docWorkspaces.kdocs.revokeEditToken']);
+      // Ids of the previous release that users may have bound to keys: registered (they run the new command), not shown.
+      for (const old of ['docWorkspaces.kdocs.share', 'docWorkspaces.kdocs.versionHistory', 'docWorkspaces.kdocs.recycleBin', 'docWorkspaces.kdocs.search',
+        'docWorkspaces.kdocs.createBlank', 'docWorkspaces.kdocs.editCopy', 'docWorkspaces.addKdocsAccount', 'docWorkspaces.updateCredentials']) {
+        assert.ok(registered.has(old), `${old} still runs`);
+        assert.ok(!contributed.some((c) => c.command === old), `${old} is not contributed`);
       }
     });
   });
@@ -239,75 +250,100 @@ describe('Kingsoft Docs commands', () => {
         await api.dragAndDrop.handleDrop?.(folder, data, new vscode.CancellationTokenSource().token);
       }, { allowErrors: true });
       assert.strictEqual(user.errors.length, 1, JSON.stringify(user.notifications));
-      assert.match(user.errors[0].message, /one space/);
+      assert.match(user.errors[0].message, /between spaces/);
       assert.ok(sb.control.exists('personal', `${p}/p.txt`) && !sb.control.exists('appspace', `${a}/p.txt`), 'nothing moved');
     });
   });
 
-  describe('kdocs share links and collaborators', function () {
+  describe('Share Link… and Collaborators… on personal files', function () {
     this.timeout(60_000);
 
-    it('creates a link (view + comment, 7 days), shows it, and cancels it: the link stops opening', async () => {
+    /** The links of one file, from Shared Links… on it (the list is looked at and closed). */
+    const linksOf = async (target: vscode.Uri) =>
+      (await asUser(api, [], () => vscode.commands.executeCommand<ShareLink[]>('docWorkspaces.showSharedLinks', target), { dismissAll: true })).result ?? [];
+
+    it('asks what people may do and for how long (the kdocs choices), copies the link, lists it, and Stop Sharing ends it', async () => {
       const dir = folderWith('personal', { '分享 #1.txt': 'shared' });
       const target = kdUri('personal', `${dir}/分享 #1.txt`);
-      const now = Math.floor(Date.now() / 1000);
-      const made = await vscode.commands.executeCommand<KdShareInfo>('docWorkspaces.kdocs.share', { target, permission: 'read', comment: true, period: 7 });
-      assert.ok(made?.url && /^https?:\/\//.test(made.url), `a link: ${made?.url}`);
-      assert.strictEqual(made.permission, 'read');
-      assert.strictEqual(made.comment, true);
-      assert.ok(made.expireTime && Math.abs(made.expireTime - (now + 7 * 86_400)) < 120, `expires in 7 days: ${made.expireTime}`);
-      assert.strictEqual((await fetch(made.url)).status, 200, 'the link opens');
+      const now = Date.now();
+      await vscode.env.clipboard.writeText('');
+      const { result: url, user } = await run<string>(api, ['Anyone with the link can view and comment', '7 days'], 'docWorkspaces.share', target);
+      assert.ok(url && /^https?:\/\//.test(url), `a link: ${url}`);
+      assert.deepStrictEqual(user.prompts.map((q) => q.kind), ['pick', 'pick'], 'no password question: kdocs links have none');
+      assert.deepStrictEqual(user.prompts[0].labels, ['Anyone with the link can view', 'Anyone with the link can view and comment', 'Anyone with the link can edit']);
+      assert.deepStrictEqual(user.prompts[1].labels, ['Never expires', '7 days', '30 days']);
+      for (const q of user.prompts) assert.match(q.title ?? '', /分享 #1\.txt/, 'every prompt names the file');
+      assert.strictEqual(await vscode.env.clipboard.readText(), url, 'on the clipboard');
+      assert.strictEqual((await fetch(url)).status, 200, 'the link opens');
 
-      const shown = await vscode.commands.executeCommand<KdShareInfo>('docWorkspaces.kdocs.showShare', { target });
-      assert.strictEqual(shown?.url, made.url);
+      const [listed] = await linksOf(target);
+      assert.strictEqual(listed?.url, url);
+      assert.strictEqual(listed.access, 'comment');
+      assert.ok(listed.expires && Math.abs(listed.expires - (now + 7 * 86_400_000)) < 120_000, `expires in 7 days: ${listed.expires}`);
 
-      assert.strictEqual(await vscode.commands.executeCommand('docWorkspaces.kdocs.cancelShare', { target, confirm: false }), true);
-      assert.strictEqual(await vscode.commands.executeCommand('docWorkspaces.kdocs.showShare', { target }), undefined, 'no open link');
-      assert.notStrictEqual((await fetch(made.url)).status, 200, 'the link no longer opens');
+      const dismissed = await run(api, [CANCEL], 'docWorkspaces.stopSharing', target);
+      assert.match(dismissed.user.prompts[0].message ?? '', /分享 #1\.txt/);
+      assert.strictEqual((await fetch(url)).status, 200, 'dismissed: the link still opens');
+      await run(api, ['Stop Sharing'], 'docWorkspaces.stopSharing', target);
+      assert.deepStrictEqual(await linksOf(target), [], 'no open link');
+      assert.notStrictEqual((await fetch(url)).status, 200, 'the link no longer opens');
       assert.ok(sb.control.exists('personal', `${dir}/分享 #1.txt`), 'the file stays');
     });
 
-    it('the interactive flow changes an existing link to "can edit, 30 days" and copies it', async () => {
+    it('Share Link… on a file that has its link changes it (current choice marked) to "can edit, 30 days"', async () => {
       const dir = folderWith('personal', { 'edit.txt': 'e' });
       const target = kdUri('personal', `${dir}/edit.txt`);
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.share', { target, permission: 'read' });
-      await vscode.env.clipboard.writeText('');
-      const { result: info, user } = await run<KdShareInfo>(api, ['Anyone with the link can edit', '30 days'], 'docWorkspaces.kdocs.share', target);
-      assert.match(user.prompts[0].title ?? '', /Change the share link of edit\.txt/, 'knows the link exists, names the file');
-      assert.ok(user.notifications.some((m) => /copied/.test(m.message)));
-      assert.strictEqual(info?.permission, 'write');
-      assert.ok(info?.expireTime && info.expireTime > Date.now() / 1000 + 29 * 86_400);
-      assert.strictEqual(await vscode.env.clipboard.readText(), info?.url, 'on the clipboard');
+      const { result: first } = await run<string>(api, ['Anyone with the link can view', 'Never expires'], 'docWorkspaces.share', target);
+      const { result: url, user } = await run<string>(api, ['Anyone with the link can edit', '30 days'], 'docWorkspaces.share', target);
+      assert.match(user.prompts[0].title ?? '', /Change the share link of 'edit\.txt'/, 'knows the link exists, names the file');
+      assert.strictEqual(user.prompts[0].items.find((i) => i.description === 'current')?.label, 'Anyone with the link can view');
+      assert.strictEqual(url, first, 'one link per file: the same URL');
+      const [listed] = await linksOf(target);
+      assert.strictEqual(listed?.access, 'write');
+      assert.ok(listed.expires && listed.expires > Date.now() + 29 * 86_400_000);
     });
 
-    it('adds collaborators, changes one\'s permission and removes another', async () => {
+    it('Collaborators… adds two, changes one\'s permission and removes the other, each step naming who and what', async () => {
       const dir = folderWith('personal', { 'team.md': '# team' });
       const target = kdUri('personal', `${dir}/team.md`);
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.share', { target, permission: 'read' });
-      const added = await vscode.commands.executeCommand<KdShareInfo>('docWorkspaces.kdocs.addCollaborators', { target, userIds: ['u-alice', 'u-bob'], permission: 'read' });
-      assert.deepStrictEqual(added?.collaborators.map((c) => c.userId).sort(), ['u-alice', 'u-bob']);
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.changeCollaborator', { target, userId: 'u-alice', permission: 'write' });
-      assert.strictEqual(await vscode.commands.executeCommand('docWorkspaces.kdocs.removeCollaborator', { target, userId: 'u-bob' }), true);
-      const now = await vscode.commands.executeCommand<KdShareInfo>('docWorkspaces.kdocs.showShare', { target });
-      assert.deepStrictEqual(now?.collaborators, [{ userId: 'u-alice', permission: 'write' }]);
+      await run(api, ['Anyone with the link can view', 'Never expires'], 'docWorkspaces.share', target);
+      const added = await run(api, ['Add collaborators…', 'u-alice, u-bob', 'Can view'], 'docWorkspaces.collaborators', target);
+      assert.match(added.user.prompts[0].title ?? '', /Collaborators on 'team\.md'/);
+      assert.ok(added.user.notifications.some((n) => /u-alice, u-bob/.test(n.message)));
+      await run(api, ['u-alice', 'Change Permission…', 'Can edit'], 'docWorkspaces.collaborators', target);
+      const removed = await run(api, ['u-bob', 'Remove', 'Remove'], 'docWorkspaces.collaborators', target);
+      assert.match(removed.user.prompts[2].message ?? '', /Remove u-bob from the collaborators on team\.md/);
+      const { user } = await run(api, [CANCEL], 'docWorkspaces.collaborators', target);
+      assert.deepStrictEqual(user.prompts[0].items.slice(1).map((i) => [i.label, i.description]), [['u-alice', 'Can edit']]);
     });
 
-    it('copies the link with an edit token only once the file has a share link', async () => {
+    it('Collaborators… on a file without a share link says to share it first, and adds nobody', async () => {
+      const dir = folderWith('personal', { 'alone.md': 'x' });
+      const target = kdUri('personal', `${dir}/alone.md`);
+      const { error } = await runExpectingError(api, ['Add collaborators…', 'u-carol', 'Can view'], 'docWorkspaces.collaborators', target);
+      assert.match(error, /no share link yet/);
+      assert.deepStrictEqual(await linksOf(target), [], 'no link was made behind the user\'s back');
+    });
+
+    it('copies the link with an edit token only once the file has a share link (offering to create one)', async () => {
       const dir = folderWith('personal', { 'tok.txt': 't' });
       const target = kdUri('personal', `${dir}/tok.txt`);
-      const { error } = await runExpectingError(api, [], 'docWorkspaces.kdocs.copyLinkWithEditToken', { target });
-      assert.match(error, /no share link yet/);
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.share', { target, permission: 'read' });
+      await vscode.env.clipboard.writeText('');
+      const { user } = await run(api, [], 'docWorkspaces.kdocs.copyLinkWithEditToken', target);
+      assert.ok(user.notifications.some((n) => /no share link yet/.test(n.message) && n.buttons.includes('Create share link…')), JSON.stringify(user.notifications));
+      assert.strictEqual(await vscode.env.clipboard.readText(), '', 'nothing copied');
+      await run(api, ['Anyone with the link can view', 'Never expires'], 'docWorkspaces.share', target);
       await vscode.env.clipboard.writeText('');
       const { result } = await run(api, [], 'docWorkspaces.kdocs.copyLinkWithEditToken', target);
       assert.strictEqual(result, undefined, 'the secret URL is not handed to callers (any extension can run commands)');
       assert.match(await vscode.env.clipboard.readText(), /edit_token=/, 'it is on the clipboard');
     });
 
-    it('share commands refuse app-space files with the reason', async () => {
+    it('Share Link… refuses app-space files with the reason and asks nothing', async () => {
       const dir = folderWith('appspace', { 'nope.txt': 'n' });
-      const { error } = await runExpectingError(api, [], 'docWorkspaces.kdocs.share', kdUri('appspace', `${dir}/nope.txt`));
-      assert.match(error, /only for personal files/);
+      const { error, user } = await runExpectingError(api, [], 'docWorkspaces.share', kdUri('appspace', `${dir}/nope.txt`));
+      assert.match(error, /'nope\.txt' cannot be shared with a link here/);
+      assert.deepStrictEqual(user.prompts, []);
     });
 
     it('creates an edit token (copied) and revokes it; revoking it again fails visibly', async () => {
@@ -330,67 +366,68 @@ describe('Kingsoft Docs commands', () => {
     });
   });
 
-  describe('kdocs app-space versions', function () {
+  describe('File History on app-space files', function () {
     this.timeout(60_000);
     afterEach(closeAllEditors);
 
-    it('lists versions, opens an old one read-only, diffs it with the current one and reverts to it', async () => {
+    it('lists the numbered versions, opens an old one read-only, diffs it with the current one and restores it', async () => {
       const dir = folderWith('appspace', { '版本.md': 'v1 content\n' });
       const p = `${dir}/版本.md`;
       sb.control.writeFile('appspace', p, 'v2 content\n');
       sb.control.writeFile('appspace', p, 'v3 content\n');
       const target = kdUri('appspace', p);
-      const versions = await vscode.commands.executeCommand<KdVersionInfo[]>('docWorkspaces.kdocs.versionHistory', { target });
-      assert.ok(versions && versions.length >= 3, `versions: ${JSON.stringify(versions)}`);
-      assert.ok(versions.every((v, i) => i === 0 || v.version < versions[i - 1].version), 'newest first');
-      const oldest = versions[versions.length - 1].version;
-
-      const ro = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.versionHistory', { target, version: oldest });
+      const { result: ro, user } = await run<vscode.Uri>(api, [(q) => ({ index: q.items.length - 1 })], 'docWorkspaces.fileHistory', target);
+      const labels = user.prompts[0].labels;
+      assert.ok(labels.length >= 3, `versions: ${labels.join(', ')}`);
+      const numbers = labels.map((l) => Number(/^Version (\d+)$/.exec(l)?.[1]));
+      assert.ok(numbers.every((n, i) => Number.isInteger(n) && (i === 0 || n < numbers[i - 1])), `numbered, newest first: ${labels.join(', ')}`);
+      assert.match(user.prompts[0].items[0].description ?? '', /current/);
       assert.strictEqual(ro?.scheme, 'kdocs-ro');
       assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), ro.toString(), 'the version is open');
       assert.strictEqual(vscode.window.activeTextEditor?.document.getText(), 'v1 content\n');
 
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.compareVersion', ro);
+      await run(api, [], 'docWorkspaces.compareWithCurrent', ro);
       const diff = openTabs().find((t) => t.input instanceof vscode.TabInputTextDiff);
       assert.ok(diff, 'a diff editor');
       const input = diff.input as vscode.TabInputTextDiff;
       assert.deepStrictEqual([input.original.toString(), input.modified.toString()], [target.toString(), ro.toString()]);
 
       assert.match(openTabs().find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === ro.toString())?.label ?? '',
-        /^版本 \(.+\)\.md$/, 'the version\'s tab is not named like the live file');
+        /^版本 \(\d{4}-.+, version \d+\)\.md$/, 'the version\'s tab is named after its time and number, not like the live file');
       const before = sb.control.versionCount('appspace', p);
-      const dismissed = await run(api, [CANCEL], 'docWorkspaces.kdocs.revertVersion', ro);
-      assert.match(dismissed.user.prompts[0].message ?? '', /Revert 版本\.md to/, 'asks first, naming the file');
+      const dismissed = await run(api, [CANCEL], 'docWorkspaces.restoreVersion', ro);
+      assert.match(dismissed.user.prompts[0].message ?? '', /Restore '版本\.md' to its version of \d{4}-.+, version \d+\?/, 'asks first, naming the file and the version');
       assert.strictEqual(sb.control.versionCount('appspace', p), before, 'dismissed: nothing changed');
-      await run(api, ['Revert'], 'docWorkspaces.kdocs.revertVersion', ro);
+      await run(api, ['Restore'], 'docWorkspaces.restoreVersion', ro);
       assert.strictEqual(read('appspace', p), 'v1 content\n', 'the old content is current again');
       assert.strictEqual(sb.control.versionCount('appspace', p), before + 1, 'as a new version: nothing lost');
     });
 
-    it('refuses personal files (no version history there)', async () => {
+    it('refuses personal files (no version history there), naming the file', async () => {
       const dir = folderWith('personal', { 'p.md': 'x' });
-      const { error } = await runExpectingError(api, [], 'docWorkspaces.kdocs.versionHistory', kdUri('personal', `${dir}/p.md`));
-      assert.match(error, /app-space/);
+      const { error } = await runExpectingError(api, [], 'docWorkspaces.fileHistory', kdUri('personal', `${dir}/p.md`));
+      assert.match(error, /'p\.md' has no version history here/);
     });
   });
 
-  describe('kdocs new documents', function () {
+  describe('New Online Document… and New File from URL…', function () {
     this.timeout(60_000);
 
     it('creates a blank document of a picked type and opens it in the browser when asked', async () => {
       const dir = folderWith('personal', { '.keep': '' });
-      // "Open in browser" is clicked on the notification; the page opens after the command has returned.
+      // "Open in Browser" is clicked on the notification; the page opens after the command has returned.
       let pageOpened!: (url: string) => void;
       const page = new Promise<string>((resolve) => { pageOpened = resolve; });
       const { user } = await asUser(api, ['Smart sheet', '预算 2025'], async () => {
-        const uri = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.createBlank', kdUri('personal', dir));
+        const uri = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.newDocument', kdUri('personal', dir));
         assert.strictEqual(uri?.path, `/personal/${dir}/预算 2025.ksheet`);
         assert.match(await page, /edit_token=/, 'the browser was asked to open it');
       }, {
-        onNotification: (n) => (/created/.test(n.message) ? 'Open in browser' : undefined),
+        onNotification: (n) => (/created/.test(n.message) ? 'Open in Browser' : undefined),
         onOpenExternal: (url) => { pageOpened(url); return true; },
       });
       assert.strictEqual(user.prompts[0].labels.length, 9, 'every type of the create page');
+      assert.match(user.prompts[0].title ?? '', new RegExp(`New document in ${dir}`), 'names the folder');
       assert.strictEqual(user.opened.length, 1);
       assert.ok(sb.control.exists('personal', `${dir}/预算 2025.ksheet`));
     });
@@ -399,24 +436,31 @@ describe('Kingsoft Docs commands', () => {
       const dir = folderWith('personal', { '.keep': '' });
       // Every attempt (retries included) to get the edit URL fails; creating the document works.
       sb.control.failNext(10, { status: 500, pathIncludes: 'with_edit_token' });
-      const { result: uri, user } = await run<vscode.Uri>(api, ['Smart document', 'notes'], 'docWorkspaces.kdocs.createBlank', kdUri('personal', dir));
+      const { result: uri, user } = await run<vscode.Uri>(api, ['Smart document', 'notes'], 'docWorkspaces.newDocument', kdUri('personal', dir));
       assert.strictEqual(uri?.path, `/personal/${dir}/notes.otl`, 'the command still hands back the new document');
       const created = user.notifications.filter((m) => /notes\.otl/.test(m.message));
       assert.strictEqual(created.length, 1, JSON.stringify(user.notifications));
       assert.strictEqual(created[0].kind, 'warning');
       assert.match(created[0].message, /created, but it cannot be opened in the browser now: .*try again later/i);
-      assert.ok(!created[0].buttons.includes('Open in browser'), 'no button that cannot work');
+      assert.ok(!created[0].buttons.includes('Open in Browser'), 'no button that cannot work');
       assert.ok(sb.control.exists('personal', `${dir}/notes.otl`));
       assert.deepStrictEqual(user.opened, []);
     });
 
-    it('creates a document from options and refuses a name that is taken', async () => {
+    it('creates a document in the app space from a file\'s folder, and refuses a name that is taken', async () => {
       const dir = folderWith('appspace', { 'exists.docx': 'x' });
-      const uri = await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.createBlank', { target: kdUri('appspace', dir), name: '计划.otl' });
-      assert.strictEqual(uri?.toString(), kdUri('appspace', `${dir}/计划.otl`).toString());
+      const { result: uri } = await run<vscode.Uri>(api, ['Smart document', '计划'], 'docWorkspaces.newDocument', kdUri('appspace', `${dir}/exists.docx`));
+      assert.strictEqual(uri?.toString(), kdUri('appspace', `${dir}/计划.otl`).toString(), 'next to the file it was run on');
       assert.ok(sb.control.exists('appspace', `${dir}/计划.otl`));
-      const { error } = await runExpectingError(api, ['Word document', 'exists'], 'docWorkspaces.kdocs.createBlank', kdUri('appspace', dir));
+      const { error } = await runExpectingError(api, ['Word document', 'exists'], 'docWorkspaces.newDocument', kdUri('appspace', dir));
       assert.match(error, /exists/);
+    });
+
+    it('New Document… is refused in words on a Gokuai folder (no online documents there)', async () => {
+      const { base } = await setup();
+      const { error, user } = await runExpectingError(api, [], 'docWorkspaces.newDocument', uriOf(base));
+      assert.match(error, /New documents cannot be made in/);
+      assert.deepStrictEqual(user.prompts, []);
     });
 
     it('imports a file from a URL: app space through the async task (with progress), personal through files/cloud', async () => {
@@ -424,16 +468,20 @@ describe('Kingsoft Docs commands', () => {
       const client = new KdocsClient({ host: sb.host, appId: sb.credentials.appId, appKey: sb.credentials.appKey });
       const url = (await client.appDownloadUrl(sb.control.tokenOf('appspace', `${src}/source.txt`)!)).url;
 
-      const { uri, progress } = await withProgressLog(async (progress) => ({
-        uri: await vscode.commands.executeCommand<vscode.Uri>('docWorkspaces.kdocs.importFromUrl', { target: kdUri('appspace', src), url, name: 'imported.txt' }),
-        progress,
-      }));
+      const { uri, progress, user } = await withProgressLog(async (progress) => {
+        const r = await run<vscode.Uri>(api, [url, 'imported.txt'], 'docWorkspaces.importFromUrl', kdUri('appspace', src));
+        return { uri: r.result, user: r.user, progress };
+      });
       assert.strictEqual(uri?.path, `/appspace/${src}/imported.txt`);
       assert.strictEqual(read('appspace', `${src}/imported.txt`), '来自 URL 的内容');
       assert.ok(progress.some((p) => /Importing imported\.txt/.test(p.title ?? '') && p.cancellable), 'cancellable progress');
+      assert.match(user.prompts[0].prompt ?? '', /URL of the file/);
+      assert.ok(await user.prompts[0].validate?.('ftp://example.com/x'), 'only http(s) URLs');
+      assert.strictEqual(user.prompts[1].value, new URL(url).pathname.split('/').pop(), 'the name is suggested from the URL');
 
       const dir = folderWith('personal', { '.keep': '' });
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.importFromUrl', { target: kdUri('personal', dir), url, name: '云文件.txt' });
+      const personal = await run(api, [url, '云文件.txt'], 'docWorkspaces.importFromUrl', kdUri('personal', dir));
+      assert.match(personal.user.prompts[0].prompt ?? '', /Cloud-drive URL/, 'personal files take cloud-drive links');
       assert.strictEqual(read('personal', `${dir}/云文件.txt`), '来自 URL 的内容');
     });
   });
@@ -459,87 +507,96 @@ describe('Kingsoft Docs commands', () => {
     });
   });
 
-  describe('kdocs recycle bins and search', function () {
+  describe('recycle bins and search', function () {
     this.timeout(60_000);
 
-    it('restores from the app-space trash and destroys for good, by token', async () => {
+    /** The item nodes named `names` under a space's recycle bin node (re-listed, all pages). */
+    const binItems = async (space: KdocsSpace, names: string[]) =>
+      (await binChildren(await binNode(space))).filter((x) => x.kind === 'binItem' && names.includes(x.item.name));
+
+    it('the app space calls it Trash; Restore on its item puts the file back, Delete Permanently asks and destroys', async () => {
       const dir = folderWith('appspace', { 'r.txt': 'restore me', 'g.txt': 'gone' });
       await deleteAll([kdUri('appspace', `${dir}/r.txt`), kdUri('appspace', `${dir}/g.txt`)]);
-      const items = await vscode.commands.executeCommand<Array<{ token: string; name: string }>>('docWorkspaces.kdocs.recycleBin', { account: KD, space: 'appspace' });
-      const r = items?.find((i) => i.name === 'r.txt');
-      const g = items?.find((i) => i.name === 'g.txt');
+      const bin = await binNode('appspace');
+      assert.strictEqual(String((api.tree.getTreeItem(bin) as vscode.TreeItem).label), 'Trash');
+      const [r] = await binItems('appspace', ['r.txt']);
+      const [g] = await binItems('appspace', ['g.txt']);
       assert.ok(r && g, 'both in the trash');
-      const restored = await vscode.commands.executeCommand<BatchOutcome>('docWorkspaces.kdocs.restoreFromBin', { account: KD, space: 'appspace', tokens: [r.token] });
-      assert.deepStrictEqual(restored?.succeeded, [r.token]);
+      const restored = await run(api, [], 'docWorkspaces.restoreFromRecycleBin', r);
+      assert.ok(restored.user.notifications.some((n) => /Restored 'r\.txt'/.test(n.message)), JSON.stringify(restored.user.notifications));
       assert.strictEqual(read('appspace', `${dir}/r.txt`), 'restore me');
-      await vscode.commands.executeCommand('docWorkspaces.kdocs.destroyFromBin', { account: KD, space: 'appspace', tokens: [g.token], confirm: false });
-      const after = await vscode.commands.executeCommand<Array<{ token: string }>>('docWorkspaces.kdocs.recycleBin', { account: KD, space: 'appspace' });
-      assert.ok(!after?.some((i) => i.token === g.token || i.token === r.token), 'neither is in the trash any more');
+      const { user } = await run(api, ['Delete Permanently'], 'docWorkspaces.purgeFromRecycleBin', g);
+      assert.match(user.prompts[0].message ?? '', /Permanently delete 'g\.txt'\? This cannot be undone/);
+      assert.deepStrictEqual(await binItems('appspace', ['r.txt', 'g.txt']), [], 'neither is in the trash any more');
+      assert.ok(!sb.control.isInTrash('appspace', `${dir}/g.txt`) && !sb.control.exists('appspace', `${dir}/g.txt`), 'g.txt is gone for good');
     });
 
-    it('the Recycle bin QuickPick restores the picked items', async () => {
+    it('Recycle Bin… on the account asks which bin, then restores the picked items', async () => {
       const dir = folderWith('personal', { '找回 1.txt': 'one', '找回 2.txt': 'two' });
       await deleteAll([kdUri('personal', `${dir}/找回 1.txt`), kdUri('personal', `${dir}/找回 2.txt`)]);
-      const { user } = await run(api, ['Personal · Recycle bin', ['找回 1.txt', '找回 2.txt'], 'Restore'], 'docWorkspaces.kdocs.recycleBin', KD);
-      assert.ok(user.prompts[0].labels.includes('Personal · Recycle bin'), 'asked which bin');
+      const { user } = await run(api, [/· Personal$/, ['找回 1.txt', '找回 2.txt'], 'Restore'], 'docWorkspaces.recycleBin', KD);
+      assert.deepStrictEqual(user.prompts[0].labels.map((l) => l.replace(/^.* · /, '')), ['Personal', 'App space'], 'asked which bin');
+      assert.match(user.prompts[1].title ?? '', /Personal · Recycle bin$/);
       assert.match(user.prompts[2].placeholder ?? '', /2 items/, 'the action says how many');
       assert.ok(user.notifications.some((m) => m.kind === 'info' && /Restored 2 items/.test(m.message)), JSON.stringify(user.notifications));
       assert.strictEqual(read('personal', `${dir}/找回 1.txt`), 'one');
       assert.strictEqual(read('personal', `${dir}/找回 2.txt`), 'two');
     });
 
-    it('destroys a multi-selection of recycle-bin nodes of the tree after confirmation', async () => {
+    it('destroys a multi-selection of recycle-bin nodes of the tree after one confirmation', async () => {
       const dir = folderWith('personal', { 'bin1.txt': '1', 'bin2.txt': '2' });
       await deleteAll([kdUri('personal', `${dir}/bin1.txt`), kdUri('personal', `${dir}/bin2.txt`)]);
-      const nodes = (await binChildren(await binNode('personal'))).filter((x) => x.kind === 'kdRecycled' && ['bin1.txt', 'bin2.txt'].includes(x.file.name));
+      const nodes = await binItems('personal', ['bin1.txt', 'bin2.txt']);
       assert.strictEqual(nodes.length, 2, 'both listed under the Recycle bin node');
-      const { result: out, user } = await run<BatchOutcome>(api, ['Delete Permanently'], 'docWorkspaces.kdocs.destroyFromBin', nodes[0], nodes);
-      assert.strictEqual(out?.succeeded.length, 2);
+      const { user } = await run(api, ['Delete Permanently'], 'docWorkspaces.purgeFromRecycleBin', nodes[0], nodes);
       assert.match(user.prompts[0].message ?? '', /2 items\? This cannot be undone/);
-      const left = await vscode.commands.executeCommand<Array<{ name: string }>>('docWorkspaces.kdocs.recycleBin', { account: KD, space: 'personal' });
-      assert.ok(!left?.some((i) => i.name === 'bin1.txt' || i.name === 'bin2.txt'), 'gone for good');
-    });
-
-    it('searches personal files by name and by content; results read back through their URIs', async () => {
-      // The service searches the app's folder (vendor-facts.md): the files go there.
-      const dir = `${sb.appFolderPath}/kdcmd-search-${Date.now().toString(36)}`;
-      sb.control.writeFile('personal', `${dir}/搜索目标 needle.txt`, 'haystack with a 独特关键词 inside');
-      const byName = await vscode.commands.executeCommand<vscode.Uri[]>('docWorkspaces.kdocs.search', { account: KD, keyword: '搜索目标', mode: 'name' });
-      assert.strictEqual(byName?.length, 1, `found: ${byName?.map((u) => u.path).join(', ')}`);
-      assert.strictEqual(byName[0].path, '/personal/搜索目标 needle.txt', 'the name, no token, in the path');
-      const byContent = await vscode.commands.executeCommand<vscode.Uri[]>('docWorkspaces.kdocs.search', { account: KD, keyword: '独特关键词', mode: 'content' });
-      assert.deepStrictEqual(byContent?.map(String), byName.map(String), 'the same file, by its content');
-      assert.strictEqual(new TextDecoder().decode(await vscode.workspace.fs.readFile(byName[0])), 'haystack with a 独特关键词 inside');
+      assert.ok(user.notifications.some((n) => /Deleted 2 items permanently/.test(n.message)), JSON.stringify(user.notifications));
+      assert.deepStrictEqual(await binItems('personal', ['bin1.txt', 'bin2.txt']), [], 'gone for good');
     });
 
     it('the live search QuickPick: results as you type, a scope button switches to content, errors in place, Enter opens', async () => {
+      // The service searches the app's folder (vendor-facts.md): the files go there.
       const dir = `${sb.appFolderPath}/kdcmd-live-${Date.now().toString(36)}`;
       sb.control.writeFile('personal', `${dir}/实时查找 one.txt`, 'first');
       sb.control.writeFile('personal', `${dir}/two.txt`, 'only the content says 内容暗号');
       const shown = async (search: string, toggle: string[] = []) =>
-        (await run(api, [{ search, toggle, pick: CANCEL }], 'docWorkspaces.kdocs.search', KD)).user.prompts[0];
+        (await run(api, [{ search, toggle, pick: CANCEL }], 'docWorkspaces.search', KD)).user.prompts[0];
       try {
         const byName = await shown('实时查找');
         assert.match(byName.title ?? '', /File name/);
         assert.deepStrictEqual(byName.labels, ['实时查找 one.txt']);
         // The content scope finds a file whose name does not contain the keyword (and the QuickPick still shows it).
         assert.deepStrictEqual((await shown('内容暗号', ['Full text'])).labels, ['two.txt']);
-        assert.deepStrictEqual((await shown('内容暗号')).labels, [], 'name and content are one or the other');
+        assert.deepStrictEqual((await shown('内容暗号')).labels, [], 'not in the name');
 
         // A failing request shows the error as the only line (not an empty "nothing found"), and keeps the search open.
         sb.control.malformNext(5, '/search/content');
         const failed = await shown('暗号', ['Full text']);
         assert.strictEqual(failed.labels.length, 1);
-        assert.match(failed.items[0].label, /^\$\(error\) /);
+        assert.match(failed.items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator)?.label ?? '', /^\$\(error\) /);
         sb.control.resetMisbehaviour();
 
-        const { result: opened } = await run<vscode.Uri>(api, [{ search: '实时查找', pick: '实时查找 one.txt' }], 'docWorkspaces.kdocs.search', KD);
+        const { result: opened } = await run<vscode.Uri>(api, [{ search: '实时查找', pick: '实时查找 one.txt' }], 'docWorkspaces.search', KD);
         assert.ok(opened, 'the picked file was opened');
-        assert.match(opened.path, /\/实时查找 one\.txt$/);
+        assert.strictEqual(opened.path, '/personal/实时查找 one.txt', 'the name, no token, in the path');
         assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), opened.toString());
+        assert.strictEqual(vscode.window.activeTextEditor?.document.getText(), 'first', 'it reads through that URI');
       } finally {
         await closeAllEditors();
       }
     });
+
+    it('one Search across every account, results grouped by account', async () => {
+      const { base } = await setup();
+      const word = `共同词${Date.now().toString(36)}`;
+      sb.control.writeFile('personal', `${sb.appFolderPath}/${word} kd.txt`, 'k');
+      await vscode.workspace.fs.writeFile(uriOf(`${base}/${word} gk.txt`), new TextEncoder().encode('g'));
+      const { user } = await run(api, [{ search: word, pick: CANCEL }], 'docWorkspaces.search');
+      assert.match(user.prompts[0].title ?? '', /Search all accounts/);
+      assert.deepStrictEqual([...user.prompts[0].labels].sort(), [`${word} gk.txt`, `${word} kd.txt`]);
+      const groups = user.prompts[0].items.filter((i) => i.kind === vscode.QuickPickItemKind.Separator).map((i) => i.label);
+      assert.ok(groups.length >= 2 && groups.some((g) => /Kingsoft Docs/.test(g)), `one group per account: ${groups.join(' | ')}`);
+    });
   });
+
 });

@@ -9,7 +9,7 @@ import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
 import { children } from './support';
 import { type Answer, CANCEL, type Prompt, run } from './user';
-import { childOf, KD_ACCOUNT, kdAccountNode, kdRequestsSince, kdSetup, kdUri, kinds, withBrowser } from './kdocs-support';
+import { childOf, KD_ACCOUNT, kdAccountNode, kdRequestsSince, kdSetup, kdUri, kinds, withBrowser, field } from './kdocs-support';
 
 let api: DocWorkspacesApi;
 let sandbox: KdocsSandbox;
@@ -21,7 +21,7 @@ async function removeAdded(): Promise<void> {
 
 /** My documents of an account, listed afresh. */
 async function myDocuments(account = KD_ACCOUNT): Promise<TreeNode[]> {
-  const personal = await childOf(api, await kdAccountNode(api, account), 'kdSpace', (n) => n.kind === 'kdSpace' && n.space === 'personal');
+  const personal = await childOf(api, await kdAccountNode(api, account), 'kdSpace', (n) => field(n, 'space') === 'personal');
   const mine = await childOf(api, personal, 'kdMyDocs');
   await vscode.commands.executeCommand('docWorkspaces.refreshNode', mine);
   return children(api, mine);
@@ -54,7 +54,7 @@ describe('Kingsoft Docs sign-in', function () {
   it('"Add Kingsoft Docs account" runs the OAuth flow through the URI handler and stores no secret outside SecretStorage', async () => {
     const since = kdRequestsSince(control);
     const info = await withBrowser(api, async (opened) => {
-      const added = await vscode.commands.executeCommand<{ id: string; libraryName?: string }>('docWorkspaces.addKdocsAccount', {
+      const added = await api.accounts.add('kdocs', {
         host: sandbox.host, appId: sandbox.credentials.appId, appKey: sandbox.credentials.appKey,
       });
       assert.strictEqual(opened.length, 1, 'the authorize page was opened once');
@@ -84,7 +84,7 @@ describe('Kingsoft Docs sign-in', function () {
     const { appId, appKey } = sandbox.credentials;
     const asked: Prompt[] = [];
     const info = await withBrowser(api, async () => {
-      const added = await vscode.commands.executeCommand<{ id: string; host: string } | undefined>('docWorkspaces.addKdocsAccount');
+      const added = await vscode.commands.executeCommand<string | undefined>('docWorkspaces.addAccount', 'kdocs');
       assert.strictEqual(asked.length, 3, 'host, app_id and app_key were asked');
       const [hostBox, idBox, keyBox] = asked;
       assert.strictEqual(hostBox.value, 'https://developer.kdocs.cn', 'the public host is the default');
@@ -98,17 +98,17 @@ describe('Kingsoft Docs sign-in', function () {
       return added;
     }, { answers: [keep(asked, `${sandbox.host}/`), keep(asked, appId), keep(asked, appKey)] });
     assert.ok(info, 'the command returns the new account');
-    assert.strictEqual(info.host, sandbox.host, 'signed in at the typed host (trailing slash dropped)');
+    assert.strictEqual(api.accounts.list().find((a) => a.id === info)?.host, sandbox.host, 'signed in at the typed host (trailing slash dropped)');
   });
 
   it('asks nothing more when the UI is dismissed at the host box', async () => {
-    const { result: added, user } = await run(api, [CANCEL], 'docWorkspaces.addKdocsAccount');
+    const { result: added, user } = await run(api, [CANCEL], 'docWorkspaces.addAccount', 'kdocs');
     assert.strictEqual(user.prompts.length, 1, 'only the host was asked');
     assert.strictEqual(added, undefined);
   });
 
   it('ignores a callback whose state no sign-in is waiting for', async () => {
-    const info = await withBrowser(api, async () => vscode.commands.executeCommand<{ id: string }>('docWorkspaces.addKdocsAccount', {
+    const info = await withBrowser(api, async () => api.accounts.add('kdocs', {
       host: sandbox.host, appId: sandbox.credentials.appId, appKey: sandbox.credentials.appKey,
     }), {
       // A forged callback arrives first: it must neither fail nor complete the sign-in.
@@ -149,7 +149,7 @@ describe('Kingsoft Docs sign-in', function () {
     const signIn = await childOf(api, account, 'kdSignIn');
     const item = await api.tree.getTreeItem(signIn);
     assert.strictEqual(String(item.label), 'Sign in again');
-    assert.strictEqual(item.command?.command, 'docWorkspaces.kdocs.signIn');
+    assert.strictEqual(item.command?.command, 'docWorkspaces.signIn');
     const app = await childOf(api, account, 'kdSpace');
     assert.ok((await children(api, app)).some((n) => n.kind === 'entry' && n.entry.name === 'README.txt'), 'app space lists');
     const readme = await vscode.workspace.fs.readFile(kdUri('appspace', 'README.txt'));

@@ -6,7 +6,7 @@ import { type Answer, asUser } from './user';
 import type { KdocsSandbox, KdocsSandboxControl, KdocsSpace } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import { children, setup } from './support';
+import { children, kindOf, setup } from './support';
 
 export const KD_ACCOUNT = 'kd-sandbox';
 
@@ -85,9 +85,14 @@ export async function kdAccountNode(api: DocWorkspacesApi, account = KD_ACCOUNT)
 
 /** The child of `parent` of the given kind (and predicate). */
 export async function childOf(api: DocWorkspacesApi, parent: TreeNode, kind: string, pred: (n: TreeNode) => boolean = () => true): Promise<TreeNode> {
-  const found = (await children(api, parent)).find((n) => n.kind === kind && pred(n));
-  assert.ok(found, `a ${kind} node below ${parent.id}: ${(await children(api, parent)).map((n) => n.kind).join(', ')}`);
+  const found = (await children(api, parent)).find((n) => kindOf(n) === kind && pred(n));
+  assert.ok(found, `a ${kind} node below ${parent.id}: ${(await children(api, parent)).map(kindOf).join(', ')}`);
   return found;
 }
 
-export const kinds = async (api: DocWorkspacesApi, parent: TreeNode) => (await children(api, parent)).map((n) => n.kind);
+export const kinds = async (api: DocWorkspacesApi, parent: TreeNode) => (await children(api, parent)).map(kindOf);
+
+/** A field of a vendor node ('space' of a kdSpace, 'section' of a kdSection...), undefined for other nodes. */
+export function field(n: TreeNode, name: string): unknown {
+  return n.kind === 'vendor' ? (n as unknown as Record<string, unknown>)[name] : undefined;
+}

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { GokuaiSandbox, GokuaiSandboxControl } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/tree/nodes';
-import { children, closeAllEditors, libraryNode, nodeAt, openAndEdit, resolvedItem, revertActive, setup, text, tooltipText, uriOf, withSetting } from './support';
+import { children, closeAllEditors, kindOf, libraryNode, nodeAt, openAndEdit, resolvedItem, revertActive, setup, text, tooltipText, uriOf, withSetting } from './support';
 import { asUser, run } from './user';
 
 let api: DocWorkspacesApi;
@@ -210,7 +210,7 @@ describe('tree under failure, paging and presentation', function () {
       const entries = async () => (await children(api, big)).filter((n) => n.kind === 'entry').length;
       assert.strictEqual(await entries(), 160);
 
-      const bin = (await children(api, await libraryNode(api))).find((n) => n.kind === 'recycleBin');
+      const bin = (await children(api, await libraryNode(api))).find((n) => n.kind === 'bin');
       assert.ok(bin, 'recycle bin node');
       await vscode.commands.executeCommand('docWorkspaces.refreshNode', bin);
       assert.strictEqual(await entries(), 160, 'still everything after refreshing the recycle bin');
@@ -237,11 +237,11 @@ describe('tree under failure, paging and presentation', function () {
     assert.ok(mine.every((p) => control.isInRecycleBin(p)));
 
     await withSetting('docWorkspaces.pageSize', 2, async () => {
-      const bin = (await children(api, await libraryNode(api))).find((n) => n.kind === 'recycleBin');
+      const bin = (await children(api, await libraryNode(api))).find((n) => n.kind === 'bin');
       assert.ok(bin, 'recycle bin node');
       await vscode.commands.executeCommand('docWorkspaces.refreshNode', bin);
       let kids = await children(api, bin);
-      assert.strictEqual(kids.filter((n) => n.kind === 'recycled').length, 2, 'one page of two');
+      assert.strictEqual(kids.filter((n) => n.kind === 'binItem').length, 2, 'one page of two');
       for (let guard = 0; kids[kids.length - 1]?.kind === 'loadMore'; guard++) {
         assert.ok(guard < 500, 'the listing ends');
         const item = api.tree.getTreeItem(kids[kids.length - 1]) as vscode.TreeItem;
@@ -249,7 +249,7 @@ describe('tree under failure, paging and presentation', function () {
         await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
         kids = await children(api, bin);
       }
-      const paths = kids.flatMap((n) => (n.kind === 'recycled' ? [n.file.fullpath] : []));
+      const paths = kids.flatMap((n) => (n.kind === 'binItem' ? [n.item.id] : []));
       assert.ok(mine.every((p) => paths.includes(p)), 'all three deleted files are listed');
       assert.strictEqual(new Set(kids.map((n) => n.id)).size, kids.length, 'no duplicate ids');
     });
@@ -257,23 +257,23 @@ describe('tree under failure, paging and presentation', function () {
 
   it('shows the library usage in the account tooltip', async () => {
     const library = await libraryNode(api);
-    assert.strictEqual(library.kind, 'library');
-    if (library.kind !== 'library') return;
+    assert.strictEqual(kindOf(library), 'library');
+    const { stat } = library as TreeNode & { stat: { count_file: number } };
     const account = api.tree.getParent?.(library) as TreeNode | undefined;
     assert.strictEqual(account?.kind, 'account');
     const tooltip = tooltipText(await resolvedItem(api, account));
-    assert.match(tooltip, new RegExp(`\\b${library.stat.count_file}\\b`), 'file count');
+    assert.match(tooltip, new RegExp(`\\b${stat.count_file}\\b`), 'file count');
     assert.match(tooltip, /\d(\.\d)? (B|KB|MB|GB|TB)\b.*\d(\.\d)? (B|KB|MB|GB|TB)\b/, 'used of capacity');
   });
 
   it('shows the library usage from stat in its tooltip and description', async () => {
     const library = await libraryNode(api);
-    assert.strictEqual(library.kind, 'library');
-    if (library.kind !== 'library') return;
+    assert.strictEqual(kindOf(library), 'library');
+    const { stat } = library as TreeNode & { stat: { count_file: number } };
     const item = api.tree.getTreeItem(library) as vscode.TreeItem;
     const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip);
-    assert.ok(library.stat.count_file > 0);
-    assert.match(tooltip, new RegExp(`\\b${library.stat.count_file}\\b`), 'file count');
+    assert.ok(stat.count_file > 0);
+    assert.match(tooltip, new RegExp(`\\b${stat.count_file}\\b`), 'file count');
     assert.match(tooltip, /\d(\.\d)? (B|KB|MB|GB|TB)\b.*\d(\.\d)? (B|KB|MB|GB|TB)\b/, 'used of capacity');
     assert.match(String(item.description), /\d(\.\d)? (B|KB|MB|GB|TB)\b/);
   });

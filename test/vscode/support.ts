@@ -28,11 +28,12 @@ export function setup(): Promise<Env> {
     assert.ok(ext, `extension ${EXT_ID} is installed`);
     const api = await ext.activate();
     await api.sandboxReady();
-    assert.ok(api.sandbox, 'the embedded sandbox runs (docWorkspaces.sandbox.enabled defaults to true)');
+    const sandbox = api.vendorSandbox('gokuai') as GokuaiSandbox | undefined;
+    assert.ok(sandbox, 'the embedded sandbox runs (docWorkspaces.sandbox.enabled defaults to true)');
     installIdleUser(api);
     const base = `vscode-tests-${Date.now().toString(36)}`;
     await vscode.workspace.fs.createDirectory(uriOf(base));
-    return { api, sandbox: api.sandbox, control: api.sandbox.control, base };
+    return { api, sandbox, control: sandbox.control, base };
   })();
   return env;
 }
@@ -45,12 +46,18 @@ export async function children(api: DocWorkspacesApi, node?: TreeNode): Promise<
   return (await api.tree.getChildren(node)) ?? [];
 }
 
+/** The kind of a node: a generic kind ('account', 'entry', 'bin'...) or a vendor's own ('library', 'kdSpace'...). */
+export const kindOf = (n: TreeNode | undefined): string | undefined => (n?.kind === 'vendor' ? n.vendorKind : n?.kind);
+
+/** The file or folder entry of a node (undefined for other nodes). */
+export const entryOf = (n: TreeNode | undefined) => (n?.kind === 'entry' ? n.entry : undefined);
+
 /** The library node of the sandbox account. */
 export async function libraryNode(api: DocWorkspacesApi): Promise<TreeNode> {
   const account = (await children(api)).find((n) => n.kind === 'account' && n.accountId === ACCOUNT);
   assert.ok(account, 'sandbox account node');
   const [library] = await children(api, account);
-  assert.strictEqual(library?.kind, 'library');
+  assert.strictEqual(kindOf(library), 'library');
   return library;
 }
 
@@ -118,7 +125,7 @@ export function tooltipText(item: vscode.TreeItem): string {
 
 /** The recycle-bin node of the sandbox library, re-listed so it shows the server's current bin. */
 export async function recycleBinNode(api: DocWorkspacesApi): Promise<TreeNode> {
-  const bin = (await children(api, await libraryNode(api))).find((n) => n.kind === 'recycleBin');
+  const bin = (await children(api, await libraryNode(api))).find((n) => n.kind === 'bin');
   assert.ok(bin, 'recycle bin node under the library');
   await vscode.commands.executeCommand('docWorkspaces.refreshNode', bin);
   return bin;

@@ -205,9 +205,11 @@ export class ScriptedUser implements UserInput {
       }
       qp.triggerButton(button);
     }
-    const items = await qp.typeAndWait(a.search);
+    // Separators head the groups of results (one per account): in `items`, but no result to pick (not in `labels`).
+    const listed = await qp.typeAndWait(a.search);
+    const items = listed.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
     p.labels = items.map((i) => plainLabel(i.label));
-    p.items = [...items];
+    p.items = [...listed];
     const pick = a.pick;
     if (typeof pick === 'object' && !(pick instanceof RegExp)) return qp.hide(); // CANCEL
     const hit = items.find((i) => matches(i.label, pick));

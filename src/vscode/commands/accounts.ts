@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import { InvalidInputError } from '../../core/errors';
-import type { AccountInfo } from '../accounts';
-import type { Services } from '../services';
 import { isTreeNode } from '../tree/nodes';
+import type { AccountInfo, Services, VendorGlue, VendorId } from '../types';
 import { ui } from '../ui';
 import { toUri } from '../uri';
-import type { VendorId } from '../vendors/types';
 import { isFromTree, refOf } from './targets';
 
 /**
@@ -43,9 +41,30 @@ export async function pickVendorAccount(s: Services, vendor: VendorId, given: un
   return info.id;
 }
 
-/** Commands on accounts of any vendor. Adding accounts and fixing credentials are vendor commands. */
+/**
+ * Commands on accounts of any vendor: Add Account… (which vendor, then the vendor's own questions), Sign In Again…
+ * (new credentials or the browser sign-in, as the vendor has it), Remove Account, Open as Workspace Folder.
+ */
 export function registerAccountCommands(s: Services): vscode.Disposable[] {
   return [
+    // The view-title "+" button hands the focused tree row over, which is no vendor: only a vendor id string counts.
+    s.command('docWorkspaces.addAccount', async (arg?: unknown) => {
+      const glue = typeof arg === 'string' ? s.vendors.get(arg) : await pickVendor(s);
+      return (await glue.addAccount(s)).id;
+    }),
+
+    s.command('docWorkspaces.signIn', async (arg?: unknown) => {
+      const canSignIn = (a: AccountInfo) => !a.sandbox && !!s.vendors.get(a.vendor).signIn;
+      const info = await pickAccount(s, arg, canSignIn, vscode.l10n.t('Which account signs in again?'));
+      if (!info) return;
+      const label = s.accounts.describe(info).label;
+      const signIn = s.vendors.get(info.vendor).signIn;
+      // A sandbox account comes only as an argument (its own "Sign in again" node): its vendor decides.
+      if (!signIn) throw new InvalidInputError(vscode.l10n.t('{0} has no credentials to update.', label));
+      await signIn.call(s.vendors.get(info.vendor), s, info);
+      s.tree.refresh();
+    }),
+
     s.command('docWorkspaces.removeAccount', async (arg?: unknown) => {
       const info = await pickAccount(s, arg, (a) => !a.sandbox);
       if (!info) return;
@@ -71,4 +90,12 @@ export function registerAccountCommands(s: Services): vscode.Disposable[] {
 
     s.command('docWorkspaces.showLog', () => s.showLog()),
   ];
+}
+
+/** Which kind of account to add: the vendors of this build by product name. */
+async function pickVendor(s: Services): Promise<VendorGlue> {
+  if (s.vendors.all.length === 1) return s.vendors.all[0];
+  return (await ui().pick(s.vendors.all.map((g) => ({ label: g.displayName, glue: g })), {
+    title: vscode.l10n.t('Add Account'), placeHolder: vscode.l10n.t('Where are the documents?'),
+  })).glue;
 }

@@ -2,18 +2,21 @@ import * as vscode from 'vscode';
 import { InvalidInputError } from '../../core/errors';
 import { isCancellation } from '../errors';
 import { itemCount } from '../format';
-import type { Services } from '../services';
+import type { Mounted, Services } from '../types';
 import { baseName, joinPath, parentPath, type RemoteRef, toUri, withPath } from '../uri';
-import type { BatchCallOptions, BatchResult } from '../vendors/types';
 import { type BatchOutcome, type BatchTexts, failedItem, reportBatch } from './report';
 import { withCancellableProgress } from './wrap';
 
 /**
  * Copy to… / Move to… / Delete of a selection, for every vendor: one progress notification, a result per item (a
- * failing item does not stop the others) and one summary with "Show details". Vendors with batch APIs (VendorBatch,
- * e.g. kdocs tasks) get each account's items in one call; the others go item by item through RemoteFs. Tree and
+ * failing item does not stop the others) and one summary with "Show details". Stores with batch APIs (BatchCapability,
+ * e.g. server-side tasks) get their items in one call; the others go item by item through RemoteFs. Tree and
  * explorer commands and drops share it, so there is one behaviour per action whatever the vendor.
  */
+
+/** Per-item results of a group: the URI paths handled, and those that failed with their own error. */
+interface BatchResult { succeeded: string[]; failed: Array<{ path: string; error: unknown }> }
+interface GroupOptions { signal: AbortSignal; onProgress(done: number, total: number): void }
 
 export type BatchOp = 'copy' | 'move' | 'delete';
 
@@ -63,9 +66,9 @@ export async function runBatch(s: Services, request: BatchRequest): Promise<Batc
     const progress = countProgress(report);
     const all: Array<{ ref: RemoteRef; result: BatchResult }> = [];
     let before = 0;
-    for (const group of byAccount(req.refs)) {
-      const o: BatchCallOptions = { signal, onProgress: (done) => progress(before + done, total) };
-      all.push({ ref: group[0], result: await runGroup(s, req, group, o) });
+    for (const group of await byStore(s, req.refs)) {
+      const o: GroupOptions = { signal, onProgress: (done) => progress(before + done, total) };
+      all.push({ ref: group[0].ref, result: await runGroup(s, req, group, o) });
       before += group.length;
       progress(before, total);
     }
@@ -83,28 +86,42 @@ export async function runBatch(s: Services, request: BatchRequest): Promise<Batc
   return outcome;
 }
 
-/** Items grouped by account, in selection order (a vendor batch works inside one account). */
-function byAccount(refs: readonly RemoteRef[]): RemoteRef[][] {
-  const groups = new Map<string, RemoteRef[]>();
-  for (const r of refs) {
-    const key = `${r.scheme}://${r.accountId}`;
-    groups.set(key, [...groups.get(key) ?? [], r]);
+interface Item { ref: RemoteRef; m: Mounted }
+
+/** Items grouped by store (account and mount), in selection order (a batch API works inside one store). */
+async function byStore(s: Services, refs: readonly RemoteRef[]): Promise<Item[][]> {
+  const groups = new Map<string, Item[]>();
+  for (const ref of refs) {
+    const m = await s.files.resolve(ref);
+    // A store's root (a library, a space) is no item of it.
+    if (m.path === '') throw new InvalidInputError(vscode.l10n.t('Choose files or folders, not a whole library or space.'));
+    const key = `${ref.scheme}://${ref.accountId}/${m.root}`;
+    groups.set(key, [...groups.get(key) ?? [], { ref, m }]);
   }
   return [...groups.values()];
 }
 
-async function runGroup(s: Services, req: BatchRequest, group: RemoteRef[], o: BatchCallOptions): Promise<BatchResult> {
-  const { accountId, scheme } = group[0];
-  const batch = s.vendors.forScheme(scheme)?.batch;
-  const paths = group.map((r) => r.path);
+async function runGroup(s: Services, req: BatchRequest, group: Item[], o: GroupOptions): Promise<BatchResult> {
+  const { m } = group[0];
   const folder = req.folder;
   if (req.op !== 'delete' && !folder) throw new InvalidInputError(vscode.l10n.t('Choose a destination folder.'));
+  const batch = m.caps.batch;
   if (batch) {
-    if (req.op === 'delete') return batch.delete(s, accountId, paths, { ...o, permanent: !!req.permanent });
-    if (folder && folder.accountId !== accountId) throw new InvalidInputError(vscode.l10n.t('Copy and move work inside one account.'));
-    return batch[req.op](s, accountId, paths, folder?.path ?? '', o);
+    const paths = group.map((i) => i.m.path);
+    let r;
+    if (req.op === 'delete') {
+      r = await batch.delete(paths, { ...o, permanent: !!req.permanent });
+    } else {
+      // Server-side tasks work inside one store: both ends must be in it.
+      const to = await s.files.resolvePair(group[0].ref, folder!);
+      r = await batch[req.op](paths, to.to.path, o);
+    }
+    // Listings that are not folders (recent files, the recycle bin) may show the items.
+    s.tree.refreshAccount(group[0].ref.accountId);
+    const uriPath = (p: string) => joinPath(m.root, p);
+    return { succeeded: r.succeeded.map(uriPath), failed: r.failed.map((f) => ({ path: uriPath(f.id), error: f.error })) };
   }
-  return itemByItem(group, o, async (ref) => {
+  return itemByItem(group.map((i) => i.ref), o, async (ref) => {
     if (req.op === 'delete') {
       const m = await s.files.resolve(ref);
       await m.fs.delete(m.path, { permanent: !!req.permanent, signal: o.signal });
@@ -121,7 +138,7 @@ async function runGroup(s: Services, req: BatchRequest, group: RemoteRef[], o: B
 }
 
 /** The fallback of vendors without batch APIs: one call per item, a failure recorded and the next item tried. */
-async function itemByItem(group: RemoteRef[], o: BatchCallOptions, fn: (ref: RemoteRef) => Promise<void>): Promise<BatchResult> {
+async function itemByItem(group: RemoteRef[], o: GroupOptions, fn: (ref: RemoteRef) => Promise<void>): Promise<BatchResult> {
   const result: BatchResult = { succeeded: [], failed: [] };
   for (const ref of group) {
     try {
@@ -131,7 +148,7 @@ async function itemByItem(group: RemoteRef[], o: BatchCallOptions, fn: (ref: Rem
       if (isCancellation(e)) throw e;
       result.failed.push({ path: ref.path, error: e });
     }
-    o.onProgress?.(result.succeeded.length + result.failed.length, group.length);
+    o.onProgress(result.succeeded.length + result.failed.length, group.length);
   }
   return result;
 }

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../core/errors';
 import { compareWithServer } from '../conflict';
 import { whatItems } from '../format';
 import { pickFolder } from '../pickers/folder';
-import type { Services } from '../services';
+import type { Services } from '../types';
 import { downloadRemote, uploadLocal } from '../transfer';
 import { ui } from '../ui';
 import { baseName, isSafeName, joinPath, parentPath, type RemoteRef, toUri, withPath } from '../uri';

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { InvalidInputError, UnsupportedError } from '../../core/errors';
-import type { Services } from '../services';
+import type { Services } from '../types';
 import { ui } from '../ui';
 import { isGenericNode, isTreeNode } from '../tree/nodes';
 import { baseName, parentPath, type RemoteRef } from '../uri';
-import type { RemoteTarget, VendorId } from '../vendors/types';
+import type { RemoteTarget, VendorId } from '../types';
 
 export type { RemoteTarget };
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Services } from '../services';
+import type { Services } from '../types';
 import { isTreeNode, type TreeNode } from '../tree/nodes';
 
 /** Commands that act on the tree itself: refresh, paging and keyboard "open" (Enter). */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import { describeError, isCancellation } from '../errors';
 import { ui } from '../ui';
-import type { CommandFn } from '../services';
+import type { CommandFn } from '../types';
 
 /**
  * Registers a command whose failures all end the same way: the (redacted) error goes to the log, the user gets ONE

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Services } from '../services';
+import type { Services } from '../types';
 import { ui } from '../ui';
 import { baseName, joinPath, parentPath, type RemoteRef, refKey, withPath } from '../uri';
 

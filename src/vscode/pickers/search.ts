@@ -29,6 +29,8 @@ export interface LiveSearchOptions<T, K extends string> {
   find(keyword: string, scopes: K[], signal: AbortSignal): Promise<T[]>;
   /** Item of a result. The server already matched them: the QuickPick shows them all, whatever the filter says. */
   toItem(result: T): vscode.QuickPickItem;
+  /** The group of a result (results of several accounts: one separator per account, in the order they came). */
+  group?(result: T): string;
   log: Logger;
 }
 
@@ -66,7 +68,15 @@ export function liveSearch<T, K extends string>(o: LiveSearchOptions<T, K>): Pro
     o.find(keyword, [...active], mine.signal).then((results) => {
       if (running !== mine) return;
       // alwaysShow: content or tag matches need not contain the keyword, and the QuickPick would hide them.
-      qp.items = results.map((result) => ({ ...o.toItem(result), alwaysShow: true, result }));
+      const items: Item[] = [];
+      let group: string | undefined;
+      for (const result of results) {
+        const g = o.group?.(result);
+        if (g !== undefined && g !== group) items.push({ label: g, kind: vscode.QuickPickItemKind.Separator });
+        group = g;
+        items.push({ ...o.toItem(result), alwaysShow: true, result });
+      }
+      qp.items = items;
     }, (e: unknown) => {
       if (running !== mine) return;
       o.log.warn('Search failed', e);

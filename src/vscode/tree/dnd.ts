@@ -3,7 +3,7 @@ import { refOf, type RemoteTarget } from '../commands/targets';
 import { runBatch } from '../commands/batch';
 import { folderLabel } from '../commands/files';
 import { reportError, withCancellableProgress } from '../commands/wrap';
-import type { Services } from '../services';
+import type { Services } from '../types';
 import { type UploadSource, uploadLocal } from '../transfer';
 import { parentPath, type RemoteRef, toUri, withPath } from '../uri';
 import type { TreeNode } from './nodes';

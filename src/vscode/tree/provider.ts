@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
+import { type CapabilityName, capabilityNames, type TrashedItem } from '../../core/capabilities';
 import type { Logger } from '../../core/log';
 import type { Entry } from '../../core/model';
 import type { PageFetcher } from '../../core/paging';
-import type { Accounts } from '../accounts';
 import { config } from '../config';
 import { describeError } from '../errors';
 import { formatBytes, formatTime, md } from '../format';
+import { isKnownBinaryName } from '../text';
+import type {
+  AccountDescription, AccountsService, BinItemNode, BinNode, EntryNode, TreeContext, TreeNode, TreeService, VendorGlue, VendorNode, VendorRegistryView,
+} from '../types';
 import { fromUri, joinPath, parentPath, toUri } from '../uri';
-import type { VendorRegistry } from '../vendors/registry';
-import type { AccountDescription, TreeContext, VendorGlue } from '../vendors/types';
-import { type EntryNode, isGenericNode, type TreeNode } from './nodes';
+import { contextValue } from './context';
+import { isGenericNode } from './nodes';
 
 /** One paged listing loaded so far; `next` is the cursor of the page "Load more" fetches. */
 interface Listing {
@@ -23,13 +26,24 @@ interface Listing {
 /** Key of the listing of a remote folder (URI path inside the account). */
 const folderKey = (accountId: string, path: string) => 'folder\n' + accountId + '\n' + path;
 const entryId = (accountId: string, path: string) => `${accountId}/e/${path}`;
+/** Key of the listing of a store's recycle bin (`root`: the store's URI path in the account). */
+const binKey = (accountId: string, root: string) => 'bin\n' + accountId + '\n' + root;
+
+/** Codicons of online document types (their bytes are no editable format: they open in the browser). */
+const ONLINE_ICONS: Record<string, string> = { '.otl': 'notebook', '.ksheet': 'table', '.dbt': 'database' };
+
+function onlineIcon(name: string): string {
+  const ext = /\.[^.]+$/.exec(name)?.[0].toLowerCase() ?? '';
+  return ONLINE_ICONS[ext] ?? 'globe';
+}
 
 /**
  * accounts -> whatever each vendor puts below (Gokuai: library -> folders -> files), loaded lazily one page at a time
- * ("Load more" for the rest). Generic nodes (account, file/folder entry, load more, error) are handled here; vendor
- * nodes by their VendorTree. Failures become an error node in place of the children, never a pop-up.
+ * ("Load more" for the rest). Generic nodes (account, file/folder entry, recycle bin and its items, load more, error)
+ * are handled here, with menus from their store's capabilities (tree/context.ts); vendor nodes by their VendorTree.
+ * Failures become an error node in place of the children, never a pop-up.
  */
-export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, TreeService, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   /** One instance per node id: VS Code matches refresh events by element identity. */
@@ -42,14 +56,16 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   private readonly subscription: vscode.Disposable;
   private readonly ctx: TreeContext;
 
-  constructor(private readonly accounts: Accounts, private readonly vendors: VendorRegistry, log: Logger) {
+  constructor(private readonly accounts: AccountsService, private readonly vendors: VendorRegistryView, log: Logger) {
     this.subscription = accounts.onDidChange(() => this.refresh());
     this.ctx = {
       accounts,
       log,
       child: (parent, node) => this.child(parent, node),
       folder: (parent, path) => this.folder(parent, path),
+      bin: (parent, root) => this.bin(parent, root),
       paged: (parent, key, fetch, toNode) => this.paged(parent, key, fetch as PageFetcher<unknown>, toNode as (item: unknown) => TreeNode),
+      capsOf: (accountId, root) => this.capsOf(accountId, root),
     };
   }
 
@@ -84,6 +100,19 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       keys.add(folderKey(accountId, parentPath(path)));
     }
     for (const key of keys) this.refreshListing(key);
+  }
+
+  /** Re-lists the recycle bin of a store, if the tree shows it. */
+  refreshBin(accountId: string, root: string): void {
+    this.refreshListing(binKey(accountId, root));
+  }
+
+  /**
+   * Re-lists the loaded listings of an account that are not folders (recent files, recycle bins...): after a change
+   * made through the API, folders follow the change events, these do not know which of their items changed.
+   */
+  refreshAccount(accountId: string): void {
+    for (const [key, l] of [...this.listings]) if (!key.startsWith('folder\n') && l.owner.accountId === accountId) this.refreshListing(key);
   }
 
   /** Re-lists one paged listing (e.g. a recycle bin after restoring), if it was loaded. */
@@ -123,9 +152,11 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       switch (node.kind) {
         case 'account': return await this.glue(node).tree.accountChildren(node, this.ctx);
         case 'entry': return node.entry.type === 'folder' ? await this.folder(node, node.entry.path) : [];
+        case 'bin': return await this.binItems(node);
+        case 'binItem':
         case 'loadMore':
         case 'error': return [];
-        default: return await this.glue(node).tree.children(node, this.ctx);
+        default: return await this.glue(node).tree.children(node as VendorNode, this.ctx);
       }
     } catch (e) {
       this.ctx.log.warn(`Listing ${node.id} failed`, e);
@@ -134,7 +165,7 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    if (!isGenericNode(node)) return this.glue(node).tree.treeItem(node, this.ctx);
+    if (!isGenericNode(node)) return this.glue(node).tree.treeItem(node as VendorNode, this.ctx);
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
       case 'account': {
@@ -145,16 +176,27 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         item.iconPath = d.iconPath ?? new vscode.ThemeIcon(d.icon ?? 'cloud');
         item.description = d.description;
         // The tooltip is built on hover by resolveTreeItem (it may ask the server).
-        item.contextValue = `${node.vendor}.account${info?.sandbox ? '.sandbox' : ''}`;
+        const glue = this.glue(node);
+        item.contextValue = contextValue('account', {
+          vendor: node.vendor, flags: [info?.sandbox && 'sandbox', !info?.sandbox && glue.signIn && 'signIn'], caps: glue.capabilities,
+        });
         return item;
       }
       case 'entry': return this.entryItem(node);
+      case 'bin': {
+        const item = new vscode.TreeItem(node.trash === 'trash' ? vscode.l10n.t('Trash') : vscode.l10n.t('Recycle bin'), C.Collapsed);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('trash');
+        item.contextValue = contextValue('bin', { vendor: node.vendor, caps: ['trash'] });
+        return item;
+      }
+      case 'binItem': return this.binItemItem(node);
       case 'loadMore': {
         const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), C.None);
         item.id = node.id;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         item.command = { command: 'docWorkspaces.loadMore', title: vscode.l10n.t('Load more…'), arguments: [node] };
-        item.contextValue = 'loadMore';
+        item.contextValue = contextValue('loadMore', { vendor: node.vendor });
         return item;
       }
       case 'error': {
@@ -163,10 +205,9 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.tooltip = node.error.hint;
         item.description = node.error.hint;
-        item.contextValue = 'error';
-        const fix = this.glue(node).credentialsCommand;
-        item.command = fix && node.error.credentials && !this.accounts.find(node.accountId)?.sandbox
-          ? { command: fix.command, title: fix.title, arguments: [node.accountId] }
+        item.contextValue = contextValue('error', { vendor: node.vendor });
+        item.command = this.glue(node).signIn && node.error.credentials && !this.accounts.find(node.accountId)?.sandbox
+          ? { command: 'docWorkspaces.signIn', title: vscode.l10n.t('Sign In Again'), arguments: [node.accountId] }
           : { command: 'docWorkspaces.refreshNode', title: vscode.l10n.t('Retry'), arguments: [node] };
         return item;
       }
@@ -194,17 +235,65 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     item.id = node.id;
     // resourceUri (and no iconPath) lets the user's file icon theme pick the icon.
     item.resourceUri = toUri({ scheme: this.glue(node).scheme, accountId: node.accountId, path: e.path });
-    if (e.locked) item.description = vscode.l10n.t('locked');
+    const online = !folder && e.kind === 'online-doc';
+    // Stores that cannot update files in place (copies): their files open read-only ("Edit a Copy" saves).
+    const readonly = !folder && !online && (e.readonly || node.caps.includes('copies'));
+    item.description = [e.locked && vscode.l10n.t('locked'), readonly && vscode.l10n.t('read-only')].filter(Boolean).join(' · ') || undefined;
     const lines = [`**${md(e.name)}**`];
     if (!folder) lines.push(vscode.l10n.t('Size: {0}', formatBytes(e.size)));
     if (e.mtime) lines.push(vscode.l10n.t('Modified: {0}', formatTime(e.mtime)) + (e.modifiedBy ? ' — ' + md(e.modifiedBy) : ''));
     if (e.tags?.length) lines.push(vscode.l10n.t('Tags: {0}', md(e.tags.join(', '))));
     if (e.locked) lines.push(vscode.l10n.t('Locked'));
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
-    item.contextValue = `${node.vendor}.entry.${folder ? 'folder' : e.locked ? 'file.locked' : 'file'}`;
-    if (!folder) item.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [item.resourceUri] };
+    item.contextValue = contextValue('entry', {
+      vendor: node.vendor,
+      flags: [folder ? 'folder' : 'file', e.locked && 'locked', online && 'online', !folder && isKnownBinaryName(e.name) && 'binary', readonly && 'readonly'],
+      caps: node.caps,
+    });
+    if (online && node.caps.includes('web')) {
+      item.iconPath = new vscode.ThemeIcon(onlineIcon(e.name));
+      item.command = { command: 'docWorkspaces.openInBrowser', title: vscode.l10n.t('Open in Browser'), arguments: [node] };
+    } else if (!folder) {
+      item.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [item.resourceUri] };
+    }
     this.glue(node).tree.decorateEntry?.(item, node);
     return item;
+  }
+
+  private binItemItem(node: BinItemNode): vscode.TreeItem {
+    const f = node.item;
+    const item = new vscode.TreeItem(f.name, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    item.iconPath = new vscode.ThemeIcon(f.type === 'folder' ? 'folder' : 'file');
+    item.description = [f.folder ? f.folder : undefined, f.deletedAt ? formatTime(f.deletedAt) : undefined].filter(Boolean).join(' · ') || undefined;
+    item.tooltip = [f.name, f.type === 'folder' || f.size === undefined ? '' : formatBytes(f.size), f.deletedBy ?? ''].filter(Boolean).join('\n');
+    item.contextValue = contextValue('binItem', { vendor: node.vendor, caps: ['trash'] });
+    return item;
+  }
+
+  /** The capability names of the store at `root` of an account. */
+  private async capsOf(accountId: string, root: string): Promise<CapabilityName[]> {
+    const conn = await this.accounts.connection(accountId);
+    return capabilityNames(conn.mounts.find((m) => m.root === root)?.caps);
+  }
+
+  /** The recycle bin node of the store at `root` of parent's account, when the store has one. */
+  private async bin(parent: TreeNode, root: string): Promise<BinNode | undefined> {
+    const conn = await this.accounts.connection(parent.accountId);
+    const trash = conn.mounts.find((m) => m.root === root)?.caps.trash;
+    if (!trash) return undefined;
+    return this.child(parent, { kind: 'bin', id: `${parent.accountId}/bin/${root}`, accountId: parent.accountId, vendor: parent.vendor, root, trash: trash.kind });
+  }
+
+  private binItems(node: BinNode): Promise<TreeNode[]> {
+    const { accountId, vendor, root } = node;
+    const fetch: PageFetcher<TrashedItem> = async (cursor) => {
+      const trash = (await this.accounts.connection(accountId, vendor)).mounts.find((m) => m.root === root)?.caps.trash;
+      return trash ? trash.list(cursor, { pageSize: config.pageSize() }) : { items: [] };
+    };
+    return this.paged(node, binKey(accountId, root), fetch as PageFetcher<unknown>, (item): BinItemNode => ({
+      kind: 'binItem', id: `${node.id}/${(item as TrashedItem).id}`, accountId, vendor, root, item: item as TrashedItem,
+    }));
   }
 
   /**
@@ -213,14 +302,15 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
    */
   private async folder(parent: TreeNode, path: string): Promise<TreeNode[]> {
     const { accountId, vendor } = parent;
-    const fetch: PageFetcher<Entry> = async (cursor) => {
+    const fetch: PageFetcher<{ entry: Entry; caps: CapabilityName[] }> = async (cursor) => {
       const m = await (await this.accounts.connection(accountId, vendor)).resolve(path);
       const page = await m.fs.list(m.path, cursor, { pageSize: config.pageSize() });
-      return { ...page, items: page.items.map((e) => ({ ...e, path: joinPath(m.root, e.path) })) };
+      const caps = capabilityNames(m.caps);
+      return { ...page, items: page.items.map((e) => ({ entry: { ...e, path: joinPath(m.root, e.path) }, caps })) };
     };
     const nodes = await this.paged(parent, folderKey(accountId, path), fetch as PageFetcher<unknown>, (item) => {
-      const entry = item as Entry;
-      return { kind: 'entry', id: entryId(accountId, entry.path), accountId, vendor, entry };
+      const { entry, caps } = item as { entry: Entry; caps: CapabilityName[] };
+      return { kind: 'entry', id: entryId(accountId, entry.path), accountId, vendor, entry, caps };
     });
     // Stable: the service's order stays within each group, and "Load more" (no folder) stays last. Only loaded pages
     // are sorted, so a folder a later page brings joins the folders above.

@@ -1,10 +1,10 @@
 import type * as vscode from 'vscode';
 import { NotFoundError } from '../../core/errors';
 import { writableSchemeOf } from '../uri';
-import type { VendorGlue, VendorId } from './types';
+import type { VendorGlue, VendorId, VendorRegistryView } from '../types';
 
 /** The vendors this extension build knows, looked up by id or URI scheme. */
-export class VendorRegistry {
+export class VendorRegistry implements VendorRegistryView {
   private readonly byVendor = new Map<VendorId, VendorGlue>();
   private readonly byScheme = new Map<string, VendorGlue>();
 

@@ -5,9 +5,9 @@ import { registerSecret } from '../../../core/redact';
 import type { RemoteFs } from '../../../core/remote';
 import { GokuaiClient, GokuaiRemoteFs } from '../../../vendors/gokuai';
 import type { GokuaiApi, GokuaiCredentials } from '../../../vendors/gokuai/api';
-import type { AccountInfo, Accounts } from '../../accounts';
+import { gokuaiCapabilities } from '../../../vendors/gokuai/capabilities';
+import type { AccountInfo, AccountsService, Connection, Mount } from '../../types';
 import { hashedAccountId, normalizeHost } from '../accountIds';
-import type { Connection } from '../types';
 
 /** A Gokuai library: host + library authorization client id; the client secret is the account's secret. */
 export interface GokuaiAccountInfo extends AccountInfo {
@@ -16,7 +16,7 @@ export interface GokuaiAccountInfo extends AccountInfo {
   orgClientId: string;
 }
 
-/** The library's API (links, history, recycle bin...) next to its file system: the whole library is one RemoteFs. */
+/** The library's API next to its file system: the whole library is one store (one RemoteFs with its capabilities). */
 export interface GokuaiConnection extends Connection {
   readonly vendor: 'gokuai';
   readonly api: GokuaiApi;
@@ -44,7 +44,8 @@ export function accountIdFor(host: string, orgClientId: string): string {
 export function connectGokuai(creds: GokuaiCredentials, log: Logger): GokuaiConnection {
   const api = new GokuaiClient(creds, { logger: log });
   const fs = new GokuaiRemoteFs(api);
-  return { vendor: 'gokuai', api, fs, resolve: (path) => ({ fs, path, root: '' }) };
+  const mount: Mount = { root: '', fs, caps: gokuaiCapabilities(api, fs) };
+  return { vendor: 'gokuai', api, fs, mounts: [mount], resolve: (path) => ({ ...mount, path }) };
 }
 
 export function isGokuaiConnection(c: Connection): c is GokuaiConnection {
@@ -52,14 +53,14 @@ export function isGokuaiConnection(c: Connection): c is GokuaiConnection {
 }
 
 /** The connection of a Gokuai account; other vendors' accounts are refused (Gokuai-only commands). */
-export async function gokuaiConnection(accounts: Accounts, accountId: string): Promise<GokuaiConnection> {
+export async function gokuaiConnection(accounts: AccountsService, accountId: string): Promise<GokuaiConnection> {
   const c = await accounts.connection(accountId);
   if (!isGokuaiConnection(c)) throw new UnsupportedError(vscode.l10n.t('This command works only on {0} files.', 'Gokuai'));
   return c;
 }
 
 /** Adds (or replaces) a Gokuai library, verified with one `stat` call first. `signal` cancels the verification. */
-export async function addGokuaiAccount(accounts: Accounts, input: AddGokuaiInput, log: Logger, opts: { signal?: AbortSignal } = {}): Promise<GokuaiAccountInfo> {
+export async function addGokuaiAccount(accounts: AccountsService, input: AddGokuaiInput, log: Logger, opts: { signal?: AbortSignal } = {}): Promise<GokuaiAccountInfo> {
   const host = normalizeHost(input.host || DEFAULT_GOKUAI_HOST, (h) => vscode.l10n.t('"{0}" is not a host URL like https://yk3.gokuai.com', h));
   const orgClientId = input.orgClientId.trim();
   if (!orgClientId || !input.orgClientSecret) throw new InvalidInputError(vscode.l10n.t('The client ID and the client secret are both required.'));

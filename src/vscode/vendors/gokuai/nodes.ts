@@ -1,10 +1,9 @@
-import type { GkFile, GkStat } from '../../../vendors/gokuai/wire';
-import type { NodeBase } from '../../tree/nodes';
+import type { GkStat } from '../../../vendors/gokuai/wire';
+import type { VendorNode } from '../../types';
 
-type GokuaiBase = NodeBase & { vendor: 'gokuai' };
+/** Gokuai's own tree node: the library (root folder of the account, with its usage). Its recycle bin is generic. */
+export type GokuaiNode = VendorNode & { vendorKind: 'library'; stat: GkStat };
 
-/** Gokuai's own tree nodes: the library (root folder of the account) with its recycle bin. */
-export type GokuaiNode =
-  | GokuaiBase & { kind: 'library'; stat: GkStat }
-  | GokuaiBase & { kind: 'recycleBin' }
-  | GokuaiBase & { kind: 'recycled'; file: GkFile };
+export function isGokuaiNode(n: VendorNode): n is GokuaiNode {
+  return n.vendorKind === 'library' && n.vendor === 'gokuai';
+}

@@ -4,7 +4,7 @@ import { BadResponseError, CancelledError, InvalidInputError, TimeoutError, Unau
 import type { Logger } from '../../../core/log';
 import { registerSecret } from '../../../core/redact';
 import { KD_SCOPES, KdocsClient, type KdStoredTokens, type KdUser, storedTokens } from '../../../vendors/kdocs';
-import type { Accounts } from '../../accounts';
+import type { AccountsService } from '../../types';
 import { withCancellableProgress } from '../../commands/wrap';
 import { ui } from '../../ui';
 import { normalizeHost } from '../accountIds';
@@ -114,7 +114,7 @@ export interface AddKdocsInput {
 }
 
 export interface SignInDeps {
-  accounts: Accounts;
+  accounts: AccountsService;
   flow: KdocsAuthFlow;
   log: Logger;
 }

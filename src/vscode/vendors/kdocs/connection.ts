@@ -4,12 +4,13 @@ import type { Logger } from '../../../core/log';
 import {
   appSpace, KdocsClient, KdocsOperations, KdocsRemoteFs, KdocsTokenManager, type KdStoredTokens, personalSpace,
 } from '../../../vendors/kdocs';
+import { kdocsCapabilities } from '../../../vendors/kdocs/capabilities';
 import type { KdSpaceName } from '../../../vendors/kdocs/operations';
 import { KD_ERR } from '../../../vendors/kdocs/wire';
-import type { AccountInfo, Accounts } from '../../accounts';
 import { spaceResolver } from '../../spaces';
+import type { AccountInfo, AccountsService, Connection, Mount, SecretHandle } from '../../types';
 import { hashedAccountId } from '../accountIds';
-import type { Connection, SecretHandle } from '../types';
+import { KD_SPACES } from './paths';
 
 /** A Kingsoft Docs account: one open-platform app (app space) used by one signed-in user (personal files). */
 export interface KdocsAccountInfo extends AccountInfo {
@@ -83,7 +84,7 @@ export function isKdocsConnection(c: Connection): c is KdocsConnection {
 }
 
 /** The connection of a kdocs account; other vendors' accounts are refused. */
-export async function kdocsConnection(accounts: Accounts, accountId: string): Promise<KdocsConnection> {
+export async function kdocsConnection(accounts: AccountsService, accountId: string): Promise<KdocsConnection> {
   const c = await accounts.connection(accountId);
   if (!isKdocsConnection(c)) throw new UnsupportedError(vscode.l10n.t('This command works only on {0} files.', 'Kingsoft Docs'));
   return c;
@@ -179,13 +180,16 @@ export function connectKdocs(account: KdocsAccountInfo, secret: SecretHandle, lo
 
   const spaces = { personal: new KdocsRemoteFs(client, personalSpace(client)), appspace: new KdocsRemoteFs(client, appSpace(client)) };
   const ops = new KdocsOperations(client, spaces);
+  // Two stores: the user's files and the app space, each with its own capabilities (vendors/kdocs/capabilities.ts).
+  const mounts: Mount[] = KD_SPACES.map((space) => ({ root: space, fs: spaces[space], caps: kdocsCapabilities(ops, space) }));
   return {
     vendor: 'kdocs',
     accountId: account.id,
     client,
     ops,
     spaces,
-    resolve: spaceResolver(spaces),
+    mounts,
+    resolve: spaceResolver(mounts),
     signedOut: () => lost,
     async adopt(tokens) {
       manager = manage(tokens);

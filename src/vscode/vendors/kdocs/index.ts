@@ -1,37 +1,39 @@
 import * as vscode from 'vscode';
-import { InvalidInputError, UnsupportedError } from '../../../core/errors';
+import { InvalidInputError } from '../../../core/errors';
 import { KD_ERR } from '../../../vendors/kdocs/wire';
-import type { AccountInfo } from '../../accounts';
-import { ui } from '../../ui';
-import type { VendorGlue } from '../types';
+import type { AccountInfo, Services, VendorGlue } from '../../types';
 import { addKdocsAccount, AUTH_PATH, type AddKdocsInput, autoApprovedCode, finishSignIn, KdocsAuthFlow, signInAgain } from './auth';
 import { Avatars } from './avatars';
-import { kdocsBatch, registerKdocsCommands } from './commands';
-import {
-  connectKdocs, isKdocsConnection, type KdocsAccountInfo, KDOCS_SANDBOX_ACCOUNT_ID, onDidSignOut, serializeKdocsSecret,
-} from './connection';
-import { createKdocsContext, type KdocsContext } from './context';
-import { KDOCS_SCHEME, locate } from './paths';
-import { PersonalFiles } from './personal';
+import { connectKdocs, type KdocsAccountInfo, KDOCS_SANDBOX_ACCOUNT_ID, onDidSignOut, serializeKdocsSecret } from './connection';
+import { KDOCS_SCHEME } from './paths';
 import { avatarOf, initProfiles } from './profile';
-import { kdocsTree, OPEN_ONLINE_COMMAND, SIGN_IN_COMMAND } from './tree';
+import { registerEditTokenCommands } from './tokens';
+import { kdocsTree } from './tree';
 
 export { KDOCS_SCHEME };
-export type { AddKdocsInput, KdocsAccountInfo, KdocsContext };
+export type { AddKdocsInput, KdocsAccountInfo };
 
 /** Vendor codes of a lost personal sign-in (the way out is signing in again). */
 const SIGN_IN_CODES: ReadonlySet<number | string | undefined> = new Set([KD_ERR.BAD_TOKEN, KD_ERR.TOKEN_EXPIRED, KD_ERR.BAD_REFRESH, KD_ERR.BAD_OAUTH_CODE]);
 
+/** The browser sign-in of this window (its callbacks come through the extension's URI handler). */
+let authFlow: KdocsAuthFlow | undefined;
+function flowOf(s: Services): KdocsAuthFlow {
+  return authFlow ??= new KdocsAuthFlow(s.log);
+}
+const deps = (s: Services) => ({ accounts: s.accounts, flow: flowOf(s), log: s.log });
+
 /**
  * Kingsoft Docs (WPS open platform): kdocs://<account>/personal/... (the user's documents, OAuth) and
- * kdocs://<account>/appspace/... (the app's space, WPS-2 signed), one KdocsRemoteFs per space. The kdocs-only
- * commands live in commands/ (registerKdocsCommands, built on context.ts); sign-in, tree, online documents and the
- * personal-file save choices are here.
+ * kdocs://<account>/appspace/... (the app's space, WPS-2 signed): two stores with their own capabilities
+ * (src/vendors/kdocs/capabilities.ts), served by the generic flows. Here: sign-in, the tree, and the only
+ * Kingsoft Docs-only commands, edit tokens (tokens.ts).
  */
 export const kdocsGlue: VendorGlue = {
   vendor: 'kdocs',
   displayName: 'Kingsoft Docs',
   scheme: KDOCS_SCHEME,
+  capabilities: ['trash', 'versions', 'links', 'collaborators', 'search', 'documents', 'web', 'copies', 'batch'],
 
   connect(account, secret, { log }) {
     return connectKdocs(account as KdocsAccountInfo, secret, log);
@@ -43,28 +45,36 @@ export const kdocsGlue: VendorGlue = {
     return { label: a.libraryName ?? a.id, description: 'Kingsoft Docs', icon: 'account', iconPath };
   },
 
+  storeLabel(root) {
+    return root === 'personal' ? vscode.l10n.t('Personal') : root === 'appspace' ? vscode.l10n.t('App space') : root;
+  },
+
   tree: kdocsTree,
 
+  async addAccount(s) {
+    const info = await addKdocsAccount(deps(s));
+    if (!info) throw new vscode.CancellationError();
+    return info;
+  },
+
+  async addAccountWith(s, input) {
+    if (!isAddInput(input)) throw new InvalidInputError('A Kingsoft Docs account needs { host?, appId, appKey }.');
+    const info = await addKdocsAccount(deps(s), input);
+    if (!info) throw new vscode.CancellationError();
+    return info;
+  },
+
+  async signIn(s, info) {
+    await signInAgain(deps(s), info.id);
+  },
+
   registerCommands(s) {
-    const kd = createKdocsContext(s);
-    const flow = new KdocsAuthFlow(s.log);
-    const personal = new PersonalFiles(kd);
+    flowOf(s);
     initProfiles(new Avatars(s.storageUri, s.log), () => s.tree.refresh());
-    const deps = { accounts: s.accounts, flow, log: s.log };
     return [
-      personal,
-      s.uris.on(AUTH_PATH, (uri) => flow.handleUri(uri)),
+      s.uris.on(AUTH_PATH, (uri) => flowOf(s).handleUri(uri)),
       onDidSignOut(() => s.tree.refresh()),
-      s.command('docWorkspaces.addKdocsAccount', (arg?: AddKdocsInput) => addKdocsAccount(deps, isAddInput(arg) ? arg : {})),
-      s.command(SIGN_IN_COMMAND, async (arg?: unknown) => {
-        await signInAgain(deps, await kd.pickAccount(arg));
-        s.tree.refresh();
-      }),
-      s.command(OPEN_ONLINE_COMMAND, (arg?: unknown) => openInBrowser(kd, arg)),
-      s.command('docWorkspaces.kdocs.editCopy', (arg?: unknown) => personal.editCopy(arg)),
-      s.command('docWorkspaces.kdocs.saveAsNew', (arg?: unknown) => personal.saveAsNew(arg)),
-      s.command('docWorkspaces.kdocs.replace', (arg?: unknown) => personal.replace(arg)),
-      ...registerKdocsCommands(s, kd),
+      ...registerEditTokenCommands(s),
     ];
   },
 
@@ -86,18 +96,29 @@ export const kdocsGlue: VendorGlue = {
     return d(vscode.l10n.t('Sign in to Kingsoft Docs again; if that does not help, remove the account and add it again with the right app_key.'), true);
   },
 
-  get credentialsCommand() {
-    return { command: SIGN_IN_COMMAND, title: vscode.l10n.t('Sign in again') };
-  },
-
-  batch: kdocsBatch,
-
-  readVersion(conn, path, version, opts) {
-    if (!isKdocsConnection(conn)) throw new UnsupportedError('Not a Kingsoft Docs account.');
-    const loc = locate(conn.accountId, path);
-    const n = Number(version);
-    if (loc?.space !== 'appspace' || !Number.isInteger(n)) throw new UnsupportedError(vscode.l10n.t('Only app-space files have versions.'));
-    return conn.ops.readVersion(loc.path, n, opts);
+  // Old ids of earlier releases (one release): they run the generic commands they became.
+  aliases: {
+    'docWorkspaces.addKdocsAccount': { command: 'docWorkspaces.addAccount', args: ['kdocs'] },
+    'docWorkspaces.kdocs.signIn': { command: 'docWorkspaces.signIn' },
+    'docWorkspaces.kdocs.share': { command: 'docWorkspaces.share' },
+    'docWorkspaces.kdocs.showShare': { command: 'docWorkspaces.showSharedLinks' },
+    'docWorkspaces.kdocs.cancelShare': { command: 'docWorkspaces.stopSharing' },
+    'docWorkspaces.kdocs.addCollaborators': { command: 'docWorkspaces.collaborators' },
+    'docWorkspaces.kdocs.changeCollaborator': { command: 'docWorkspaces.collaborators' },
+    'docWorkspaces.kdocs.removeCollaborator': { command: 'docWorkspaces.collaborators' },
+    'docWorkspaces.kdocs.versionHistory': { command: 'docWorkspaces.fileHistory' },
+    'docWorkspaces.kdocs.compareVersion': { command: 'docWorkspaces.compareWithCurrent' },
+    'docWorkspaces.kdocs.revertVersion': { command: 'docWorkspaces.restoreVersion' },
+    'docWorkspaces.kdocs.recycleBin': { command: 'docWorkspaces.recycleBin' },
+    'docWorkspaces.kdocs.restoreFromBin': { command: 'docWorkspaces.restoreFromRecycleBin' },
+    'docWorkspaces.kdocs.destroyFromBin': { command: 'docWorkspaces.purgeFromRecycleBin' },
+    'docWorkspaces.kdocs.search': { command: 'docWorkspaces.search' },
+    'docWorkspaces.kdocs.createBlank': { command: 'docWorkspaces.newDocument' },
+    'docWorkspaces.kdocs.importFromUrl': { command: 'docWorkspaces.importFromUrl' },
+    'docWorkspaces.kdocs.openInBrowser': { command: 'docWorkspaces.openInBrowser' },
+    'docWorkspaces.kdocs.editCopy': { command: 'docWorkspaces.editCopy' },
+    'docWorkspaces.kdocs.saveAsNew': { command: 'docWorkspaces.saveCopyAsNew' },
+    'docWorkspaces.kdocs.replace': { command: 'docWorkspaces.replaceWithCopy' },
   },
 
   sandbox: {
@@ -125,12 +146,4 @@ export const kdocsGlue: VendorGlue = {
 
 function isAddInput(x: unknown): x is AddKdocsInput {
   return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && ('appId' in x || 'appKey' in x || 'host' in x);
-}
-
-/** Online documents (.otl, .ksheet, .dbt) open in the browser with an edit-token URL (a secret: never returned). */
-async function openInBrowser(kd: KdocsContext, arg: unknown): Promise<void> {
-  const t = kd.target(arg);
-  if (t.path === '') throw new InvalidInputError(vscode.l10n.t('Choose a document.'));
-  const url = await (await kd.account(t.accountId)).ops.editUrl(t.space, t.path);
-  await ui().openExternal(url);
 }

@@ -1,31 +1,29 @@
-import type { KdFile, KdUsage } from '../../../vendors/kdocs';
+import type { KdUsage } from '../../../vendors/kdocs';
 import type { KdSpaceName, PersonalSection } from '../../../vendors/kdocs/operations';
-import type { NodeBase } from '../../tree/nodes';
+import type { VendorNode } from '../../types';
 
-type KdocsBase = NodeBase & { vendor: 'kdocs' };
+type KdocsBase = VendorNode;
 
 /**
  * Kingsoft Docs' own tree nodes. Below an account: *Personal* (kdSpace personal: My documents, Recent, Starred,
- * App folder, Recycle bin) and *App space* (kdSpace appspace: its folders, then Trash). Files and folders are generic
- * entry nodes (URI path `personal/...` or `appspace/...`); items of Recent / Starred / App folder are entry nodes at
- * token paths with ids of their own section. contextValues (menus of package.json):
- *   kdSpace personal  'kdocs.section'        kdSpace appspace 'kdocs.root' (a folder: upload, new file...)
- *   kdMyDocs          'kdocs.root'           kdSection        'kdocs.section'
- *   kdRecycleBin      'kdocs.recycleBin'     kdRecycled       'kdocs.recycled.<space>'
- *   kdSignIn          'kdocs.signIn'
- *   file entries      'kdocs.entry.file.<space>[.online]' ('kdocs.entry.file.personal.binary': not text, no "Edit a Copy")
- *   folders           'kdocs.entry.folder' (generic menus)
+ * App folder, then its recycle bin) and *App space* (kdSpace appspace: its folders, then its trash). Files and
+ * folders are generic entry nodes (URI path `personal/...` or `appspace/...`), the recycle bins generic bin nodes;
+ * items of Recent / Starred / App folder are entry nodes at token paths with ids of their own section.
+ * contextValues (tree/context.ts): Personal 'section', App space and My documents 'root' with their store's
+ * capabilities (a folder: upload, new file...), Recent... 'section', the sign-in node 'signIn'.
  */
 export type KdocsNode =
   /** Personal / App space (the app space shows its usage when the service told it). */
-  | KdocsBase & { kind: 'kdSpace'; space: KdSpaceName; usage?: KdUsage }
+  | KdocsBase & { vendorKind: 'kdSpace'; space: KdSpaceName; usage?: KdUsage }
   /** Personal > My documents: the root folder of the personal space. */
-  | KdocsBase & { kind: 'kdMyDocs' }
+  | KdocsBase & { vendorKind: 'kdMyDocs' }
   /** Personal > Recent / Starred / App folder (paged, "Load more"). */
-  | KdocsBase & { kind: 'kdSection'; section: PersonalSection }
-  /** Personal > Recycle bin, App space > Trash. */
-  | KdocsBase & { kind: 'kdRecycleBin'; space: KdSpaceName }
-  /** One item of a recycle bin. */
-  | KdocsBase & { kind: 'kdRecycled'; space: KdSpaceName; file: KdFile }
+  | KdocsBase & { vendorKind: 'kdSection'; section: PersonalSection }
   /** Shown instead of the account's content when its tokens are gone (refresh failed): runs the sign-in again. */
-  | KdocsBase & { kind: 'kdSignIn'; reason: string };
+  | KdocsBase & { vendorKind: 'kdSignIn'; reason: string };
+
+const KINDS: ReadonlySet<string> = new Set<KdocsNode['vendorKind']>(['kdSpace', 'kdMyDocs', 'kdSection', 'kdSignIn']);
+
+export function isKdocsNode(n: VendorNode): n is KdocsNode {
+  return n.vendor === 'kdocs' && KINDS.has(n.vendorKind);
+}

@@ -34,7 +34,5 @@ export function locate(accountId: string, uriPath: string): KdocsLocation | unde
   return { accountId, space: space as KdSpaceName, path: i < 0 ? '' : uriPath.slice(i + 1) };
 }
 
-/** Key of a recycle-bin listing in the tree (TreeContext.paged / Tree.refreshListing). */
-export const binListing = (accountId: string, space: KdSpaceName) => `kdocs.bin\n${accountId}\n${space}`;
 /** Key of a Recent / Starred / App folder listing in the tree. */
 export const sectionListing = (accountId: string, section: PersonalSection) => `kdocs.section\n${accountId}\n${section}`;

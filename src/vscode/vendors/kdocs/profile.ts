@@ -1,5 +1,5 @@
-import type { AccountInfo } from '../../accounts';
-import type { TreeContext } from '../types';
+import type { AccountInfo } from '../../types';
+import type { TreeContext } from '../../types';
 import type { Avatars } from './avatars';
 import type { KdocsAccountInfo, KdocsConnection } from './connection';
 
