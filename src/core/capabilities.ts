@@ -13,6 +13,7 @@
  * Plain Node: never imports vscode.
  */
 import type { CallOptions, Entry, Page, ProgressFn } from './model';
+import type { WritableFs } from './remote';
 
 /** Per-item outcome of an operation on many items: the ids done, and the ones that failed with their own error. */
 export interface ItemResults {
@@ -216,6 +217,8 @@ export interface RecordsCapability {
 
 /** The capabilities of one store; absent = the store does not have it. */
 export interface Capabilities {
+  /** Write and organize files: save, new file or folder, upload, rename, move, copy, delete. */
+  write?: WritableFs;
   trash?: TrashCapability;
   versions?: VersionsCapability;
   links?: ShareLinksCapability;
@@ -235,7 +238,7 @@ export interface Capabilities {
 export type CapabilityName = keyof Capabilities;
 
 export const CAPABILITY_NAMES: readonly CapabilityName[] = [
-  'trash', 'versions', 'links', 'collaborators', 'search', 'locks', 'tags', 'documents', 'web', 'copies', 'batch',
+  'write', 'trash', 'versions', 'links', 'collaborators', 'search', 'locks', 'tags', 'documents', 'web', 'copies', 'batch',
   'convert', 'scripts', 'records',
 ];
 

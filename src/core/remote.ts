@@ -1,9 +1,10 @@
 import type { CallOptions, Entry, Page, ProgressFn } from './model';
 
 /**
- * What the VS Code glue (FileSystemProvider, tree) needs from one mounted vendor store.
- * Paths are '/'-separated, no leading slash, '' = root. Implementations live in src/vendors/<vendor>/ and never
- * import vscode. All methods throw core DocError subclasses.
+ * What every store has: browse and read. Paths are '/'-separated, no leading slash, '' = root. Implementations live
+ * in src/vendors/<vendor>/ and never import vscode. All methods throw core DocError subclasses. Writing and
+ * organizing is a capability (`WritableFs`, Capabilities.write) a store may lack (a read-only listing, a store of
+ * records rather than files).
  */
 export interface RemoteFs {
   /** Entry for a path; throws NotFoundError. '' returns the root folder. */
@@ -14,6 +15,12 @@ export interface RemoteFs {
   listAll(path: string, opts?: CallOptions): Promise<Entry[]>;
   /** Whole content plus the version that was read. Refreshes expired download URLs by itself. */
   read(path: string, opts?: CallOptions): Promise<{ data: Uint8Array; entry: Entry }>;
+  /** Stream a remote file to a local path. */
+  download(path: string, localPath: string, opts?: CallOptions & { onProgress?: ProgressFn }): Promise<void>;
+}
+
+/** Writing and organizing the files of a store (same paths as its RemoteFs). */
+export interface WritableFs {
   /**
    * Create or replace a file.
    * - `create: false` and the file does not exist -> NotFoundError.
@@ -33,8 +40,6 @@ export interface RemoteFs {
     path: string,
     opts: CallOptions & { overwrite: boolean; onProgress?: ProgressFn },
   ): Promise<Entry>;
-  /** Stream a remote file to a local path. */
-  download(path: string, localPath: string, opts?: CallOptions & { onProgress?: ProgressFn }): Promise<void>;
   mkdir(path: string, opts?: CallOptions): Promise<Entry>;
   /** `permanent: false` moves to the recycle bin where the vendor has one. */
   delete(path: string, opts: CallOptions & { permanent: boolean }): Promise<void>;
@@ -42,3 +47,6 @@ export interface RemoteFs {
   /** Copies, waiting for asynchronous copy queues to finish. */
   copy(from: string, to: string, opts: CallOptions & { overwrite: boolean }): Promise<void>;
 }
+
+/** A store of files that can be read and written (Gokuai libraries, Kingsoft Docs spaces). */
+export type FileStore = RemoteFs & WritableFs;

@@ -82,7 +82,7 @@ export class Accounts implements AccountsService, vscode.Disposable {
     const info = this.find(id);
     // A restored editor of a sandbox account may ask before the sandboxes started (activation does not wait for them).
     if (!info && this.sandboxesStarting) return this.sandboxesStarting.then(() => this.connection(id, vendor));
-    if (!info || (vendor && info.vendor !== vendor)) return Promise.reject(new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', id)));
+    if (!info || (vendor && info.vendor !== vendor)) return Promise.reject(new NotFoundError(vscode.l10n.t('No account "{0}". Add it again.', id)));
     const cached = this.connections.get(id);
     if (cached) return cached;
     const pending = this.connect(info);
@@ -98,7 +98,7 @@ export class Accounts implements AccountsService, vscode.Disposable {
     const sandbox = info.sandbox ? this.sandboxes.get(info.vendor) : undefined;
     const key = secretKey(info);
     const value = sandbox ? sandbox.secret : await this.secrets.get(key);
-    if (!value) throw new UnauthorizedError(vscode.l10n.t('The client secret of this account is missing. Update the credentials.'));
+    if (!value) throw new UnauthorizedError(vscode.l10n.t('The credentials of this account are missing. Run "Sign In Again…" on it.'));
     registerSecret(value);
     if (!sandbox) this.knownSecrets.set(key, value);
     const handle: SecretHandle = {
@@ -130,7 +130,7 @@ export class Accounts implements AccountsService, vscode.Disposable {
   /** Replaces the secret of a stored account (the "fix credentials" path of tree error nodes). */
   async updateSecret(id: string, secret: string): Promise<void> {
     const info = this.stored().find((a) => a.id === id);
-    if (!info) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', id));
+    if (!info) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add it again.', id));
     await this.storeSecret(secretKey(info), secret);
     this.connections.delete(id);
     this.changed.fire();

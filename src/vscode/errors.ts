@@ -50,20 +50,20 @@ export function describeError(e: unknown): ErrorDescription {
   const message = redact(e.message);
   const d = (hint: string, credentials = false): ErrorDescription => ({ message, hint, kind: e.kind, credentials });
   switch (e.kind) {
-    case 'Unauthorized': return d(vscode.l10n.t('Check the client ID and secret of this account.'), true);
-    case 'Forbidden': return d(vscode.l10n.t('This account is not allowed to do that. Ask the library administrator.'));
+    case 'Unauthorized': return d(vscode.l10n.t('The account\'s credentials were refused: run "Sign In Again…" on it.'), true);
+    case 'Forbidden': return d(vscode.l10n.t('This account is not allowed to do that. Ask its administrator for access.'));
     case 'Locked': return d(vscode.l10n.t('Ask whoever locked the file to unlock it, or try again later.'));
     case 'NotFound': return d(vscode.l10n.t('It may have been moved or deleted by someone else. Refresh the view.'));
     case 'AlreadyExists': return d(vscode.l10n.t('Choose another name or delete the existing item first.'));
     case 'Conflict': return d(vscode.l10n.t('Someone else changed it. Compare, then save again.'));
     case 'RateLimited': return d(vscode.l10n.t('The server asks to slow down. Try again in a moment.'));
-    case 'QuotaExceeded': return d(vscode.l10n.t('The library is full. Empty the recycle bin or ask for more space.'));
+    case 'QuotaExceeded': return d(vscode.l10n.t('The account has no space left. Empty the recycle bin or ask for more space.'));
     case 'Network': return d(vscode.l10n.t('Check your network connection and proxy settings.'));
     case 'Timeout': return d(vscode.l10n.t('The server did not answer in time. Try again.'));
     case 'Server': return d(vscode.l10n.t('The server had a problem. Try again later.'));
     case 'BadResponse': return d(vscode.l10n.t('The server sent an unexpected answer. Check the host URL.'));
     case 'InvalidInput': return d(vscode.l10n.t('Check the value you entered.'));
-    case 'Unsupported': return d(vscode.l10n.t('This library does not support that operation.'));
+    case 'Unsupported': return d(vscode.l10n.t('This account does not support that operation.'));
     case 'Cancelled': return d('');
   }
 }

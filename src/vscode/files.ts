@@ -58,7 +58,7 @@ export class RemoteFiles implements FilesService, vscode.Disposable {
   /** The RemoteFs holding a ref and the path inside it. */
   async resolve(ref: RemoteRef): Promise<Mounted> {
     const fsp = this.providers.get(ref.scheme);
-    if (!fsp) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', ref.accountId));
+    if (!fsp) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add it again.', ref.accountId));
     const glue = this.accounts.vendors.forScheme(ref.scheme);
     return (await this.accounts.connection(ref.accountId, glue?.vendor)).resolve(ref.path);
   }
@@ -71,7 +71,7 @@ export class RemoteFiles implements FilesService, vscode.Disposable {
   /** The RemoteFs of an account's root (public API `getRemoteFs`). */
   async remoteFs(accountId: string): Promise<RemoteFs> {
     const info = this.accounts.find(accountId);
-    if (!info) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add the library again.', accountId));
+    if (!info) throw new NotFoundError(vscode.l10n.t('No account "{0}". Add it again.', accountId));
     return (await this.resolve({ scheme: this.accounts.vendors.get(info.vendor).scheme, accountId, path: '' })).fs;
   }
 

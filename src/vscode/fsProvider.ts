@@ -10,6 +10,7 @@ import { ui } from './ui';
 import { toFileSystemError } from './errors';
 import { baseName, fromUri, refKey, type RemoteRef } from './uri';
 import type { Mounted, VendorId } from './types';
+import { writerOf } from './writable';
 
 /** expectedVersion(): the version an open document started from is not known (ask before overwriting). */
 const UNKNOWN = Symbol('unknown baseline');
@@ -160,7 +161,8 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
     return this.run(uri, 'stat', async (m, ref) => {
       const entry = await m.fs.stat(m.path);
       if (entry.type === 'file') this.saves.sawStat(refKey(ref), entry);
-      return toFileStat(entry);
+      // A store without the write capability is read-only: VS Code opens its files read-only.
+      return toFileStat(entry, !m.caps.write);
     });
   }
 
@@ -187,15 +189,17 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
   }
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
-    return this.run(uri, 'writeFile', async ({ fs, path }, ref) => {
+    return this.run(uri, 'writeFile', async (m, ref) => {
+      const { fs, path } = m;
       const key = refKey(ref);
       const name = baseName(ref.path);
+      const writer = writerOf(m, name);
       const save = this.saves.take(key);
       const expected = await this.expectedVersion(uri, ref, fs, path, save);
       let entry: Entry;
       try {
         if (expected === UNKNOWN) throw new ConflictError(`the version ${name} started from is unknown`);
-        entry = await fs.write(path, content, { ...options, expectedVersion: expected });
+        entry = await writer.write(path, content, { ...options, expectedVersion: expected });
       } catch (e) {
         if (!isDocError(e, 'Conflict')) throw e;
         const current = await this.current(fs, path);
@@ -214,9 +218,9 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
         if (choice !== 'overwrite') throw vscode.FileSystemError.Unavailable(vscode.l10n.t("'{0}' was not saved because it changed on the server. Save again to compare or overwrite.", name));
         // Over the version the user decided to overwrite: a change after that is a new conflict, not overwritten. A file
         // deleted on the server is made again (create, no overwrite: one that reappeared meanwhile is not replaced).
-        if (!current) entry = await fs.write(path, content, { create: true, overwrite: false });
+        if (!current) entry = await writer.write(path, content, { create: true, overwrite: false });
         else if (!current.version) throw vscode.FileSystemError.Unavailable(vscode.l10n.t("'{0}' was not saved: the server copy cannot be checked now. Try again.", name));
-        else entry = await fs.write(path, content, { ...options, overwrite: true, expectedVersion: current.version });
+        else entry = await writer.write(path, content, { ...options, overwrite: true, expectedVersion: current.version });
       }
       this.remember(ref, entry);
       this.autoSaveNotified.delete(key);
@@ -272,7 +276,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
 
   createDirectory(uri: vscode.Uri): Promise<void> {
     return this.run(uri, 'createDirectory', async (m) => {
-      await m.fs.mkdir(m.path);
+      await writerOf(m, baseName(m.path)).mkdir(m.path);
       this.emitter.fire([{ type: vscode.FileChangeType.Created, uri }]);
     });
   }
@@ -285,7 +289,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
   delete(uri: vscode.Uri): Promise<void> {
     const permanent = config.deletePermanently(this.vendor);
     return this.run(uri, 'delete', async (m) => {
-      await m.fs.delete(m.path, { permanent });
+      await writerOf(m, baseName(m.path)).delete(m.path, { permanent });
       this.notify([{ type: vscode.FileChangeType.Deleted, uri }]);
     });
   }
@@ -294,7 +298,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
     return this.run(oldUri, 'rename', async (_m, ref) => {
       const to = fromUri(newUri);
       const pair = await resolvePair(this.resolve, ref, to);
-      await pair.from.fs.rename(pair.from.path, pair.to.path, options);
+      await writerOf(pair.from, baseName(ref.path)).rename(pair.from.path, pair.to.path, options);
       this.baselines.move(refKey(ref), refKey(to));
       this.emitter.fire([{ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri }]);
     });
@@ -303,7 +307,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
   copy(source: vscode.Uri, destination: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
     return this.run(source, 'copy', async (_m, ref) => {
       const pair = await resolvePair(this.resolve, ref, fromUri(destination));
-      await pair.from.fs.copy(pair.from.path, pair.to.path, options);
+      await writerOf(pair.from, baseName(ref.path)).copy(pair.from.path, pair.to.path, options);
       this.emitter.fire([{ type: vscode.FileChangeType.Created, uri: destination }]);
     });
   }

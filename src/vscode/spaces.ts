@@ -21,7 +21,7 @@ export function spaceResolver(mounts: readonly Mount[]): (path: string) => Mount
   };
 }
 
-/** The virtual root: one folder per space, nothing else, nothing writable. */
+/** The virtual root: one folder per space, nothing else; it has no write capability. */
 class SpacesRoot implements RemoteFs {
   constructor(private readonly names: readonly string[]) {}
 
@@ -40,13 +40,7 @@ class SpacesRoot implements RemoteFs {
   }
 
   async read(): Promise<never> { throw readOnly(); }
-  async write(): Promise<never> { throw readOnly(); }
-  async upload(): Promise<never> { throw readOnly(); }
   async download(): Promise<never> { throw readOnly(); }
-  async mkdir(): Promise<never> { throw readOnly(); }
-  async delete(): Promise<never> { throw readOnly(); }
-  async rename(): Promise<never> { throw readOnly(); }
-  async copy(): Promise<never> { throw readOnly(); }
 }
 
 function folder(name: string, path: string): Entry {

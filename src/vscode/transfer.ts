@@ -7,6 +7,7 @@ import type { RemoteFs } from '../core/remote';
 import { formatBytes } from './format';
 import type { Services } from './types';
 import { ui } from './ui';
+import { writerOf } from './writable';
 import { baseName, isSafeName, joinPath, parentPath, type RemoteRef, toUri, withPath } from './uri';
 
 /** Upload/download between the local disk and any vendor's files, shared by the commands and drag and drop. */
@@ -91,7 +92,9 @@ async function askReplace(name: string, folder: string): Promise<boolean> {
 
 /** Uploads files and folders (recursively) into a remote folder, streaming local files. Returns the URI paths created. */
 export async function uploadLocal(s: Services, sources: readonly UploadSource[], folder: RemoteRef, o: UploadOptions): Promise<string[]> {
-  const { fs, path: base } = await s.files.resolve(folder);
+  const m = await s.files.resolve(folder);
+  const fs = writerOf(m, baseName(folder.path) || s.accounts.label(folder.accountId));
+  const base = m.path;
   // Plan paths are relative to the target folder: inside `fs` below `base`, in URIs below `folder.path`.
   const plan = await planUpload(sources);
   const inFs = (rel: string) => joinPath(base, rel);

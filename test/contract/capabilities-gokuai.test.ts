@@ -46,8 +46,8 @@ describe('Gokuai capabilities against the sandbox', function () {
   const calls = (mark: number, endpoint: string) => sb.control.requestsSince(mark).filter((q) => q.path.endsWith(`/${endpoint}`));
   const binItems = () => collectPages((c) => caps.trash!.list(c, { pageSize: 2 }));
 
-  it('has trash, versions, links, search, locks, tags and web; no collaborators, documents, copies or batch', () => {
-    assert.deepStrictEqual(capabilityNames(caps), ['trash', 'versions', 'links', 'search', 'locks', 'tags', 'web']);
+  it('has write, trash, versions, links, search, locks, tags and web; no collaborators, documents, copies or batch', () => {
+    assert.deepStrictEqual(capabilityNames(caps), ['write', 'trash', 'versions', 'links', 'search', 'locks', 'tags', 'web']);
     assert.strictEqual(caps.trash!.kind, 'recycleBin');
     assert.deepStrictEqual(caps.links!.spec, { expiry: { days: 'any', default: 7 }, access: ['preview', 'download', 'upload'], password: true, single: false });
     assert.deepStrictEqual([caps.search!.scopes, caps.search!.oneScopeAtATime], [['name', 'tag', 'content'], false]);

@@ -421,3 +421,32 @@ describe('file node tooltip', function () {
     assert.match(tooltip, /Tooltip Tester/, 'who changed it');
   });
 });
+
+describe('capabilities a Gokuai library has, and those it lacks', function () {
+  this.timeout(60_000);
+
+  it('Open in Browser opens the preview page of the file (a page of the library\'s own host)', async () => {
+    const p = `${base}/web/预览 #1.txt`;
+    await put({ [p]: 'preview me' });
+    const { user } = await run(api, [], 'docWorkspaces.openInBrowser', uriOf(p));
+    assert.strictEqual(user.opened.length, 1, 'one page opened');
+    const page = await fetch(user.opened[0]);
+    assert.strictEqual(page.status, 200, `the page opens: ${user.opened[0]}`);
+  });
+
+  it('Edit a Copy is refused in words: library files save in place', async () => {
+    const p = `${base}/web/in place.txt`;
+    await put({ [p]: 'x' });
+    const { error, user } = await runExpectingError(api, [], 'docWorkspaces.editCopy', uriOf(p));
+    assert.match(error, /'in place\.txt' can be saved in place: edit it directly/);
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled && d.getText() === 'x'), 'no copy was opened');
+    assert.deepStrictEqual(user.prompts, []);
+  });
+
+  it('Collaborators… is refused in words: libraries share by links only', async () => {
+    const p = `${base}/web/team.txt`;
+    await put({ [p]: 'x' });
+    const { error } = await runExpectingError(api, [], 'docWorkspaces.collaborators', uriOf(p));
+    assert.match(error, /'team\.txt' has no collaborators here/);
+  });
+});

@@ -108,6 +108,10 @@ describe('Kingsoft Docs files', function () {
     const stat = await vscode.workspace.fs.stat(uri);
     assert.strictEqual(stat.permissions, vscode.FilePermission.Readonly);
     await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, text('x'))), /Save as New File/);
+    // The account root only lists the two spaces: a store without the write capability is read-only as a whole.
+    const root = vscode.Uri.from({ scheme: 'kdocs', authority: 'kd-sandbox', path: '/' });
+    assert.strictEqual((await vscode.workspace.fs.stat(root)).permissions, vscode.FilePermission.Readonly);
+    assert.strictEqual((await vscode.workspace.fs.stat(kdUri('appspace', ''))).permissions, undefined, 'a space is writable');
   });
 
   it('"Edit a Copy" then "Save as New File" stores the copy next to the original, which stays as it was', async () => {

@@ -11,7 +11,7 @@ import { type DocErrorKind, InvalidInputError, isDocError, NotFoundError } from 
 import type { CallOptions, Page } from '../../core/model';
 import { collectPages, offsetPager, parseCursor } from '../../core/paging';
 import { baseName, normalizePath, parentPath } from '../../core/paths';
-import type { RemoteFs } from '../../core/remote';
+import type { FileStore } from '../../core/remote';
 import type { GokuaiApi } from './api';
 import { DEFAULT_PAGE_SIZE, toEntry } from './remotefs';
 import type { GkFile, GkLinkListItem } from './wire';
@@ -33,8 +33,9 @@ export const GOKUAI_SHARE_SPEC: ShareSpec = {
 /** Search scopes -> the API's `scope` words. */
 const SEARCH_SCOPES: Record<SearchScope, 'filename' | 'tag' | 'content'> = { name: 'filename', tag: 'tag', content: 'content' };
 
-export function gokuaiCapabilities(api: GokuaiApi, fs: RemoteFs): Capabilities {
+export function gokuaiCapabilities(api: GokuaiApi, fs: FileStore): Capabilities {
   return {
+    write: fs,
     trash: {
       kind: 'recycleBin',
       list: (cursor, o) => recyclePage(api, cursor, o),

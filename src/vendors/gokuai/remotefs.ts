@@ -6,7 +6,7 @@ import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError, un
 import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
 import { collectPages, offsetPager, parseCursor } from '../../core/paging';
 import { baseName, normalizePath, rootEntry } from '../../core/paths';
-import type { RemoteFs } from '../../core/remote';
+import type { FileStore } from '../../core/remote';
 import type { GokuaiApi } from './api';
 import type { UploadResult } from './upload';
 import type { GkFile, GkInfo } from './wire';
@@ -35,7 +35,7 @@ export function toEntry(f: GkFile | GkInfo): Entry {
   };
 }
 
-export class GokuaiRemoteFs implements RemoteFs {
+export class GokuaiRemoteFs implements FileStore {
   constructor(private readonly api: GokuaiApi) {}
 
   async stat(path: string, opts?: CallOptions): Promise<Entry> {

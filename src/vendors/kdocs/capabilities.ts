@@ -43,6 +43,7 @@ const VERSION_PAGE = 100;
 export function kdocsCapabilities(ops: KdocsOperations, space: KdSpaceName): Capabilities {
   const fs = ops.fsOf(space);
   const common: Capabilities = {
+    write: fs,
     trash: trashOf(ops, space),
     documents: documentsOf(ops, space),
     web: { url: (path, o) => ops.editUrl(space, path, o) },

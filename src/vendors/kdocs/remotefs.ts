@@ -23,7 +23,7 @@ import {
 import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
 import { collectPages, iteratePages, type PageFetcher, parseCursor } from '../../core/paging';
 import { baseName, joinPath, normalizePath, numberedName, parentPath, rootEntry, splitExt } from '../../core/paths';
-import type { RemoteFs } from '../../core/remote';
+import type { FileStore } from '../../core/remote';
 import type { KdSource } from './api';
 import type { KdocsClient } from './client';
 import { type ParsedPath, parsePath, TOKEN_SEGMENT, tokenPath } from './tokenpath';
@@ -144,7 +144,7 @@ interface Place {
   pathFor(f: KdFile): string;
 }
 
-export class KdocsRemoteFs implements RemoteFs {
+export class KdocsRemoteFs implements FileStore {
   /** path -> token of entries seen (folders and files). */
   private readonly tokens = new Map<string, string>();
   /** token -> parent folder token (undefined = root), when an answer said so; places new files next to token paths. */

@@ -6,6 +6,7 @@ import type { Mounted, Services } from '../types';
 import { baseName, joinPath, parentPath, type RemoteRef, toUri, withPath } from '../uri';
 import { type BatchOutcome, type BatchTexts, failedItem, reportBatch } from './report';
 import { withCancellableProgress } from './wrap';
+import { writerOf } from '../writable';
 
 /**
  * Copy to… / Move to… / Delete of a selection, for every vendor: one progress notification, a result per item (a
@@ -124,14 +125,14 @@ async function runGroup(s: Services, req: BatchRequest, group: Item[], o: GroupO
   return itemByItem(group.map((i) => i.ref), o, async (ref) => {
     if (req.op === 'delete') {
       const m = await s.files.resolve(ref);
-      await m.fs.delete(m.path, { permanent: !!req.permanent, signal: o.signal });
+      await writerOf(m, baseName(ref.path)).delete(m.path, { permanent: !!req.permanent, signal: o.signal });
     } else if (folder) {
       const to = withPath(folder, joinPath(folder.path, baseName(ref.path)));
       if (req.op === 'move') {
         await moveItem(ref, to);
       } else {
         const pair = await s.files.resolvePair(ref, to);
-        await pair.from.fs.copy(pair.from.path, pair.to.path, { overwrite: false, signal: o.signal });
+        await writerOf(pair.from, baseName(ref.path)).copy(pair.from.path, pair.to.path, { overwrite: false, signal: o.signal });
       }
     }
   });

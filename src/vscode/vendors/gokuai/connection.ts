@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { InvalidInputError, UnsupportedError } from '../../../core/errors';
 import type { Logger } from '../../../core/log';
 import { registerSecret } from '../../../core/redact';
-import type { RemoteFs } from '../../../core/remote';
+import type { FileStore } from '../../../core/remote';
 import { GokuaiClient, GokuaiRemoteFs } from '../../../vendors/gokuai';
 import type { GokuaiApi, GokuaiCredentials } from '../../../vendors/gokuai/api';
 import { gokuaiCapabilities } from '../../../vendors/gokuai/capabilities';
@@ -20,7 +20,7 @@ export interface GokuaiAccountInfo extends AccountInfo {
 export interface GokuaiConnection extends Connection {
   readonly vendor: 'gokuai';
   readonly api: GokuaiApi;
-  readonly fs: RemoteFs;
+  readonly fs: FileStore;
 }
 
 export interface AddGokuaiInput {

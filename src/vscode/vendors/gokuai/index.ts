@@ -18,7 +18,7 @@ export const gokuaiGlue: VendorGlue = {
   vendor: 'gokuai',
   displayName: 'Gokuai',
   scheme: GOKUAI_SCHEME,
-  capabilities: ['trash', 'versions', 'links', 'search', 'locks', 'tags', 'web'],
+  capabilities: ['write', 'trash', 'versions', 'links', 'search', 'locks', 'tags', 'web'],
 
   connect(account, secret, { log }) {
     const a = account as GokuaiAccountInfo;
