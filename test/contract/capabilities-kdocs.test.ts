@@ -15,7 +15,7 @@ import { KD_BLANK_TYPES, KdocsOperations, type KdSpaceName } from '../../src/ven
 import { appSpace, KdocsRemoteFs, personalSpace } from '../../src/vendors/kdocs/remotefs';
 import { tokenPath } from '../../src/vendors/kdocs/tokenpath';
 import { memoryLogger } from '../unit/support';
-import { signedInClient } from './kdocs-support';
+import { signedInStores } from './kdocs-support';
 
 const DAY_MS = 86_400_000;
 
@@ -31,10 +31,7 @@ describe('Kingsoft Docs capabilities against the sandbox', function () {
 
   before(async () => {
     sb = await startKdocsSandbox();
-    ({ client } = await signedInClient(sb, logger));
-    personal = new KdocsRemoteFs(client, personalSpace(client));
-    app = new KdocsRemoteFs(client, appSpace(client));
-    ops = new KdocsOperations(client, { personal, appspace: app });
+    ({ client, personal, app, ops } = await signedInStores(sb, logger));
     caps = { personal: kdocsCapabilities(ops, 'personal'), appspace: kdocsCapabilities(ops, 'appspace') };
   });
   after(() => sb.close());

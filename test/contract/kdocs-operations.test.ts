@@ -10,10 +10,10 @@ import {
 import { startKdocsSandbox, type KdocsSandbox } from '../../src/sandbox';
 import type { KdocsClient } from '../../src/vendors/kdocs/client';
 import { KD_BLANK_TYPES, KdocsOperations, type KdSpaceName } from '../../src/vendors/kdocs/operations';
-import { appSpace, FolderUnknownError, KdocsRemoteFs, personalSpace } from '../../src/vendors/kdocs/remotefs';
+import { FolderUnknownError, KdocsRemoteFs, personalSpace } from '../../src/vendors/kdocs/remotefs';
 import { tokenPath } from '../../src/vendors/kdocs/tokenpath';
 import { memoryLogger } from '../unit/support';
-import { signedInClient } from './kdocs-support';
+import { signedInStores } from './kdocs-support';
 
 const SHARED_BY_OTHER = '部门通讯录.txt';
 const WEEKLY = '工作周报.docx';
@@ -30,10 +30,7 @@ describe('Kingsoft Docs operations against the sandbox', function () {
 
   before(async () => {
     sb = await startKdocsSandbox();
-    ({ client } = await signedInClient(sb, logger));
-    personal = new KdocsRemoteFs(client, personalSpace(client));
-    app = new KdocsRemoteFs(client, appSpace(client));
-    ops = new KdocsOperations(client, { personal, appspace: app });
+    ({ client, personal, app, ops } = await signedInStores(sb, logger));
   });
   after(() => sb.close());
   afterEach(() => {

@@ -8,6 +8,8 @@ import type { Logger } from '../../src/core/log';
 import type { KdocsSandbox } from '../../src/sandbox';
 import { KdocsClient, type KdocsClientOptions } from '../../src/vendors/kdocs/client';
 import { KdocsTokenManager, storedTokens } from '../../src/vendors/kdocs/oauth';
+import { KdocsOperations } from '../../src/vendors/kdocs/operations';
+import { appSpace, KdocsRemoteFs, personalSpace } from '../../src/vendors/kdocs/remotefs';
 import { KD_SCOPES, type KdTokenPair } from '../../src/vendors/kdocs/wire';
 
 /** A client for the sandbox with test-speed retries and polling; no sign-in unless `extra` brings a token. */
@@ -39,4 +41,12 @@ export async function signedInClient(sb: KdocsSandbox, logger: Logger): Promise<
   const tokens = new KdocsTokenManager(oauth, storedTokens(await signIn(oauth), Date.now()));
   const client = sandboxClient(sb, logger, { accessToken: () => tokens.accessToken(), onTokenExpired: (t) => tokens.refresh(t) });
   return { client, tokens };
+}
+
+/** A signed-in client of the sandbox with both spaces and the operations over them (as a connection builds them). */
+export async function signedInStores(sb: KdocsSandbox, logger: Logger): Promise<{ client: KdocsClient; personal: KdocsRemoteFs; app: KdocsRemoteFs; ops: KdocsOperations }> {
+  const { client } = await signedInClient(sb, logger);
+  const personal = new KdocsRemoteFs(client, personalSpace(client));
+  const app = new KdocsRemoteFs(client, appSpace(client));
+  return { client, personal, app, ops: new KdocsOperations(client, { personal, appspace: app }) };
 }

@@ -111,11 +111,3 @@ export async function fileTargetOf(s: Services, arg: unknown, command: string): 
   }
   return { ...t, type: 'file' };
 }
-
-/**
- * Options objects `{ target: uri, ... }` that some Kingsoft Docs commands still accept instead of prompts. They go
- * when those commands move onto the shared capability flows (every other command runs its real prompts only).
- */
-export function isOptions<T extends object>(x: unknown, key: keyof T): x is T {
-  return typeof x === 'object' && x !== null && !(x instanceof vscode.Uri) && !isTreeNode(x) && key in x;
-}

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { InvalidInputError } from '../../core/errors';
 import { ui } from '../ui';
-import { roSchemeOf, versionLabelOf as labelInUri, versionOf } from '../uri';
+import { versionLabelOf as labelInUri } from '../uri';
 
 /**
  * The version history flow every vendor shares: a QuickPick of the versions, the picked one opened read-only
@@ -24,17 +23,6 @@ export async function openSnapshot(snapshot: vscode.Uri): Promise<vscode.Uri> {
 /** The diff of the current file (left) and a version (right, where the vendors' Restore buttons look for it). */
 export async function compareSnapshot(current: vscode.Uri, snapshot: vscode.Uri, name: string, versionLabel: string): Promise<void> {
   await vscode.commands.executeCommand('vscode.diff', current, snapshot, vscode.l10n.t('{0} (current) ↔ {0} (version {1})', name, versionLabel));
-}
-
-/**
- * The version snapshot a version command acts on: a `<scheme>-ro` URI with `?version=` (the argument, else the active
- * editor). InvalidInputError with `notOpen` when there is none.
- */
-export function versionTarget(scheme: string, arg: unknown, notOpen: string): { uri: vscode.Uri; version: string } {
-  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-  const version = uri?.scheme === roSchemeOf(scheme) ? versionOf(uri) : undefined;
-  if (!uri || !version) throw new InvalidInputError(notOpen);
-  return { uri, version };
 }
 
 /** The label of a snapshot's version (its time, as in the tab name), else the start of the version id. */
