@@ -196,17 +196,134 @@ export interface BatchCapability {
   delete(paths: string[], o: ItemOptions & { permanent: boolean }): Promise<ItemResults>;
 }
 
-// ------------------------------------------------------------------------------------------------ to come
+// ------------------------------------------------------------------------------------------------ conversion
 
-/** Format conversion and export (the Kingsoft Docs conversion issue fills this in). */
+/**
+ * What to convert: a file of this store, or any other file (a local one, another vendor's) as its bytes, which the
+ * vendor makes reachable for its converter the way a real account allows (e.g. a temporary upload it removes after).
+ */
+export type ConvertSource =
+  | { readonly kind: 'store'; readonly path: string }
+  | { readonly kind: 'bytes'; readonly name: string; readonly data: Uint8Array };
+
+export interface ConvertOptions extends ItemOptions {
+  /** Password of a protected source; asked only after a PasswordRequiredError. A secret: never logged. */
+  password?: string;
+  /** 1-based inclusive page range, for targets that take one (`takesPages`). */
+  pages?: { from: number; to: number };
+}
+
+/** A converted file: images come one per page (`page.png`, `page-2.png`...). */
+export interface ConvertedFile { name: string; data: Uint8Array }
+
+/** Format conversion and text extraction by the vendor's converter service. */
 export interface ConvertCapability {
-  readonly targets: readonly string[];
+  /**
+   * Formats a file named `name` converts to, most useful first, as lower-case extensions without the dot
+   * ('pdf', 'docx', 'xlsx', 'pptx', 'txt', 'jpg', 'png'); [] = the converter does not take it.
+   */
+  targets(name: string): readonly string[];
+  /** Whether a conversion to `target` takes a page range. */
+  takesPages(target: string): boolean;
+  /**
+   * Converts (a server task, polled; `onProgress` in percent). Throws PasswordRequiredError for a protected source,
+   * QuotaExceededError when the day's conversions are used up.
+   */
+  convert(source: ConvertSource, target: string, o?: ConvertOptions): Promise<ConvertedFile[]>;
+  /** Whether extractText takes a file named `name`. */
+  canExtract?(name: string): boolean;
+  /** The plain text of a document (a server task). */
+  extractText?(source: ConvertSource, o?: ConvertOptions): Promise<string>;
+  /** Whether `markdown` takes a file named `name` (outline documents). */
+  hasMarkdown?(name: string): boolean;
+  /** A structured online document (kdocs .otl) as Markdown: headings, lists, tables, images as links. */
+  markdown?(path: string, o?: CallOptions): Promise<string>;
 }
 
-/** Scripts run against a document (AirScript). */
-export interface ScriptsCapability {
-  readonly language: string;
+// ------------------------------------------------------------------------------------------------ scripts
+
+/** One log line of a script run. */
+export interface ScriptLog {
+  /** ms since epoch. */
+  time: number;
+  /** 'info', 'warn', 'error', 'debug', as the service says. */
+  level: string;
+  text: string;
+  /** `<system>` for the service's own lines; the script's name for its lines, with their position. */
+  file?: string;
+  line?: number;
+  column?: number;
 }
+
+export interface ScriptRun {
+  /** The script's source and its name (`report.js`: log lines and errors refer to it). */
+  code: string;
+  name: string;
+  /** Arguments the script reads as `Context.argv`. */
+  argv?: unknown;
+  /** Run synchronously (one request) rather than as a polled task: for short scripts. */
+  sync?: boolean;
+}
+
+/** Scripts run against a document of the store (Kingsoft Docs AirScript against an online sheet). */
+export interface ScriptsCapability {
+  /** 'airscript'. */
+  readonly language: string;
+  /** Whether scripts run against a file named `name`. */
+  canTarget(name: string): boolean;
+  /**
+   * Runs `run.code` against the file at `target`. `onLog` gets every log line once, in order, while the run goes on.
+   * Resolves with the script's result; a syntax or runtime error rejects with ScriptFailedError (line and column
+   * in the script). Aborting stops waiting; the remote run may still finish.
+   */
+  run(target: string, run: ScriptRun, o?: CallOptions & { onLog?(line: ScriptLog): void }): Promise<{ result: unknown }>;
+}
+
+// ------------------------------------------------------------------------------------------------ previews
+
+/** A document to preview: a file of this store, a document on the web (its URL), or any file as its bytes. */
+export type PreviewSource =
+  | { readonly kind: 'store'; readonly path: string }
+  | { readonly kind: 'url'; readonly url: string; readonly name: string }
+  | { readonly kind: 'bytes'; readonly name: string; readonly data: Uint8Array };
+
+/** An anonymous preview: a page anyone with the link can open (the token is in it: both are secrets). */
+export interface PreviewLink {
+  url: string;
+  token: string;
+  /** ms since epoch when the token stops working. */
+  expires?: number;
+}
+
+/** Anonymous previews (no sign-in needed to open them) with tokens that expire, renew and can be revoked. */
+export interface PreviewsCapability {
+  readonly sources: ReadonlyArray<PreviewSource['kind']>;
+  create(source: PreviewSource, o?: CallOptions & { download?: boolean }): Promise<PreviewLink>;
+  /** A new token for the same preview; the old one stops working. */
+  renew(token: string, o?: CallOptions): Promise<PreviewLink>;
+  revoke(token: string, o?: CallOptions): Promise<void>;
+}
+
+// ------------------------------------------------------------------------------------------------ chat
+
+/**
+ * Where a message goes: a group robot (`woa` Kingsoft collaboration, `wecom` WeCom, `dingtalk` DingTalk) by its
+ * webhook key, or an app message to a user by email (`woaApp`). Keys are secrets (SecretStorage only).
+ */
+export interface ChatDestination {
+  kind: string;
+  key?: string;
+  email?: string;
+}
+
+/** Sends messages to chat destinations. */
+export interface ChatCapability {
+  /** The destination kinds ('woa', 'woaApp', 'wecom', 'dingtalk'), and what each needs. */
+  readonly kinds: ReadonlyArray<{ kind: string; needs: 'key' | 'email' }>;
+  send(to: ChatDestination, message: { text: string; link?: { title: string; url: string } }, o?: CallOptions): Promise<void>;
+}
+
+// ------------------------------------------------------------------------------------------------ to come
 
 /** Records rather than bytes (Vika datasheets, kdocs sheets and dbt): the record store issue fills this in. */
 export interface RecordsCapability {
@@ -232,6 +349,8 @@ export interface Capabilities {
   batch?: BatchCapability;
   convert?: ConvertCapability;
   scripts?: ScriptsCapability;
+  previews?: PreviewsCapability;
+  chat?: ChatCapability;
   records?: RecordsCapability;
 }
 
@@ -239,7 +358,7 @@ export type CapabilityName = keyof Capabilities;
 
 export const CAPABILITY_NAMES: readonly CapabilityName[] = [
   'write', 'trash', 'versions', 'links', 'collaborators', 'search', 'locks', 'tags', 'documents', 'web', 'copies', 'batch',
-  'convert', 'scripts', 'records',
+  'convert', 'scripts', 'previews', 'chat', 'records',
 ];
 
 /** Narrows `caps` to one that has capability `name`. */

@@ -19,7 +19,9 @@ export type DocErrorKind =
   | 'Cancelled'
   | 'Server'
   | 'BadResponse'
-  | 'InvalidInput';
+  | 'InvalidInput'
+  | 'PasswordRequired'
+  | 'ScriptFailed';
 
 export interface DocErrorOptions {
   /** Vendor error code (e.g. Gokuai error_code 401041), for display and logs. */
@@ -141,4 +143,19 @@ export function rewrapError(e: unknown, message: string): DocError {
 export function fromVendor<E extends DocError>(vendor: string, e: E): E {
   if (e.vendor === undefined) (e as { vendor?: string }).vendor = vendor;
   return e;
+}
+
+/** The document is protected: no password was given (`wrong: false`) or the one given was refused (`wrong: true`). */
+export class PasswordRequiredError extends DocError {
+  constructor(message: string, readonly wrong = false, opts?: DocErrorOptions) { super('PasswordRequired', message, opts); }
+}
+
+/** Where a script failed: its line and column (1-based) in the script that was sent, when the service tells. */
+export interface ScriptPosition { line: number; column: number }
+
+/** A script run ended in an error (syntax or runtime): the service's message, its position and stack when known. */
+export class ScriptFailedError extends DocError {
+  constructor(message: string, readonly where?: ScriptPosition & { file?: string }, readonly scriptStack?: readonly string[], opts?: DocErrorOptions) {
+    super('ScriptFailed', message, opts);
+  }
 }

@@ -64,6 +64,8 @@ export function describeError(e: unknown): ErrorDescription {
     case 'BadResponse': return d(vscode.l10n.t('The server sent an unexpected answer. Check the host URL.'));
     case 'InvalidInput': return d(vscode.l10n.t('Check the value you entered.'));
     case 'Unsupported': return d(vscode.l10n.t('This account does not support that operation.'));
+    case 'PasswordRequired': return d(vscode.l10n.t('The document is protected: run the command again and enter its password.'));
+    case 'ScriptFailed': return d(vscode.l10n.t('The script stopped with an error: see its output and the problem at its line.'));
     case 'Cancelled': return d('');
   }
 }
