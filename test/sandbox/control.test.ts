@@ -80,7 +80,7 @@ describe('kdocs sandbox: HTTP control routes and request log', () => {
     assert.equal((await request(fileRoute(sb))).body.toString(), '外部写入');
     assert.equal(sb.control.readFile('appspace', '外部/新.txt')?.toString(), '外部写入');
     const state = (await request(`${sb.host}/__sandbox/state`)).json();
-    assert.equal(state.endpoints, 59);
+    assert.equal(state.endpoints, 82);
   });
 
   it('keeps only the newest 1000 requests in control.requests; requestCount and requestsSince count all', async () => {

@@ -24,6 +24,8 @@ export interface SignedOpts {
   /** Override the Content-Md5 header (tests of the check). */
   md5?: string;
   appKey?: string;
+  /** Extra headers, sent but not signed (e.g. Content-Disposition of the local preview upload). */
+  headers?: Record<string, string>;
 }
 
 export function multipartBody(fields: Record<string, string>, file?: { name: string; data: Buffer }): { body: Buffer; contentType: string } {
@@ -49,6 +51,7 @@ export function app(sb: KdocsSandbox, method: string, uri: string, o: SignedOpts
   return request(`${sb.host}${fullUri}`, {
     method,
     headers: {
+      ...o.headers,
       'Content-Type': contentType,
       'Content-Md5': md5,
       Date: date,

@@ -195,8 +195,8 @@ export interface Pipeline {
   };
   /** The /__sandbox/ control routes. Throwing a vendor error answers with it. */
   control(method: string, url: URL, body: Buffer): Reply;
-  /** Everything else. Throwing a vendor error answers with it. */
-  route(req: http.IncomingMessage, method: string, url: URL, body: Buffer): Reply;
+  /** Everything else (may answer later, e.g. after fetching a URL). Throwing or rejecting with a vendor error answers with it. */
+  route(req: http.IncomingMessage, method: string, url: URL, body: Buffer): Reply | Promise<Reply>;
   /** Request log (status 0: connection dropped or failed, no answer). */
   record(entry: RequestEntry): void;
 }
@@ -223,7 +223,7 @@ export function createPipeline(p: Pipeline): http.RequestListener {
 
 async function serve(p: Pipeline, req: http.IncomingMessage, res: http.ServerResponse, method: string, url: URL): Promise<number> {
   const path = url.pathname;
-  const answer = (fn: () => Reply) => send(res, method, safely(p, fn));
+  const answer = async (fn: () => Reply | Promise<Reply>) => send(res, method, await safely(p, fn));
   if (path.startsWith(CONTROL_PREFIX)) {
     const access = controlAccess(p.controlRoutes, req);
     if (access === 'off') return send(res, method, errorReply(p.errors.controlOff()));
@@ -245,9 +245,9 @@ async function serve(p: Pipeline, req: http.IncomingMessage, res: http.ServerRes
   return answer(() => p.route(req, method, url, body));
 }
 
-function safely(p: Pipeline, fn: () => Reply): Reply {
+async function safely(p: Pipeline, fn: () => Reply | Promise<Reply>): Promise<Reply> {
   try {
-    return fn();
+    return await fn();
   } catch (e) {
     return errorReply(p.errors.of(e));
   }

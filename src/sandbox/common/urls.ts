@@ -25,6 +25,8 @@ export interface UrlErrors {
 export class TemporaryUrls<Page = unknown> {
   /** Download URL lifetime (control.setDownloadUrlTtl). */
   downloadTtlMs = 10 * 60 * 1000;
+  /** The clock expiries are measured against (an emulator may run it ahead to test expiry). */
+  now: () => number = () => Date.now();
   private readonly key = crypto.randomBytes(32);
   private readonly downloads = new Map<string, { serial: number; target: DownloadTarget }>();
   private readonly pages = new Map<string, { serial: number; kind: string; target: Page }>();
@@ -34,17 +36,18 @@ export class TemporaryUrls<Page = unknown> {
 
   constructor(private readonly host: string, private readonly errors: UrlErrors) {}
 
-  download(target: DownloadTarget): string {
+  /** A download URL living `ttlMs` (default downloadTtlMs). */
+  download(target: DownloadTarget, ttlMs = this.downloadTtlMs): string {
     const token = crypto.randomBytes(16).toString('hex');
     this.downloads.set(token, { serial: this.serial++, target });
-    return this.url('dl', token, Date.now() + this.downloadTtlMs);
+    return this.url('dl', token, this.now() + ttlMs);
   }
 
   /** A page URL under `/<kind>/` (kind must not be 'dl'). */
   page(kind: string, target: Page, ttlMs: number): string {
     const token = crypto.randomBytes(16).toString('hex');
     this.pages.set(token, { serial: this.serial++, kind, target });
-    return this.url(kind, token, Date.now() + ttlMs);
+    return this.url(kind, token, this.now() + ttlMs);
   }
 
   /** Resolves a download request or throws notFound (unknown token) / expired (expired or tampered). */
@@ -79,6 +82,6 @@ export class TemporaryUrls<Page = unknown> {
   private check(kind: string, token: string, serial: number, query: Record<string, string>): void {
     const e = Number(query.e);
     if (!Number.isFinite(e) || query.s !== this.mac(kind, token, e)) throw this.errors.expired();
-    if (Date.now() > e || serial < this.validFrom) throw this.errors.expired();
+    if (this.now() > e || serial < this.validFrom) throw this.errors.expired();
   }
 }

@@ -1,3 +1,4 @@
+import * as zlib from 'node:zlib';
 import { crc32 } from './crc32';
 
 /**
@@ -51,4 +52,48 @@ export function storeZip(files: ReadonlyArray<{ name: string; data: Buffer }>): 
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, ...centrals, end]);
+}
+
+/**
+ * Minimal zip reader (stored and deflated entries, no zip64, no encryption) for the OOXML packages the emulators
+ * convert: name -> bytes. Reads the central directory, so data descriptors (streamed writers) are fine. Throws Error on
+ * anything that is not a readable zip.
+ */
+export function readZip(data: Buffer): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  let end = -1;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 0xffff); i--) {
+    if (data.readUInt32LE(i) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) throw new Error('not a zip file (no end of central directory)');
+  const count = data.readUInt16LE(end + 10);
+  let pos = data.readUInt32LE(end + 16);
+  for (let n = 0; n < count; n++) {
+    if (pos + 46 > data.length || data.readUInt32LE(pos) !== 0x02014b50) throw new Error('corrupt zip central directory');
+    const flags = data.readUInt16LE(pos + 8);
+    const method = data.readUInt16LE(pos + 10);
+    const compressed = data.readUInt32LE(pos + 20);
+    const nameLen = data.readUInt16LE(pos + 28);
+    const extraLen = data.readUInt16LE(pos + 30);
+    const commentLen = data.readUInt16LE(pos + 32);
+    const local = data.readUInt32LE(pos + 42);
+    const name = data.subarray(pos + 46, pos + 46 + nameLen).toString(flags & 0x0800 ? 'utf8' : 'latin1');
+    pos += 46 + nameLen + extraLen + commentLen;
+    if (flags & 0x0001) throw new Error(`zip entry ${name} is encrypted`);
+    if (local + 30 > data.length || data.readUInt32LE(local) !== 0x04034b50) throw new Error(`corrupt zip entry ${name}`);
+    const start = local + 30 + data.readUInt16LE(local + 26) + data.readUInt16LE(local + 28);
+    const raw = data.subarray(start, start + compressed);
+    if (method === 0) out.set(name, Buffer.from(raw));
+    else if (method === 8) out.set(name, zlib.inflateRawSync(raw));
+    else throw new Error(`zip entry ${name} uses unsupported method ${method}`);
+  }
+  return out;
+}
+
+/** True when `data` starts like a zip file (local header signature). */
+export function looksLikeZip(data: Buffer): boolean {
+  return data.length >= 4 && data.readUInt32LE(0) === 0x04034b50;
 }

@@ -28,6 +28,25 @@ export interface Deps {
   tasks: Tasks;
   /** Personal share links: sid -> file token. */
   shares: Map<string, string>;
+  /** Content the sandbox made (conversion results, previews, outline images), served by /dl/ URLs like files. */
+  results: Map<string, Blob>;
+}
+
+/** Bounds of `results`: the embedded sandbox runs for days, results are only worth their URLs' 30 minutes. */
+export const RESULTS_MAX = { count: 300, bytes: 256 * 1024 * 1024 };
+
+/** Keeps `blob` in `results` (newest last), dropping the oldest results beyond RESULTS_MAX; their URLs answer 404. */
+export function keepResult(d: Deps, blob: Blob): void {
+  d.results.delete(blob.sha1);
+  d.results.set(blob.sha1, blob);
+  let bytes = 0;
+  for (const b of d.results.values()) bytes += b.size;
+  for (const [key, b] of d.results) {
+    if (d.results.size <= RESULTS_MAX.count && bytes <= RESULTS_MAX.bytes) break;
+    if (key === blob.sha1) continue;
+    d.results.delete(key);
+    bytes -= b.size;
+  }
 }
 
 export function spaceOf(d: Deps, name: SpaceName): Space {

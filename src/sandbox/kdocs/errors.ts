@@ -7,6 +7,10 @@
  * |------|-------|--------------------------------------------------------------------------------------|
  * | 400  | 40000 | missing or invalid parameter, malformed JSON / multipart body                        |
  * | 400  | 20001 | OAuth `code` unknown, already used or older than 5 minutes (documented)              |
+ * | 400  | 10001 | anonymous local preview without a file name (documented: "10001 InvalidArgument")   |
+ * | 400  | 40010 | notification: webhook key not registered (control.registerWebhook), with `hint`     |
+ * | 400  | 40011 | notification: the robot's signing secret (`sk`) is missing or wrong, with `hint`     |
+ * | 400  | 40012 | notification: unknown WOA app id or wrong secret key, with `hint`                    |
  * | 401  | 40001 | WPS-2: Authorization missing or malformed, unknown app_id, wrong signature            |
  * | 401  | 40002 | WPS-2: Date missing, not RFC 1123 GMT or outside the accepted skew (default ±300 s)   |
  * | 401  | 40003 | WPS-2: Content-Md5 does not match the body (or the request URI for GET)               |
@@ -17,6 +21,7 @@
  * | 403  | 40301 | the access_token lacks the scope the endpoint needs                                 |
  * | 403  | 40302 | temporary download / edit URL expired, tampered, or its edit token was cancelled    |
  * | 403  | 40303 | space capacity exceeded                                                             |
+ * | 403  | 40304 | anonymous preview token expired (renewing needs a live token: create a new task)    |
  * | 404  | 40401 | file, folder, version, task, link or token not found (trashed files are not found)  |
  * | 409  | 40901 | a sibling with that name exists (rename) / move into itself                         |
  * | 429  | 42901 | daily quota of this endpoint used up (Retry-After = seconds to midnight UTC+8)      |
@@ -29,12 +34,14 @@ export class KdError extends Error {
     readonly code: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Extra advice some endpoints answer with (notification pages: `hint`). */
+    readonly hint?: string,
   ) {
     super(message);
   }
 
-  body(): { code: number; msg: string } {
-    return { code: this.code, msg: this.message };
+  body(): { code: number; msg: string; hint?: string } {
+    return this.hint === undefined ? { code: this.code, msg: this.message } : { code: this.code, msg: this.message, hint: this.hint };
   }
 }
 

@@ -14,6 +14,8 @@ export interface Ctx {
   /** JSON body, or the fields of a multipart body. */
   body: Record<string, unknown>;
   files: MultipartFile[];
+  /** Request headers (lower-case names), for the few endpoints that read one (Content-Disposition). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export type Auth = 'wps2' | 'token';
@@ -25,6 +27,7 @@ export interface RouteDef {
   auth: Auth;
   /** OAuth scope the access token needs (personal/user routes). */
   scope?: Scope;
+  /** The answer's `data` (or a promise of it, for routes that fetch or wait). */
   handle(c: Ctx): unknown;
 }
 

@@ -1,13 +1,17 @@
 import { bufferBlob, generatedBlob, type Blob } from '../common/blob';
 import { blankContent } from './deps';
 import { minimalDocx } from '../common/ooxml';
+import { seedOutline } from './outline';
+import { serializeWorkbook, type Workbook } from './sheets';
 import { ROOT, type Entry, type Space } from './store';
 
 /**
  * Deterministic demo content of the kdocs sandbox (Chinese, emoji, space, '#' and '%' names; timestamps in the past,
  * one minute apart). Personal: the app folder, a 120-file folder (paging with next_offset), a 20 MB binary, starred
- * files, one recycle-bin item, a file another user shared (no share right) and online documents (.ksheet, .otl,
- * .dbt). App space: a file with three versions, a 25-file folder, an online sheet, one trashed item.
+ * files, one recycle-bin item, a file another user shared (no share right) and online documents: a budget sheet
+ * (.ksheet, two sheets of data for AirScript: SEED_WORKBOOK), a project plan (.otl: headings, marks, nested lists, a
+ * table, an image: outline.ts) and a database table (.dbt, blank). App space: a file with three versions, a 25-file
+ * folder, a blank online sheet, one trashed item.
  */
 
 export const APP_FOLDER_PATH = '我的应用/Doc Workspaces 沙箱';
@@ -38,6 +42,23 @@ export const KDOCS_SEED = {
     onlineSheet: '在线表格 Online sheet.ksheet',
   },
 } as const;
+
+/** Content of the seeded personal online sheet (KDOCS_SEED.personal.onlineSheet). */
+export const SEED_WORKBOOK: Workbook = {
+  sheets: [
+    {
+      name: '预算',
+      rows: [
+        ['月份 Month', '收入 Income', '支出 Expense', '结余 Balance'],
+        ['2025-01', 12000, 8500, 3500],
+        ['2025-02', 12500, 9100, 3400],
+        ['2025-03', 13200, 8800, 4400],
+      ],
+    },
+    { name: '汇总 Summary', rows: [['项目 Item', '值 Value'], ['总收入 Total income', 37700], ['备注 Note', '由脚本更新 updated by scripts']] },
+  ],
+  active: 0,
+};
 
 export const PERSONAL_BATCH = 120;
 export const APPSPACE_BATCH = 25;
@@ -89,7 +110,9 @@ export function seedPersonal(sp: Space): void {
   step(() => {
     for (const p of [S.weekly, S.notes]) sp.byPath(p)!.starred = true;
   });
-  for (const p of [S.onlineSheet, S.onlineDoc, S.onlineTable]) put(p, blankContent(p));
+  put(S.onlineSheet, bufferBlob(serializeWorkbook(SEED_WORKBOOK)));
+  put(S.onlineDoc, bufferBlob(seedOutline()));
+  put(S.onlineTable, blankContent(S.onlineTable));
   put(S.trashed, text('这份文件在回收站里, 可以恢复。\n'));
   step(() => sp.trash(sp.byPath(S.trashed)!, ME));
   // A colleague's file shared with the user: visible in "recent", outside the user's tree, no share right.

@@ -12,12 +12,16 @@ import { verifyWps2 } from './wps2';
 
 /**
  * HTTP routing of the kdocs sandbox (one server on 127.0.0.1):
- *   *    /api/v1/openapi/...               user / personal (?access_token=) and appspace (WPS-2) routes
+ *   *    /api/v1/openapi/...               user / personal / AirScript / outline / notification (?access_token=) and
+ *                                         appspace / convert / extract / anonymous preview (WPS-2) routes; a route may
+ *                                         answer later (it fetches a URL, or waits for a script)
  *   GET  /h5/auth?app_id&scope&redirect_uri&state   authorize page: approves at once, 302 to redirect_uri?code&state
  *   GET  /api/v1/oauth2/access_token?code&app_id&app_key, POST /api/v1/oauth2/refresh_token?app_id {app_key,refresh_token}
- *   GET  /dl/<token>?e&s                  temporary download URL (Range; 403 once expired)
+ *   GET  /dl/<token>?e&s                  temporary download URL (Range; 403 once expired): files, conversion results,
+ *                                         outline images
  *   GET  /edit/<token>?e&s&edit_token     edit page of "url/with_edit_token"; GET /l/<sid> share link page
  *   GET  /avatar.png                      the user's avatar (user/basic "avatar"): 32x32 PNG, no auth, cacheable like a CDN
+ *   GET  /preview/<id>?token=             anonymous preview page (anonymous.ts)
  *   GET|PUT /__sandbox/file?space=personal|appspace&path=, GET /__sandbox/state   control routes: only with the
  *                                         `controlRoutes` option (else 404), loopback clients only
  * Error codes: errors.ts.
@@ -40,6 +44,8 @@ export interface ServerDeps {
   writeAsMember(space: SpaceName, path: string, data: Buffer, member?: string): void;
   record(entry: { method: string; path: string; status: number }): void;
   summary(): unknown;
+  /** The anonymous preview page `/preview/<id>` (anonymous.ts). */
+  preview(id: string, query: Record<string, string>): Reply;
 }
 
 export function createHandler(s: ServerDeps): http.RequestListener {
@@ -60,7 +66,7 @@ export function createHandler(s: ServerDeps): http.RequestListener {
   });
 }
 
-function route(s: ServerDeps, req: http.IncomingMessage, method: string, url: URL, body: Buffer): Reply {
+function route(s: ServerDeps, req: http.IncomingMessage, method: string, url: URL, body: Buffer): Reply | Promise<Reply> {
   const { d } = s;
   const path = url.pathname;
   const query = Object.fromEntries(url.searchParams);
@@ -81,7 +87,7 @@ function route(s: ServerDeps, req: http.IncomingMessage, method: string, url: UR
   const [, kind, token] = path.split('/');
   if (kind === 'dl' && token) {
     const target = d.urls.resolveDownload(token, query);
-    const blob = d.personal.blobs.get(target.filehash) ?? d.app.blobs.get(target.filehash);
+    const blob = d.personal.blobs.get(target.filehash) ?? d.app.blobs.get(target.filehash) ?? d.results.get(target.filehash);
     if (!blob) throw kerr.notFound('content');
     return blobDownload(blob, target.filename, target.open, target.filehash, req.headers.range, { code: 40000, msg: 'range not satisfiable' });
   }
@@ -92,6 +98,7 @@ function route(s: ServerDeps, req: http.IncomingMessage, method: string, url: UR
     const e = space.live(target.token);
     return { status: 200, html: page(`编辑 ${e.name}`, e.dir ? '<p>(folder)</p>' : preview(readAll(space.blobOf(space.current(e))), e.name)) };
   }
+  if (kind === 'preview' && token) return s.preview(token, query);
   if (kind === 'l' && token) {
     const fileToken = d.shares.get(token);
     const e = fileToken ? d.personal.entries.get(fileToken) : undefined;
@@ -102,7 +109,7 @@ function route(s: ServerDeps, req: http.IncomingMessage, method: string, url: UR
   throw kerr.notFound('page');
 }
 
-function api(s: ServerDeps, req: http.IncomingMessage, method: string, url: URL, body: Buffer): Reply {
+async function api(s: ServerDeps, req: http.IncomingMessage, method: string, url: URL, body: Buffer): Promise<Reply> {
   const m = s.router.match(method, url.pathname);
   if (m === 'methodMismatch') throw new KdError(405, 40000, 'method not allowed');
   if (!m) throw kerr.notFound('api');
@@ -121,7 +128,7 @@ function api(s: ServerDeps, req: http.IncomingMessage, method: string, url: URL,
   }
   s.quotas.take(m.key);
   const parsed = parseBody(req, body);
-  return ok(m.route.handle({ method, params: m.params, url, body: parsed.fields, files: parsed.files }));
+  return ok(await m.route.handle({ method, params: m.params, url, body: parsed.fields, files: parsed.files, headers: req.headers }));
 }
 
 function first(v: string | string[] | undefined): string | undefined {

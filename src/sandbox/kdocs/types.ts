@@ -1,11 +1,33 @@
 /**
  * Public surface of the Kingsoft Docs emulator (kdocs, WPS open platform): user, personal-document (OAuth
- * access_token) and app-space (WPS-2) APIs.
+ * access_token), app-space (WPS-2), format conversion and extraction (WPS-2), AirScript (access_token), anonymous
+ * preview (WPS-2), online-document export (access_token) and notification (access_token) APIs.
  */
 import type { Misbehaviour } from '../common/types';
 
 /** The two file spaces of the kdocs sandbox. */
 export type KdocsSpace = 'personal' | 'appspace';
+
+/** A cell of an online sheet (.ksheet): `null` is an empty cell. */
+export type KdocsCellValue = string | number | boolean | null;
+
+/** A notification the sandbox accepted (it sends nothing): see src/sandbox/kdocs/notification.ts. */
+export interface KdocsSentNotification {
+  kind: 'woa' | 'woa_app' | 'wecom' | 'dingtalk';
+  /** Robot address without its key (`https://xz.wps.cn/api/v1/webhook/send`), or the e-mail address (woa_app). */
+  destination: string;
+  /** The robot's key (`key` / `access_token` of the link), or the WOA app id. */
+  key: string;
+  /** True when a signing secret (`sk`) came with it. */
+  signed: boolean;
+  /** One message as sent (`data[i]`, or woa_app's `content`). */
+  message: unknown;
+  /** Unix ms. */
+  at: number;
+}
+
+/** What HTTP.fetch of a sandboxed AirScript answers for a registered URL. */
+export interface KdocsScriptHttpResponse { status?: number; headers?: Record<string, string>; body: string }
 
 export interface KdocsSandboxControl {
   /** Fail the next `count` matching requests (body `{"code","msg"}`); without pathIncludes: /api/ requests only. */
@@ -16,7 +38,10 @@ export interface KdocsSandboxControl {
   malformNext(count: number, pathIncludes?: string): void;
   /** Delay every response by `ms` (0 turns it off). */
   setLatency(ms: number): void;
-  /** Clear all misbehaviour (not quotas), pending failTaskItem marks and omitTaskFileResults included. State stays. */
+  /**
+   * Clear all misbehaviour (not quotas), pending failTaskItem / failNextOfficeTask marks and omitTaskFileResults
+   * included. State stays.
+   */
   resetMisbehaviour(): void;
 
   /**
@@ -25,7 +50,7 @@ export interface KdocsSandboxControl {
    * Over it: HTTP 429, code 42901, Retry-After until midnight UTC+8.
    */
   setQuota(endpoint: string, perDay: number): void;
-  /** Remove all quota limits and forget today's counts. */
+  /** Remove the limits set by setQuota and forget today's counts (the app type's default limits stay). */
   resetQuotas(): void;
   /** Every access token issued so far expires now (401, code 40102); refresh tokens keep working. */
   expireAccessTokens(): void;
@@ -44,13 +69,16 @@ export interface KdocsSandboxControl {
   /** Lifetime of temporary download URLs (default 600 000 ms). */
   setDownloadUrlTtl(ms: number): void;
   /**
-   * Every temporary URL handed out so far (downloads, edit pages) answers 403 / 40302 from now on, as if its TTL had
-   * run out; URLs handed out later work normally.
+   * Every temporary URL handed out so far (downloads, conversion results, outline images, edit pages) answers 403 /
+   * 40302 from now on, as if its TTL had run out; URLs handed out later work normally.
    */
   expireDownloadUrls(): void;
   /** Accepted clock skew of the WPS-2 `Date` header in seconds (default 300). */
   setDateSkewWindow(sec: number): void;
-  /** Status polls an async task needs before it completes (default 3; the last poll runs it). */
+  /**
+   * Status polls an async task needs before it completes (default 3; the last poll runs it). Conversion, extraction
+   * and preview tasks count polls the same way and are never done before their work is.
+   */
   setTaskSteps(steps: number): void;
   /**
    * The next batch task (copy, move or delete, in `space`) that names the live file or folder at `path` reports that
@@ -76,6 +104,69 @@ export interface KdocsSandboxControl {
   /** True when the entry (by the path it had) is in the recycle bin. */
   isInTrash(space: KdocsSpace, path: string): boolean;
   versionCount(space: KdocsSpace, path: string): number;
+
+  // --- conversion, extraction, previews (src/sandbox/kdocs/office.ts, anonymous.ts, documents.ts) ---
+  /**
+   * Daily quotas by app type, as the vendor pages give them: 'test' (default: conversions and extraction 100,
+   * AirScript and previews and the rest of the new endpoints 500, script status 10 000) or 'production' (200 / 100 000
+   * / 1 000 000). setQuota overrides per endpoint; resetQuotas keeps these defaults.
+   */
+  setAppType(type: 'test' | 'production'): void;
+  /**
+   * Runs the sandbox clock `ms` ahead: temporary URLs (downloads: 10 min, conversion results: 30 min, edit pages) and
+   * anonymous preview tokens (24 h) expire by it. OAuth tokens and the WPS-2 Date check keep real time.
+   */
+  advanceClock(ms: number): void;
+  /** The next conversion / extraction / preview task fails with `message` (default 'conversion failed (injected)'). */
+  failNextOfficeTask(message?: string): void;
+  /** Result of docx/xlsx/pptx conversions: 'single' `{url, size}` (default) or 'list' `{docxs: [{url, size}]}`. */
+  setOfficeResultShape(shape: 'single' | 'list'): void;
+  /**
+   * A copy of an OOXML package (.docx .xlsx .pptx ...) that the sandbox treats as encrypted with `password`:
+   * converting it needs the right `password`. Throws for content that is not a zip package.
+   */
+  protectDocument(data: Buffer, password: string): Buffer;
+  /** Lifetime of newly issued anonymous preview tokens in seconds (default 86 400). */
+  setAnonymousTokenTtl(sec: number): void;
+
+  // --- AirScript (src/sandbox/kdocs/airscript.ts) ---
+  /** Syntax version of scripts whose request names none (default '1.0'). */
+  setAirScriptVersion(version: '1.0' | '2.0'): void;
+  /** A run is stopped after `ms` (default 30 000). */
+  setScriptTimeLimit(ms: number): void;
+  /** `status` of a finished run: 'finish' (open platform, default) or 'finished' (webhook API spelling). */
+  setScriptStatusSpelling(spelling: 'finish' | 'finished'): void;
+  /** Field of the task id in the answer of POST .../script: 'task_id' (default), 'taskId' or 'both'. */
+  setScriptTaskIdField(field: 'task_id' | 'taskId' | 'both'): void;
+  /** What HTTP.fetch answers for `url` (any method, or only `method`); the sandbox has no network otherwise. */
+  setScriptHttpResponse(url: string, response: KdocsScriptHttpResponse, method?: string): void;
+  /** HTTP.fetch calls of scripts so far (method, URL), oldest first. */
+  readonly scriptHttpRequests: ReadonlyArray<{ method: string; url: string }>;
+  /** Scripts still running. */
+  runningScripts(): number;
+  /**
+   * Cells of a sheet of the online sheet (.ksheet) at `path` in the personal space, rows of values (`null` = empty),
+   * without trailing empty rows/cells; `sheet` is a 1-based index or a name (default: the active sheet).
+   */
+  readCells(path: string, sheet?: number | string): KdocsCellValue[][];
+  /**
+   * Writes `values` (one value, or rows) into the sheet starting at `topLeft` ("B2") as another user would: a new
+   * version of the file. A sheet name that does not exist yet is added.
+   */
+  writeCells(path: string, sheet: number | string, topLeft: string, values: KdocsCellValue | KdocsCellValue[][]): void;
+
+  // --- notifications (src/sandbox/kdocs/notification.ts) ---
+  /**
+   * From now on only registered keys are accepted for that robot service (any non-empty key is, while none is
+   * registered); with `secret`, the request's `sk` must equal it.
+   */
+  registerWebhook(kind: 'woa' | 'wecom' | 'dingtalk', key: string, secret?: string): void;
+  /** From now on only registered WOA apps (id and secret key) may send app messages. */
+  registerWoaApp(appId: string, secretKey: string): void;
+  /** Messages accepted so far, oldest first. */
+  readonly notifications: ReadonlyArray<KdocsSentNotification>;
+  clearNotifications(): void;
+
   /**
    * Requests seen, oldest first: method and path only (never query or body). Only the newest 1000 are kept, so
    * `requests.length` stops growing: to look at the requests of one step use requestCount and requestsSince.
