@@ -263,6 +263,8 @@ export interface ScriptRun {
   argv?: unknown;
   /** Run synchronously (one request) rather than as a polled task: for short scripts. */
   sync?: boolean;
+  /** Syntax version the script is written for ('1.0', '2.0'), when the service takes one. */
+  version?: string;
 }
 
 /** Scripts run against a document of the store (Kingsoft Docs AirScript against an online sheet). */
@@ -318,8 +320,11 @@ export interface ChatDestination {
 
 /** Sends messages to chat destinations. */
 export interface ChatCapability {
-  /** The destination kinds ('woa', 'woaApp', 'wecom', 'dingtalk'), and what each needs. */
-  readonly kinds: ReadonlyArray<{ kind: string; needs: 'key' | 'email' }>;
+  /**
+   * The destination kinds ('woa', 'woaApp', 'wecom', 'dingtalk') and what each needs: a `key` (a robot's webhook key;
+   * for an app message the app's id and secret key as `<app id>:<secret key>`) and/or an `email`.
+   */
+  readonly kinds: ReadonlyArray<{ kind: string; needs: ReadonlyArray<'key' | 'email'> }>;
   send(to: ChatDestination, message: { text: string; link?: { title: string; url: string } }, o?: CallOptions): Promise<void>;
 }
 

@@ -55,8 +55,8 @@ describe('Kingsoft Docs capabilities against the sandbox', function () {
     sb.control.requestsSince(mark).filter((q) => q.method === method && q.path.endsWith(suffix));
 
   it('personal files and the app space declare the capabilities their APIs have', () => {
-    assert.deepStrictEqual(capabilityNames(caps.personal), ['write', 'trash', 'links', 'collaborators', 'search', 'documents', 'web', 'copies', 'batch']);
-    assert.deepStrictEqual(capabilityNames(caps.appspace), ['write', 'trash', 'versions', 'documents', 'web', 'batch']);
+    assert.deepStrictEqual(capabilityNames(caps.personal), ['write', 'trash', 'links', 'collaborators', 'search', 'documents', 'web', 'copies', 'batch', 'convert', 'scripts']);
+    assert.deepStrictEqual(capabilityNames(caps.appspace), ['write', 'trash', 'versions', 'documents', 'web', 'batch', 'convert', 'previews', 'chat']);
     assert.deepStrictEqual([caps.personal.trash!.kind, caps.appspace.trash!.kind], ['recycleBin', 'trash']);
     assert.deepStrictEqual(caps.personal.links!.spec, { expiry: { days: [0, 7, 30] }, access: ['read', 'comment', 'write'], password: false, single: true });
     assert.strictEqual(caps.personal.links!.all, undefined, 'the API cannot list every link');

@@ -12,6 +12,12 @@
  *   web            edit page                             edit page
  *   copies         save as new / replace                 -  (files update in place)
  *   batch          copy / move / delete tasks            copy / move tasks, deletes one by one
+ *   convert        convert, extract text; outline -> MD   convert, extract text
+ *   scripts        AirScript against online sheets       -
+ *   previews       -                                     anonymous previews (app files, web URLs, bytes)
+ *   chat           -                                     woa / WeCom / DingTalk robots, woa app messages
+ *
+ * The last four are in office-capabilities.ts (conversions of other files' bytes go through the app space).
  *
  * Paths are those of the space's KdocsRemoteFs (plain or token paths). Plain Node, no vscode.
  */
@@ -24,6 +30,7 @@ import type { CallOptions, Entry } from '../../core/model';
 import { collectPages } from '../../core/paging';
 import { baseName, joinPath, normalizePath } from '../../core/paths';
 import { KD_BLANK_TYPES, type BatchResult, type KdocsOperations, type KdSpaceName, type TokenBatchResult } from './operations';
+import { chatOf, convertOf, previewsOf, scriptsOf } from './office-capabilities';
 import { FolderUnknownError, type KdocsRemoteFs } from './remotefs';
 import type { KdFile, KdLink } from './wire';
 
@@ -54,8 +61,11 @@ export function kdocsCapabilities(ops: KdocsOperations, space: KdSpaceName): Cap
     },
   };
   return space === 'personal'
-    ? { ...common, links: linksOf(ops, fs), collaborators: collaboratorsOf(ops), search: searchOf(ops), copies: copiesOf(fs) }
-    : { ...common, versions: versionsOf(ops) };
+    ? {
+      ...common, links: linksOf(ops, fs), collaborators: collaboratorsOf(ops), search: searchOf(ops), copies: copiesOf(fs),
+      convert: convertOf(ops, space), scripts: scriptsOf(ops),
+    }
+    : { ...common, versions: versionsOf(ops), convert: convertOf(ops, space), previews: previewsOf(ops), chat: chatOf(ops) };
 }
 
 function trashOf(ops: KdocsOperations, space: KdSpaceName): TrashCapability {

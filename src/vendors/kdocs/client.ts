@@ -1,6 +1,8 @@
 /**
  * Kingsoft Docs (kdocs, WPS open platform) client for the `user`, `personal` and `appspace` groups of endpoints.tsv
  * (59 endpoints), the OAuth helpers of the personal APIs, and download/task composites. Plain Node, no vscode.
+ * The office groups (convert, extract, anonymous previews, AirScript, outline, notifications) are KdocsOffice
+ * (office.ts), which sends through this client's `callEndpoint`: one HTTP layer for all of them.
  *
  * - `appspace` calls are WPS-2 signed with the app key (signer.ts).
  * - `user`/`personal` calls carry the user's access token as `?access_token=`; it comes from a token provider and,
@@ -17,6 +19,7 @@ import type { CallOptions, ProgressFn } from '../../core/model';
 import { multipart } from '../../core/multipart';
 import { registerSecret } from '../../core/redact';
 import { type QueryValue, queryString, rfc3986 } from '../../core/urlencode';
+import type { PollResult } from '../../core/tasks';
 import { VendorClient, type VendorClientOptions } from '../../core/vendorClient';
 import type {
   KdAppParent, KdocsApi, KdocsCredentials, KdocsOAuth, KdPaging, KdPersonalListQuery, KdPersonalParent, KdSource,
@@ -33,13 +36,18 @@ import {
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 type Auth = 'wps2' | 'token';
 
-interface KdEndpointSpec {
+export interface KdEndpointSpec {
   method: Method;
   /** As in endpoints.tsv, with `:name` parameters. */
   path: string;
   auth: Auth;
   /** Safe to repeat after it may have reached the server (default: GET/PUT/DELETE yes, POST no). */
   idempotent?: boolean;
+  /**
+   * Path parameters keep a `:` unencoded (task ids such as `open:abc`, which the reference pages send as they are; a
+   * WPS-2 GET signs the URI exactly as sent, so what is signed is what goes out either way).
+   */
+  keepColon?: boolean;
 }
 
 const B = '/api/v1/openapi';
@@ -131,7 +139,8 @@ export interface KdocsClientOptions extends VendorClientOptions {
   onTokenExpired?: (rejectedToken: string) => Promise<void>;
 }
 
-interface CallInput {
+/** One request of an endpoint: path parameters, query, and a JSON or multipart body. */
+export interface CallInput {
   params?: Record<string, string | number>;
   query?: Record<string, QueryValue>;
   json?: object;
@@ -149,8 +158,15 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
   // ---------------------------------------------------------------- plumbing
 
   /** One API call: `data` of the envelope; errors typed. Token calls refresh once on expiry and replay. */
-  private async call(name: KdocsEndpoint, input: CallInput = {}, o?: CallOptions): Promise<unknown> {
-    const ep: KdEndpointSpec = KDOCS_ENDPOINTS[name];
+  private call(name: KdocsEndpoint, input: CallInput = {}, o?: CallOptions): Promise<unknown> {
+    return this.callEndpoint(KDOCS_ENDPOINTS[name], input, o);
+  }
+
+  /**
+   * One call of an endpoint described by `ep` (the office, script, preview, outline and notification groups:
+   * office.ts): the same signing, token replay, envelope and error mapping as every other call of this client.
+   */
+  async callEndpoint(ep: KdEndpointSpec, input: CallInput = {}, o?: CallOptions): Promise<unknown> {
     if (ep.auth === 'wps2') return this.send(ep, input, undefined, o);
     const first = await this.currentToken();
     try {
@@ -190,7 +206,7 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
   }
 
   private async send(ep: KdEndpointSpec, input: CallInput, accessToken: string | undefined, o?: CallOptions): Promise<unknown> {
-    const path = fillPath(ep.path, input.params ?? {});
+    const path = fillPath(ep.path, input.params ?? {}, ep.keepColon);
     const query = queryString({ ...input.query, access_token: accessToken });
     const uri = path + query;
     let contentType = 'application/json';
@@ -614,6 +630,19 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
     return this.fetchTemporary(`download of ${fileToken}`, getUrl, o);
   }
 
+  /**
+   * Content behind a temporary URL (a conversion result, say): `getUrl` is asked once, and once more when the URL
+   * turns out to have expired (403/404/410); a second refusal is the error. The URL's query never reaches the logs.
+   */
+  async fetchTemporaryBytes(what: string, getUrl: () => Promise<string>, o?: CallOptions): Promise<Uint8Array> {
+    return readAllBody(await this.fetchTemporary(what, getUrl, o), what, o);
+  }
+
+  /** Polls a server-side task with this client's polling policy (office.ts); `what` names it in a TimeoutError. */
+  pollTask<T>(check: () => Promise<PollResult<T>>, what: string, o?: CallOptions): Promise<T> {
+    return this.pollServerTask(check, what, o);
+  }
+
   /** GET of a temporary URL. An expired one is 40302 in the sandbox (HTTP 403); other storages answer 404/410: all refresh it once. */
   private fetchTemporary(what: string, getUrl: () => Promise<string>, o?: CallOptions): Promise<HttpResponse> {
     return this.openDownload(what, getUrl, (res) => kdocsError(res.status, parseKdError(res.body), what, res.headers), o);
@@ -643,12 +672,16 @@ export class KdocsClient extends VendorClient implements KdocsApi, KdocsOAuth {
 
 // ---------------------------------------------------------------- helpers
 
-/** Replaces `:name` segments; every parameter must be given (a missing one is a programming error). */
-export function fillPath(path: string, params: Record<string, string | number>): string {
+/**
+ * Replaces `:name` segments; every parameter must be given (a missing one is a programming error). Values are
+ * percent-encoded (RFC 3986); with `keepColon` a `:` stays as it is (a valid path character).
+ */
+export function fillPath(path: string, params: Record<string, string | number>, keepColon = false): string {
   return path.replace(/:([a-z_]+)/g, (_m, name: string) => {
     const v = params[name];
     if (v === undefined || v === '') throw new Error(`kdocs: path parameter ${name} missing for ${path}`);
-    return rfc3986(String(v));
+    const encoded = rfc3986(String(v));
+    return keepColon ? encoded.replace(/%3A/g, ':') : encoded;
   });
 }
 

@@ -1,5 +1,8 @@
 export { KdocsClient, KDOCS_ENDPOINTS, KDOCS_OAUTH_PATHS, type KdocsClientOptions } from './client';
 export { kdocsCapabilities, KDOCS_SHARE_SPEC } from './capabilities';
+export { KdocsOffice, KDOCS_OFFICE_ENDPOINTS, type KdocsOfficeEndpoint } from './office';
+export { CONVERT_STAGING_FOLDER, convertTargets } from './office-capabilities';
+export { outlineToMarkdown } from './outline-markdown';
 export { FolderUnknownError, KdocsRemoteFs, appSpace, isOnlineDoc, personalSpace, toEntry, type KdSpace } from './remotefs';
 export {
   KdocsOperations, KD_BLANK_TYPES, isCopyName,

@@ -85,7 +85,7 @@ interface BatchKind {
 
 export class KdocsOperations {
   constructor(
-    private readonly client: KdocsClient,
+    readonly client: KdocsClient,
     private readonly mounts: { personal: KdocsRemoteFs; appspace: KdocsRemoteFs },
   ) {}
 

@@ -94,13 +94,15 @@ export function isRaw(v: unknown): v is KdRaw {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function str(...vs: unknown[]): string | undefined {
+/** The first non-empty string among `vs` (a finite number as its text when there is none). */
+export function str(...vs: unknown[]): string | undefined {
   for (const v of vs) if (typeof v === 'string' && v !== '') return v;
   for (const v of vs) if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return undefined;
 }
 
-function num(...vs: unknown[]): number | undefined {
+/** The first finite number among `vs` (numeric strings count). */
+export function num(...vs: unknown[]): number | undefined {
   for (const v of vs) {
     const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
     if (typeof n === 'number' && Number.isFinite(n)) return n;
