@@ -9,10 +9,14 @@ import { registerTreeCommands } from './vscode/commands/tree';
 import { runCommand } from './vscode/commands/wrap';
 import { setVendorErrorDescribers } from './vscode/errors';
 import { RemoteFiles } from './vscode/files';
+import { registerChatCommands } from './vscode/flows/chat';
+import { registerConvertCommands } from './vscode/flows/convert';
 import { Copies } from './vscode/flows/copies';
 import { registerDocumentCommands } from './vscode/flows/documents';
 import { registerHistoryCommands } from './vscode/flows/history';
 import { registerMarkCommands } from './vscode/flows/marks';
+import { registerPreviewCommands } from './vscode/flows/previews';
+import { Scripts } from './vscode/flows/scripts';
 import { registerSearchCommands } from './vscode/flows/search';
 import { registerShareCommands } from './vscode/flows/share';
 import { registerTrashCommands } from './vscode/flows/trash';
@@ -47,7 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
   });
   const uris = new UriRouter(log);
   const services: Services = {
-    accounts, vendors, files, tree, treeView, log, showLog, uris, storageUri: context.globalStorageUri,
+    accounts, vendors, files, tree, treeView, log, showLog, uris, storageUri: context.globalStorageUri, state: context.workspaceState,
+    globalState: context.globalState, secrets: context.secrets,
     command: (id, fn) => runCommand(id, fn, log, showLog),
   };
   dnd.services = services;
@@ -69,6 +74,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
     ...registerDocumentCommands(services),
     ...registerMarkCommands(services),
     new Copies(services),
+    ...registerConvertCommands(services),
+    new Scripts(services),
+    ...registerPreviewCommands(services),
+    ...registerChatCommands(services),
     ...vendors.all.flatMap((g) => g.registerCommands?.(services) ?? []),
     ...registerAliases(services),
   );

@@ -11,6 +11,8 @@ export const config = {
   sandboxPort: (): number => section().get<number>('sandbox.port', 0),
   /** Serve the sandbox's unauthenticated HTTP control routes (out-of-process tests only). */
   sandboxControlRoutes: (): boolean => section().get<boolean>('sandbox.controlRoutes', false),
+  /** Run scripts with one synchronous request instead of a polled task (short scripts). */
+  scriptsSync: (): boolean => section().get<boolean>('scripts.runSynchronously', false),
   pageSize: (): number => Math.max(1, Math.min(1000, section().get<number>('pageSize', 100))),
   /** `docWorkspaces.<vendor>.deletePermanently`: plain deletes skip the vendor's recycle bin (off when not declared). */
   deletePermanently: (vendor: string): boolean => section().get<boolean>(`${vendor}.deletePermanently`, false),

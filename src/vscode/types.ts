@@ -194,8 +194,14 @@ export interface Services {
   readonly tree: TreeService;
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly log: Logger;
-  /** The extension's global storage folder (vendor caches such as account avatars). */
+  /** The extension's global storage folder (vendor caches such as account avatars, converted files). */
   readonly storageUri: vscode.Uri;
+  /** This workspace's state (per-workspace choices such as the target of a script). */
+  readonly state: vscode.Memento;
+  /** State of every window (saved destinations...): never secrets. */
+  readonly globalState: vscode.Memento;
+  /** The one place secrets are kept (keys of chat destinations, preview tokens...). */
+  readonly secrets: vscode.SecretStorage;
   readonly uris: UriRoutes;
   showLog(): void;
   /** Registers a command through the one wrapper (commands/wrap.ts: log + one notification on failure). */

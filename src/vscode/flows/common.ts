@@ -82,6 +82,14 @@ export async function pickStore<K extends CapabilityName>(s: Services, arg: unkn
   return (await ui().pick(stores.map((st) => ({ label: st.label, description: st.account.host, st })), { placeHolder })).st;
 }
 
+/** The store at `root` of an account, with capability `name` (refused with `none` when it has not, or is gone). */
+export async function storeAt<K extends CapabilityName>(s: Services, accountId: string, root: string, name: K, none: string): Promise<AccountStore<K>> {
+  const account = s.accounts.find(accountId);
+  const st = account && (await storesWith(s, account, name)).find((x) => x.mount.root === root);
+  if (!st) throw new UnsupportedError(none);
+  return st;
+}
+
 /** The remote ref a store-level command got (an account id, a tree node, a bin node, a URI), if any. */
 function refOfArg(s: Services, arg: unknown): RemoteRef | undefined {
   const x = isFromTree(arg) ? s.treeView.selection[0] : arg;

@@ -9,7 +9,7 @@ import type { CapabilityName } from '../../core/capabilities';
  *   file / folder   of entries
  *   cap.<name>      a capability of the node's store (core/capabilities.ts): cap.versions, cap.links, cap.trash...
  *   flags           sandbox, signIn (the account can sign in again), locked, online (an online document),
- *                   binary (surely not text: no "Edit a Copy"), readonly
+ *                   binary (surely not text: no "Edit a Copy"), readonly, ext.<extension> of a file (ext.otl)
  *   vendor.<id>     the vendor, for the few commands only one vendor has (edit tokens)
  *
  * e.g. `entry file cap.versions cap.links cap.trash vendor.gokuai` — menus use `viewItem =~ /\bcap\.versions\b/`.

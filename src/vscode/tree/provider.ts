@@ -32,6 +32,12 @@ const binKey = (accountId: string, root: string) => 'bin\n' + accountId + '\n' +
 /** Codicons of online document types (their bytes are no editable format: they open in the browser). */
 const ONLINE_ICONS: Record<string, string> = { '.otl': 'notebook', '.ksheet': 'table', '.dbt': 'database' };
 
+/** `ext.<extension>` of a file name (menus of one type: Open as Markdown on `.otl`), lower case; none without one. */
+function extFlag(name: string): string | undefined {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1];
+  return ext ? `ext.${ext.toLowerCase()}` : undefined;
+}
+
 function onlineIcon(name: string): string {
   const ext = /\.[^.]+$/.exec(name)?.[0].toLowerCase() ?? '';
   return ONLINE_ICONS[ext] ?? 'globe';
@@ -247,7 +253,7 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, TreeS
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
     item.contextValue = contextValue('entry', {
       vendor: node.vendor,
-      flags: [folder ? 'folder' : 'file', e.locked && 'locked', online && 'online', !folder && isKnownBinaryName(e.name) && 'binary', readonly && 'readonly'],
+      flags: [folder ? 'folder' : 'file', e.locked && 'locked', online && 'online', !folder && isKnownBinaryName(e.name) && 'binary', readonly && 'readonly', !folder && extFlag(e.name)],
       caps: node.caps,
     });
     if (online && node.caps.includes('web')) {

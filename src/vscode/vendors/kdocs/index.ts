@@ -33,7 +33,7 @@ export const kdocsGlue: VendorGlue = {
   vendor: 'kdocs',
   displayName: 'Kingsoft Docs',
   scheme: KDOCS_SCHEME,
-  capabilities: ['write', 'trash', 'versions', 'links', 'collaborators', 'search', 'documents', 'web', 'copies', 'batch'],
+  capabilities: ['write', 'trash', 'versions', 'links', 'collaborators', 'search', 'documents', 'web', 'copies', 'batch', 'convert', 'scripts', 'previews', 'chat'],
 
   connect(account, secret, { log }) {
     return connectKdocs(account as KdocsAccountInfo, secret, log);
