@@ -13,6 +13,7 @@
  * Plain Node: never imports vscode.
  */
 import type { CallOptions, Entry, Page, ProgressFn } from './model';
+import type { RecordsCapability } from './records';
 import type { WritableFs } from './remote';
 
 /** Per-item outcome of an operation on many items: the ids done, and the ones that failed with their own error. */
@@ -330,10 +331,8 @@ export interface ChatCapability {
 
 // ------------------------------------------------------------------------------------------------ to come
 
-/** Records rather than bytes (Vika datasheets, kdocs sheets and dbt): the record store issue fills this in. */
-export interface RecordsCapability {
-  readonly kind: 'records';
-}
+/** Records rather than bytes (Vika datasheets; kdocs sheets and dbt, Shimo sheets next): see records.ts. */
+export type { RecordsCapability };
 
 // ------------------------------------------------------------------------------------------------ the set
 

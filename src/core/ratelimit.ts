@@ -8,6 +8,13 @@ export interface RateLimit {
   burst?: number;
   /** Requests in flight at once (default unlimited). */
   maxConcurrent?: number;
+  /**
+   * A sliding window instead of a token bucket: at most `perSecond` requests in any 1 000 ms, counting each request
+   * from its start until 1 000 ms after its answer arrived. The server counts a request when it arrives, which lies
+   * between the two, so this never goes over a server's window however the latency varies (Vika: 5 per second per
+   * token and datasheet, 429 without Retry-After).
+   */
+  sliding?: boolean;
 }
 
 interface Bucket {
@@ -17,6 +24,12 @@ interface Bucket {
   active: number;
   /** Queued callers, first come first served; each entry grants its caller the slot being freed. */
   waiters: Array<() => void>;
+  /** Sliding window: when the answers of the latest requests arrived (ms, oldest first). */
+  ends: number[];
+  /** Sliding window: callers waiting for a request in flight to end. */
+  endWaiters: Array<() => void>;
+  /** Sliding window: requests started and not answered yet. */
+  inWindow: number;
 }
 
 /**
@@ -48,7 +61,10 @@ export class RateLimiter {
     const b = this.bucket(key, limit);
     await this.takeSlot(b, limit.maxConcurrent ?? Infinity, signal);
     try {
-      if (limit.perSecond !== undefined && limit.perSecond > 0) await this.takeToken(b, limit, signal);
+      if (limit.perSecond !== undefined && limit.perSecond > 0) {
+        if (limit.sliding) await this.takeWindow(b, limit.perSecond, signal);
+        else await this.takeToken(b, limit, signal);
+      }
     } catch (e) {
       this.release(b);
       throw e;
@@ -57,6 +73,11 @@ export class RateLimiter {
     return () => {
       if (released) return;
       released = true;
+      if (limit.sliding && limit.perSecond) {
+        b.inWindow--;
+        b.ends.push(this.now());
+        for (const wake of b.endWaiters.splice(0)) wake();
+      }
       this.release(b);
     };
   }
@@ -64,7 +85,7 @@ export class RateLimiter {
   private bucket(key: string, limit: RateLimit): Bucket {
     let b = this.buckets.get(key);
     if (!b) {
-      b = { tokens: burstOf(limit), refilledAt: this.now(), active: 0, waiters: [] };
+      b = { tokens: burstOf(limit), refilledAt: this.now(), active: 0, waiters: [], ends: [], endWaiters: [], inWindow: 0 };
       this.buckets.set(key, b);
     }
     return b;
@@ -107,6 +128,37 @@ export class RateLimiter {
         return;
       }
       await this.wait(Math.ceil(((1 - b.tokens) / rate) * 1000), signal);
+    }
+  }
+
+  /** Waits until fewer than `max` requests are in flight or ended less than a second ago, then counts this one in. */
+  private async takeWindow(b: Bucket, max: number, signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      throwIfCancelled(signal);
+      const t = this.now();
+      while (b.ends.length && b.ends[0] <= t - 1000) b.ends.shift();
+      if (b.inWindow + b.ends.length < max) {
+        b.inWindow++;
+        return;
+      }
+      if (b.ends.length) {
+        await this.wait(b.ends[0] + 1000 - t, signal);
+        continue;
+      }
+      // All `max` are in flight: the first to end frees the way (its second starts then).
+      await new Promise<void>((resolve, reject) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          const i = b.endWaiters.indexOf(wake);
+          if (i >= 0) b.endWaiters.splice(i, 1);
+          reject(new CancelledError());
+        };
+        b.endWaiters.push(wake);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
     }
   }
 

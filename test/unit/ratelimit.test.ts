@@ -45,6 +45,43 @@ describe('rate limiter', () => {
     assert.deepStrictEqual(waits, [20, 20, 20, 20]);
   });
 
+  it('sliding window: never more than N requests in any second, counted from start until a second after the answer', async () => {
+    const { limiter, clock } = onFakeClock();
+    limiter.configure('dst', { perSecond: 5, sliding: true });
+    // each request takes 30 ms: it starts when granted and its answer arrives 30 ms later
+    const spans: Array<[number, number]> = [];
+    for (let i = 0; i < 12; i++) {
+      const release = await limiter.acquire('dst');
+      const start = clock.t;
+      clock.t += 30;
+      release();
+      spans.push([start, clock.t]);
+    }
+    // the server counts arrivals, somewhere in [start, end]: take the worst case for us, every 6th request's start
+    // against the answer of the one 5 before it
+    for (let i = 5; i < spans.length; i++) assert.ok(spans[i][0] >= spans[i - 5][1] + 1000, `request ${i} starts ${spans[i][0]}`);
+    // and it is not slower than that: request 5 starts exactly a second after request 0 was answered
+    assert.strictEqual(spans[5][0], spans[0][1] + 1000);
+  });
+
+  it('sliding window: callers beyond N wait for one in flight to end, and a cancelled waiter leaves the queue', async () => {
+    const { limiter } = onFakeClock();
+    limiter.configure('dst', { perSecond: 2, sliding: true });
+    const a = await limiter.acquire('dst');
+    await limiter.acquire('dst');
+    const ctrl = new AbortController();
+    const third = limiter.acquire('dst', ctrl.signal);
+    ctrl.abort();
+    await assert.rejects(third, CancelledError);
+    let fourth = false;
+    const p = limiter.acquire('dst').then(() => { fourth = true; });
+    await settle();
+    assert.strictEqual(fourth, false, 'two in flight: the third waits');
+    a();
+    await p;
+    assert.strictEqual(fourth, true);
+  });
+
   it('passes unconfigured keys straight through: no cap, no queue, no waiting', async () => {
     const { limiter, clock, waits } = onFakeClock();
     limiter.configure('k', { perSecond: 1, burst: 1, maxConcurrent: 1 }); // a tight limit on another key
