@@ -2,3 +2,4 @@
 export * from './types';
 export { startGokuaiSandbox, SANDBOX_LIBRARY_NAME } from './gokuai';
 export { startKdocsSandbox } from './kdocs';
+export { startVikaSandbox, VIKA_SEED } from './vika';
