@@ -68,11 +68,6 @@ export function scalar(pairs: Pair[], name: string): string | undefined {
   return v;
 }
 
-/** True when any key (any form) has this base name. */
-export function has(pairs: Pair[], name: string): boolean {
-  return pairs.some(([k]) => splitKey(k)?.base === name);
-}
-
 /** An array parameter in any of the accepted forms; undefined when absent. */
 export function list(pairs: Pair[], name: string): string[] | undefined {
   const plain: string[] = [];

@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { cellJson, coerceCell, defaultCell, fieldByKey, formulaOf, primaryField } from './cells';
+import { cellJson, coerceCell, defaultCell, fieldByKey, formulaOf } from './cells';
 import { verr } from './errors';
 import { IdGenerator } from './ids';
 import {
@@ -515,10 +515,6 @@ export class Store implements World {
     this.attachments.set(token, blob);
     space.usedBytes += data.length;
     return blob;
-  }
-
-  primary(ds: Datasheet): Field {
-    return primaryField(ds);
   }
 }
 
