@@ -12,6 +12,7 @@
  * 4. a failure part way says exactly what was applied, and the base moves on by what was: saving again sends only
  *    what is still different, and rows created before the failure are recognised (no duplicates).
  */
+import { createHash } from 'crypto';
 import { CancelledError, ConflictError, DocError, isDocError, rewrapError } from './errors';
 import type { Logger } from './log';
 import { nullLogger } from './log';
@@ -32,7 +33,11 @@ export interface TableFilesOptions {
   basesPerPath?: number;
 }
 
-/** What a document's stat says: the version of the last read or save here, and that text's size. */
+/**
+ * What a document's stat says: the version of the last read or save here, and when its content last changed. The
+ * size is always 0: a table has no byte size of its own, and VS Code's own "newer on disk" check (modification time
+ * AND size changed) must not refuse saves: whether records changed is the save's check, record by record.
+ */
 export interface TableStat {
   version?: string;
   mtime: number;
@@ -119,10 +124,15 @@ export class TableFiles implements TableDocuments {
     } finally {
       o.signal?.removeEventListener('abort', stop);
     }
-    const kept: Kept = { version: this.nextVersion(), table, fields, rows, created: [] };
+    const kept: Kept = { version: '', table, fields, rows, created: [] };
+    const rendered = render(format, kept);
+    // The version is the content's: reading an unchanged table again hands out the same version (an editor showing
+    // it is not told it changed), and the modification time moves only when the content did.
+    kept.version = contentVersion(rendered);
     this.keep(path, kept);
-    const data = enc.encode(render(format, kept));
-    const stat = { version: kept.version, mtime: this.now(), size: data.byteLength };
+    const data = enc.encode(rendered);
+    const before = this.stats.get(path);
+    const stat = { version: kept.version, mtime: before?.version === kept.version ? before.mtime : this.now(), size: 0 };
     this.stats.set(path, stat);
     return { data, stat };
   }
@@ -167,9 +177,9 @@ export class TableFiles implements TableDocuments {
     }
     const summary = await this.apply(base, plan, o);
     // The base is the table as the save left it: the editor's text is that version now.
-    const version = this.nextVersion();
+    const version = contentVersion(render(format, base));
     this.retag(path, base, version);
-    const stat = { version, mtime: this.now(), size: content.byteLength };
+    const stat = { version, mtime: this.now(), size: 0 };
     this.stats.set(path, stat);
     if (summary.created > 0 || plan.alreadyCreated.length) this.reloads.set(path, render(format, base));
     else base.created = [];
@@ -177,14 +187,14 @@ export class TableFiles implements TableDocuments {
   }
 
   /**
-   * After a save that created records: moves the stat on (another modification time and size) so that the editor,
+   * After a save that created records: moves the stat on (another modification time) so that the editor,
    * told the file changed, reloads and shows the new ids. Returns false when there is nothing to reload.
    */
   takeReload(path: string): boolean {
     const text = this.reloads.get(path);
     if (text === undefined) return false;
     const s = this.stats.get(path);
-    if (s) this.stats.set(path, { ...s, mtime: s.mtime + 1, size: enc.encode(text).byteLength });
+    if (s) this.stats.set(path, { ...s, mtime: s.mtime + 1 });
     const b = this.latest(path);
     if (b) b.created = [];
     return true;
@@ -199,7 +209,7 @@ export class TableFiles implements TableDocuments {
     const version = this.nextVersion();
     this.approvals.set(path, { version, base });
     const s = this.stats.get(path);
-    this.stats.set(path, { mtime: s?.mtime ?? this.now(), size: s?.size ?? 0, version });
+    this.stats.set(path, { mtime: s?.mtime ?? this.now(), size: 0, version });
     return new ConflictError(message, { remoteVersion: version });
   }
 
@@ -357,7 +367,7 @@ export class TableFiles implements TableDocuments {
   }
 
   private retag(path: string, b: Kept, version: string): void {
-    const list = (this.bases.get(path) ?? []).filter((x) => x !== b);
+    const list = (this.bases.get(path) ?? []).filter((x) => x !== b && x.version !== version);
     b.version = version;
     list.push(b);
     this.bases.set(path, list);
@@ -375,6 +385,10 @@ export class TableFiles implements TableDocuments {
 }
 
 /** What a save needs of a record: its cells, and the values of its attachment fields (they are named by them). */
+function contentVersion(text: string): string {
+  return 'c' + createHash('sha1').update(text).digest('hex').slice(0, 20);
+}
+
 function baseRow(fields: readonly TableField[], r: TableRecord): BaseRow {
   const values: Record<string, CellValue> = {};
   for (const f of fields) if (f.kind === 'attachments' && r.values[f.id] !== undefined) values[f.id] = r.values[f.id];
