@@ -19,6 +19,7 @@ import { registerPreviewCommands } from './vscode/flows/previews';
 import { Scripts } from './vscode/flows/scripts';
 import { registerSearchCommands } from './vscode/flows/search';
 import { registerShareCommands } from './vscode/flows/share';
+import { registerTableCommands } from './vscode/flows/tables';
 import { registerTrashCommands } from './vscode/flows/trash';
 import { createChannelLogger } from './vscode/log';
 import { OpenDocumentPoller } from './vscode/poller';
@@ -78,6 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
     new Scripts(services),
     ...registerPreviewCommands(services),
     ...registerChatCommands(services),
+    ...registerTableCommands(services),
     ...vendors.all.flatMap((g) => g.registerCommands?.(services) ?? []),
     ...registerAliases(services),
   );

@@ -13,6 +13,8 @@ export const config = {
   sandboxControlRoutes: (): boolean => section().get<boolean>('sandbox.controlRoutes', false),
   /** Run scripts with one synchronous request instead of a polled task (short scripts). */
   scriptsSync: (): boolean => section().get<boolean>('scripts.runSynchronously', false),
+  /** How tables (datasheets) open: CSV (default) or JSON. */
+  tableFormat: (): 'csv' | 'json' => (section().get<string>('tables.format', 'csv') === 'json' ? 'json' : 'csv'),
   pageSize: (): number => Math.max(1, Math.min(1000, section().get<number>('pageSize', 100))),
   /** `docWorkspaces.<vendor>.deletePermanently`: plain deletes skip the vendor's recycle bin (off when not declared). */
   deletePermanently: (vendor: string): boolean => section().get<boolean>(`${vendor}.deletePermanently`, false),

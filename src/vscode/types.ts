@@ -227,6 +227,8 @@ export interface TreeContext {
   paged<T>(parent: TreeNode, key: string, fetch: (cursor?: string) => Promise<{ items: T[]; next?: string }>, toNode: (item: T) => TreeNode): Promise<TreeNode[]>;
   /** The capability names of the store at `root` of an account. */
   capsOf(accountId: string, root: string): Promise<CapabilityName[]>;
+  /** A file or folder node below `parent` (an entry a vendor lists itself, e.g. a datasheet's views). */
+  entry(parent: TreeNode, entry: Entry, caps: CapabilityName[]): EntryNode;
 }
 
 /** The vendor's part of the tree: below the account node, and its own node kinds. */
@@ -239,6 +241,10 @@ export interface VendorTree {
   treeItem(node: VendorNode, ctx: TreeContext): vscode.TreeItem;
   /** The remote file or folder a vendor node stands for (a library root...), for generic commands and drops. */
   targetOf?(node: VendorNode): RemoteTarget | undefined;
+  /** Children of a file (a datasheet's views); a file with children is made collapsible by decorateEntry. */
+  entryChildren?(node: EntryNode, ctx: TreeContext): Promise<TreeNode[]>;
+  /** More tooltip lines of a file or folder (Markdown, escaped), asked for on hover. May call the server. */
+  entryTooltip?(node: EntryNode, ctx: TreeContext): Promise<string[]>;
   /** Adjusts the generic item of a file or folder (icons of online documents, click action...). */
   decorateEntry?(item: vscode.TreeItem, node: EntryNode): void;
   /** Markdown lines (already escaped) for the account tooltip after its label. May call the server. */

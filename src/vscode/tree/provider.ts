@@ -72,6 +72,7 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, TreeS
       bin: (parent, root) => this.bin(parent, root),
       paged: (parent, key, fetch, toNode) => this.paged(parent, key, fetch as PageFetcher<unknown>, toNode as (item: unknown) => TreeNode),
       capsOf: (accountId, root) => this.capsOf(accountId, root),
+      entry: (parent, entry, caps) => this.child(parent, { kind: 'entry', id: entryId(parent.accountId, entry.path), accountId: parent.accountId, vendor: parent.vendor, entry, caps }),
     };
   }
 
@@ -157,7 +158,7 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, TreeS
     try {
       switch (node.kind) {
         case 'account': return await this.glue(node).tree.accountChildren(node, this.ctx);
-        case 'entry': return node.entry.type === 'folder' ? await this.folder(node, node.entry.path) : [];
+        case 'entry': return node.entry.type === 'folder' ? await this.folder(node, node.entry.path) : await this.glue(node).tree.entryChildren?.(node, this.ctx) ?? [];
         case 'bin': return await this.binItems(node);
         case 'binItem':
         case 'loadMore':
@@ -222,6 +223,18 @@ export class DocTreeProvider implements vscode.TreeDataProvider<TreeNode>, TreeS
 
   /** Fills in the account tooltip on hover: its label, then what the vendor adds (kind, host, usage...). */
   async resolveTreeItem(item: vscode.TreeItem, node: TreeNode): Promise<vscode.TreeItem> {
+    if (node.kind === 'entry') {
+      const more = this.glue(node).tree.entryTooltip;
+      if (!more) return item;
+      try {
+        const lines = await more(node, this.ctx);
+        const before = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : `**${md(node.entry.name)}**`;
+        item.tooltip = new vscode.MarkdownString([before, ...lines].join('\n\n'));
+      } catch (e) {
+        this.ctx.log.debug(`Tooltip of ${node.id} failed`, e);
+      }
+      return item;
+    }
     if (node.kind !== 'account') return item;
     const info = this.accounts.find(node.accountId);
     const tooltip = this.glue(node).tree.accountTooltip;
