@@ -80,6 +80,10 @@ export interface RecordsCapability {
   readonly documents?: TableDocuments;
   /** Records per create, update or delete request (Vika: 10). */
   readonly maxBatch: number;
+  /** Records per page of `records` (Vika: 1000) and ids per request of `get` (Vika: 100): a save reads the touched
+   * records of a whole table in pages when that takes fewer requests. */
+  readonly pageSize?: number;
+  readonly idsPerGet?: number;
   /** The table a store path stands for (a datasheet file, a view...); NotFoundError when it is none. */
   table(path: string, o?: CallOptions): Promise<TableInfo>;
   /** The fields, in document column order (a view's order, hidden fields left out). */

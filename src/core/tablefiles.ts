@@ -233,8 +233,17 @@ export class TableFiles implements TableDocuments {
     const touched = [...plan.updates.map((u) => u.id), ...plan.deletes];
     if (!touched.length) return;
     const now = new Map<string, TableRecord>();
-    for (let i = 0; i < touched.length; i += 100) {
-      for (const r of await this.records.get(base.table, base.fields, touched.slice(i, i + 100), o)) now.set(r.id, r);
+    const perGet = this.records.idsPerGet ?? 100;
+    const byPages = this.records.pageSize && !base.table.viewId
+      ? Math.ceil(Math.max(1, base.rows.size) / this.records.pageSize) : Infinity;
+    if (byPages < Math.ceil(touched.length / perGet)) {
+      // Most of the table changed: its pages cost fewer requests than asking for the records by id.
+      const wanted = new Set(touched);
+      for await (const page of this.records.records(base.table, base.fields, o)) for (const r of page) if (wanted.has(r.id)) now.set(r.id, r);
+    } else {
+      for (let i = 0; i < touched.length; i += perGet) {
+        for (const r of await this.records.get(base.table, base.fields, touched.slice(i, i + perGet), o)) now.set(r.id, r);
+      }
     }
     const conflicts: string[] = [];
     for (const u of [...plan.updates]) {

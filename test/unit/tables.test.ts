@@ -122,6 +122,8 @@ describe('tables as documents: the plan of a save', () => {
 /** A records capability in memory, counting requests and failing on demand. */
 class MemoryRecords implements RecordsCapability {
   readonly maxBatch = 10;
+  pageSize?: number;
+  idsPerGet?: number;
   readonly data = new Map<string, TableRecord>();
   readonly calls: Array<{ op: string; n: number }> = [];
   failAfter = Infinity;
@@ -194,6 +196,23 @@ describe('tables as documents: saving (TableFiles)', () => {
     ]);
     assert.strictEqual(mem.data.get('rec3')!.values.f2, 102);
     assert.strictEqual(mem.data.size, 30 - 3 + 11);
+  });
+
+  it('reads the touched records of a mostly changed table in pages when that takes fewer requests than by id', async () => {
+    const mem = new MemoryRecords(250);
+    mem.pageSize = 1000;
+    mem.idsPerGet = 100;
+    const files = new TableFiles(mem);
+    const { data, stat } = await files.read('t.csv', 'csv');
+    mem.calls.length = 0;
+    await files.write('t.csv', 'csv', edit(text(data), (rows) => { for (const r of rows) r[2] = `${r[2]}0`; }), { expectedVersion: stat.version });
+    assert.deepStrictEqual(mem.calls.filter((c) => c.op !== 'update'), [{ op: 'read', n: 250 }], 'one page, not 3 requests by id');
+    assert.strictEqual(mem.calls.filter((c) => c.op === 'update').length, 25);
+    mem.calls.length = 0;
+    const again = await files.read('t.csv', 'csv');
+    mem.calls.length = 0;
+    await files.write('t.csv', 'csv', edit(text(again.data), (rows) => { rows[0][2] = '1'; }), { expectedVersion: again.stat.version });
+    assert.deepStrictEqual(mem.calls, [{ op: 'get', n: 1 }, { op: 'update', n: 1 }], 'a small change asks by id');
   });
 
   it('a record changed on the server in a field the save changes is a conflict: nothing sent; Overwrite sends it', async () => {

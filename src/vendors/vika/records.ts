@@ -15,7 +15,7 @@ import { NotFoundError } from '../../core/errors';
 import type { CallOptions, ProgressFn } from '../../core/model';
 import type { CellKind, CellRef, CellValue, RecordValues, RecordsCapability, TableDocuments, TableField, TableInfo, TableRecord } from '../../core/records';
 import type { VikaClient } from './client';
-import { VIKA_COMPUTED_TYPES, VIKA_FIELD_TYPES, VIKA_MAX_WRITE, type VikaField, type VikaRecord } from './wire';
+import { VIKA_COMPUTED_TYPES, VIKA_FIELD_TYPES, VIKA_MAX_PAGE_SIZE, VIKA_MAX_WRITE, type VikaField, type VikaRecord } from './wire';
 
 /** A Vika table: a datasheet, or one of its views. */
 export interface VikaTable extends TableInfo {
@@ -133,6 +133,9 @@ function wireValues(fields: readonly TableField[], values: RecordValues): Record
 
 export class VikaRecords implements RecordsCapability {
   readonly maxBatch = VIKA_MAX_WRITE;
+  readonly pageSize = VIKA_MAX_PAGE_SIZE;
+  /** recordIds per GET: 100 keep the URL near 3 KB (servers and proxies refuse long ones). */
+  readonly idsPerGet = 100;
   /** Set by the store that shows these tables as documents. */
   documents?: TableDocuments;
   readonly fieldTypes = VIKA_FIELD_TYPES.filter((t) => !['MagicLink', 'MagicLookUp', 'Formula'].includes(t));
@@ -167,9 +170,9 @@ export class VikaRecords implements RecordsCapability {
 
   async get(table: TableInfo, fields: readonly TableField[], ids: readonly string[], o?: CallOptions): Promise<TableRecord[]> {
     const out: TableRecord[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
+    for (let i = 0; i < ids.length; i += this.idsPerGet) {
       // Without the view: a record the view filters out now is still there.
-      const page = await this.client.listRecords(table.id, { recordIds: ids.slice(i, i + 100), fieldKey: 'id', pageSize: 1000 }, o);
+      const page = await this.client.listRecords(table.id, { recordIds: ids.slice(i, i + this.idsPerGet), fieldKey: 'id', pageSize: VIKA_MAX_PAGE_SIZE }, o);
       out.push(...page.records.map((r) => toRecord(fields, r)));
     }
     return out;
