@@ -156,8 +156,15 @@ export class TableFiles implements TableDocuments {
     } else {
       base = this.base(path, o.expectedVersion);
     }
+    if (!base && o.expectedVersion && !overwrite) {
+      // Not read here (the window was reloaded and the editor restored): the table as it is now is that version when
+      // nothing changed since, and then the save goes on from it.
+      await this.read(path, format, o);
+      const fresh = this.latest(path);
+      if (fresh?.version === o.expectedVersion) base = fresh;
+    }
     if (!base) {
-      if (!overwrite) throw this.conflict(path, undefined, 'the table this document was read from is not known any more (the window was reloaded?)');
+      if (!overwrite) throw this.conflict(path, undefined, 'the table changed on the server since this document was read');
       await this.read(path, format, o);
       base = this.latest(path) as Kept;
     }

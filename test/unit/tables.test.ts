@@ -243,6 +243,17 @@ describe('tables as documents: saving (TableFiles)', () => {
     await assert.rejects(files.write('t.csv', 'csv', bytes(text(data)), { expectedVersion: 'gone' }), ConflictError);
   });
 
+  it('after a window reload (a new TableFiles, the editor restored): saves when the table did not change, else a conflict', async () => {
+    const mem = new MemoryRecords(3);
+    const { data, stat } = await new TableFiles(mem).read('t.csv', 'csv');
+    const restored = new TableFiles(mem);
+    await restored.write('t.csv', 'csv', edit(text(data), (rows) => { rows[0][2] = '9'; }), { expectedVersion: stat.version });
+    assert.strictEqual(mem.data.get('rec1')!.values.f2, 9);
+    const again = new TableFiles(mem);
+    await assert.rejects(again.write('t.csv', 'csv', edit(text(data), (rows) => { rows[1][2] = '8'; }), { expectedVersion: stat.version }), ConflictError);
+    assert.strictEqual(mem.data.get('rec2')!.values.f2, 2);
+  });
+
   it('a failure part way says what was applied; saving again sends only the rest, and creates nothing twice', async () => {
     const mem = new MemoryRecords(50);
     const files = new TableFiles(mem);

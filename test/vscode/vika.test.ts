@@ -219,6 +219,39 @@ describe('Vika datasheets', function () {
     await run(api, [], 'docWorkspaces.copyRecordLink');
     assert.match(await vscode.env.clipboard.readText(), new RegExp(`${t.id}/${rec.recordId}$`));
   });
+  it('opens a datasheet as JSON too: numbers and checkboxes native, a changed value saved as one update', async () => {
+    const t = sheet(2);
+    const uri = t.uri.with({ path: t.uri.path.replace(/\.csv$/, '.json') });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const items = JSON.parse(doc.getText()) as Array<Record<string, unknown>>;
+    assert.deepStrictEqual(Object.keys(items[0]), ['_recordId', 'Name', 'Count', 'Done', 'No', 'Files']);
+    assert.strictEqual(items[1].Count, 2);
+    assert.strictEqual(items[1].Done, false);
+    items[1].Count = 20;
+    items[1].Done = true;
+    await replaceText(doc, JSON.stringify(items, null, 2));
+    const mark = sb.control.requestCount;
+    assert.ok(await doc.save());
+    assert.deepStrictEqual(writes(mark), ['PATCH 1']);
+    assert.deepStrictEqual([sb.control.records(t.id)[1].fields.Count, sb.control.records(t.id)[1].fields.Done], [20, true]);
+  });
+
+  it('Refresh Table shows what changed on the server in a clean editor; with unsaved edits it asks first, naming the table', async () => {
+    const t = sheet(2);
+    const doc = await vscode.workspace.openTextDocument(t.uri);
+    await vscode.window.showTextDocument(doc);
+    const rec = sb.control.records(t.id)[0];
+    sb.control.updateRecord(t.id, rec.recordId, { Name: 'changed by a colleague' });
+    await run(api, [], 'docWorkspaces.refreshTable');
+    await until(() => doc.getText().includes('changed by a colleague'), 'the editor shows the server\'s text');
+    sb.control.updateRecord(t.id, rec.recordId, { Name: 'changed again' });
+    await editRows(doc, (rows) => { rows[1][2] = '99'; });
+    const { user } = await run(api, ['Discard and Refresh'], 'docWorkspaces.refreshTable');
+    assert.match(user.prompts[0].message ?? '', new RegExp(`Discard your unsaved changes to '${t.name.replace(/[#%]/g, '.')}'`));
+    await until(() => doc.getText().includes('changed again') && !doc.isDirty, 'reverted to the server\'s text');
+  });
+
   it('opens the 50,000-row datasheet: pages of 1000, every record a row, no request over the rate', async () => {
     const id = sb.control.datasheetId('大表 50k') as string;
     const mark = sb.control.requestCount;
