@@ -36,7 +36,7 @@ function consoleFor(type) {
  * @param {string} [opts.folder]                    workspace folder to open (default: an empty temp folder)
  * @param {Record<string, unknown>} [opts.userSettings]
  * @param {Record<string, string>} [opts.env]
- * @param {number} [opts.timeoutMs]                 overall limit (default 300 000)
+ * @param {number} [opts.timeoutMs]                 overall limit (default 900 000: a hang guard; mocha bounds each test)
  * @param {(line: string) => void} [opts.onLog]    receives each extension-host console line (default: stdout)
  * @returns {Promise<{ exitCode: number, passed: number | undefined, failed: number | undefined }>}
  *   passed/failed come from the `vscode: N passed, N failed` line printed by test/vscode/index.ts.
@@ -44,7 +44,7 @@ function consoleFor(type) {
 export async function runInCodeServer(opts = {}) {
   const extensionDevelopmentPath = opts.extensionDevelopmentPath ?? REPO;
   const extensionTestsPath = opts.extensionTestsPath ?? join(REPO, 'out', 'test', 'vscode', 'index.js');
-  const timeoutMs = opts.timeoutMs ?? 300_000;
+  const timeoutMs = opts.timeoutMs ?? 900_000;
   const outDir = join(REPO, '.test-output');
   mkdirSync(outDir, { recursive: true });
   // Screenshots from an earlier run would suggest this run failed too.
