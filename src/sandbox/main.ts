@@ -1,11 +1,13 @@
 /**
  * Standalone sandbox (bundled to dist/sandbox.js): `node dist/sandbox.js [--port N] [--control-routes]`. Gokuai
- * listens on N (0 = any free port); kdocs on N+1 and vika on N+2 when N is given, else on any free port. `--control-routes` turns on
- * the unauthenticated /__sandbox/ HTTP routes (read/write files, state) for out-of-process tests; off by default.
+ * listens on N (0 = any free port); kdocs on N+1, vika on N+2 and shimo on N+3 when N is given, else on any free
+ * port. `--control-routes` turns on the unauthenticated /__sandbox/ HTTP routes (read/write files, state) for
+ * out-of-process tests; off by default.
  * Prints one JSON line with the endpoints and the (public, sandbox-only) credentials, then serves until SIGINT/SIGTERM.
  */
 import { startGokuaiSandbox } from './gokuai';
 import { startKdocsSandbox } from './kdocs';
+import { startShimoSandbox } from './shimo';
 import { startVikaSandbox } from './vika';
 
 function portArg(argv: string[]): number {
@@ -13,7 +15,7 @@ function portArg(argv: string[]): number {
   const raw = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--port='))?.slice('--port='.length);
   if (raw === undefined) return 0;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65533) {
+  if (!Number.isInteger(port) || port < 0 || port > 65532) {
     process.stderr.write(`invalid --port: ${raw}\n`);
     process.exit(2);
   }
@@ -27,13 +29,15 @@ async function main(): Promise<void> {
   const gokuai = await startGokuaiSandbox({ port, controlRoutes });
   const kdocs = await startKdocsSandbox({ port: port === 0 ? 0 : port + 1, controlRoutes });
   const vika = await startVikaSandbox({ port: port === 0 ? 0 : port + 2, controlRoutes });
+  const shimo = await startShimoSandbox({ port: port === 0 ? 0 : port + 3, controlRoutes });
   process.stdout.write(JSON.stringify({
     gokuai: { host: gokuai.host, uploadServer: gokuai.uploadServer, ...gokuai.credentials },
     kdocs: { host: kdocs.host, ...kdocs.credentials, appFolderPath: kdocs.appFolderPath },
     vika: { host: vika.host, token: vika.token },
+    shimo: { host: shimo.host, appId: shimo.appId, appSecret: shimo.appSecret, userToken: shimo.userToken },
   }) + '\n');
   const stop = () => {
-    void Promise.all([gokuai.close(), kdocs.close(), vika.close()]).then(() => process.exit(0));
+    void Promise.all([gokuai.close(), kdocs.close(), vika.close(), shimo.close()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -8,3 +8,4 @@ export type { Misbehaviour } from './common/types';
 export * from './gokuai/types';
 export * from './kdocs/types';
 export * from './vika/types';
+export * from './shimo/types';
