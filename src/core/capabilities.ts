@@ -219,6 +219,10 @@ export interface ConvertedFile { name: string; data: Uint8Array }
 
 /** Format conversion and text extraction by the vendor's converter service. */
 export interface ConvertCapability {
+  /** False when it converts only its own store's files (no local files or other accounts' files; default true). */
+  readonly takesBytes?: boolean;
+  /** False when results cannot be saved next to the source in its store (Shimo lists files, not folders of them). */
+  readonly resultsNextToSource?: boolean;
   /**
    * Formats a file named `name` converts to, most useful first, as lower-case extensions without the dot
    * ('pdf', 'docx', 'xlsx', 'pptx', 'txt', 'jpg', 'png'); [] = the converter does not take it.

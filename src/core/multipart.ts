@@ -33,7 +33,7 @@ export interface Multipart {
  * `onProgress` reports file bytes handed to the connection (per attempt).
  */
 export async function multipart(
-  fields: Record<string, string | number | string[] | undefined>, file: MultipartFile, onProgress?: ProgressFn,
+  fields: Record<string, string | number | string[] | undefined>, file: MultipartFile | undefined, onProgress?: ProgressFn,
 ): Promise<Multipart> {
   const boundary = `----dwform${randomBytes(12).toString('hex')}`;
   const head: Buffer[] = [];
@@ -43,6 +43,12 @@ export async function multipart(
       head.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${item}\r\n`, 'utf8'));
     }
   }
+  const contentType = `multipart/form-data; boundary=${boundary}`;
+  if (!file) {
+    // Text fields only (e.g. an import from a URL instead of a file).
+    const whole = Buffer.concat([...head, Buffer.from(`--${boundary}--\r\n`, 'utf8')]);
+    return { contentType, length: whole.length, body: () => whole, md5: async () => createHash('md5').update(whole).digest('hex') };
+  }
   // Plain filename for old parsers (quotes and line breaks neutralised), filename* with the exact UTF-8 name.
   const quoted = file.filename.replace(/["\\\r\n]/g, '_');
   head.push(Buffer.from(
@@ -50,7 +56,6 @@ export async function multipart(
     `Content-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`, 'utf8'));
   const prefix = Buffer.concat(head);
   const suffix = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
-  const contentType = `multipart/form-data; boundary=${boundary}`;
 
   if ('data' in file.source) {
     const data = file.source.data;

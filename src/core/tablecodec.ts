@@ -228,6 +228,15 @@ export function parseCsv(text: string): DocTable {
   return { header, rows };
 }
 
+/** A spreadsheet grid from CSV: rows may have different lengths (a sheet has no header row of its own). */
+export function parseCsvGrid(text: string): string[][] {
+  try {
+    return parseCsvText(text, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+  } catch (e) {
+    throw new Error(`the CSV cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 /** The JSON value of a cell in a JSON document: numbers, booleans and lists natively, everything else as text. */
 function jsonValue(field: TableField, text: string): unknown {
   if (text === '') return field.kind === 'checkbox' ? false : null;

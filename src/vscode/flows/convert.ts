@@ -177,7 +177,7 @@ async function sourceOf(s: Services, arg: unknown): Promise<Source> {
     throw new InvalidInputError(vscode.l10n.t('"{0}" is a folder: choose a document.', baseName(ref.path)));
   }
   // Items addressed by id (no folder path, e.g. kdocs `~token/...`) have no folder to write next to.
-  const inFolder = mounted.caps.write && !parentPath(ref.path).split('/').some((seg) => seg.startsWith('~'));
+  const inFolder = mounted.caps.write && mounted.caps.convert?.resultsNextToSource !== false && !parentPath(ref.path).split('/').some((seg) => seg.startsWith('~'));
   return { name: baseName(ref.path), uri: toUri(ref), mounted, folder: inFolder ? toUri(withPath(ref, parentPath(ref.path))) : undefined };
 }
 
@@ -212,7 +212,7 @@ async function planFor(s: Services, src: Source): Promise<Plan> {
 /** One converter per account (an account's stores share its converter service). */
 async function converterStores(s: Services): Promise<Array<AccountStore<'convert'>>> {
   const all = await Promise.all(accountsWith(s, 'convert').map((a) => storesWith(s, a, 'convert').catch(() => [])));
-  return all.flatMap((stores) => stores.slice(0, 1));
+  return all.flatMap((stores) => stores.filter((st) => st.mount.caps.convert.takesBytes !== false).slice(0, 1));
 }
 
 /** Where the result goes: next to the source (when that folder can be written), or a local folder the user picks. */
