@@ -97,6 +97,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocWor
     for (const cap of capabilities) {
       void vscode.commands.executeCommand('setContext', `docWorkspaces.can.${cap}`, used.some((g) => g.capabilities.includes(cap)));
     }
+    // vendor-only commands in the palette (`docWorkspaces.has.shimo`)
+    for (const g of vendors.all) void vscode.commands.executeCommand('setContext', `docWorkspaces.has.${g.vendor}`, used.includes(g));
   };
   for (const cap of capabilities) {
     const schemes = vendors.all.filter((g) => g.capabilities.includes(cap)).flatMap((g) => [g.scheme, `${g.scheme}-ro`]);

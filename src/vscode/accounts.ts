@@ -115,7 +115,7 @@ export class Accounts implements AccountsService, vscode.Disposable {
         return now;
       },
     };
-    return this.vendors.get(info.vendor).connect(info, handle, { log: this.log });
+    return this.vendors.get(info.vendor).connect(info, handle, { log: this.log, state: this.state });
   }
 
   /** Adds (or replaces) an account; the vendor checked the credentials first. The secret goes to SecretStorage only. */

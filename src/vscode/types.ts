@@ -270,7 +270,8 @@ export interface VendorGlue {
   /** Writable scheme `<scheme>://<accountId>/<path>`; read-only snapshots use `<scheme>-ro`. */
   readonly scheme: string;
   /** Builds an account's connection (once per account, again after its secret changed elsewhere). */
-  connect(account: AccountInfo, secret: SecretHandle, deps: { log: Logger }): Connection;
+  /** `state`: the extension's global state, for what a vendor keeps per account (Shimo's list of files). */
+  connect(account: AccountInfo, secret: SecretHandle, deps: { log: Logger; state: vscode.Memento }): Connection;
   describeAccount(account: AccountInfo): AccountDescription;
   /**
    * The capabilities this vendor's stores can have (each store says which it has): commands of the others do not

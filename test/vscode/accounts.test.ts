@@ -52,7 +52,7 @@ describe('adding a Gokuai library', function () {
     const { result: id, user } = await run<string>(api, ['Gokuai', c.host, c.orgClientId, c.orgClientSecret], 'docWorkspaces.addAccount');
     assert.deepStrictEqual(since().map((r) => r.path), [STAT]);
     assert.deepStrictEqual(user.prompts.map((q) => q.title), ['Add Account', 'Add Gokuai library (1/3)', 'Add Gokuai library (2/3)', 'Add Gokuai library (3/3)']);
-    assert.deepStrictEqual(user.prompts[0].labels, ['Gokuai', 'Kingsoft Docs', 'Vika'], 'every service of this build is offered');
+    assert.deepStrictEqual(user.prompts[0].labels, ['Gokuai', 'Kingsoft Docs', 'Vika', 'Shimo'], 'every service of this build is offered');
     assert.strictEqual(user.prompts[1].value, 'https://yk3.gokuai.com', 'the public cloud host is the default');
     assert.strictEqual(user.prompts[3].password, true, 'the secret is typed hidden');
     assert.ok(user.notifications.some((n) => n.kind === 'info' && n.message.includes(sandbox.libraryName)), 'says which library was added');

@@ -11,6 +11,7 @@ import { baseName } from '../../uri';
 import type { AccountInfo, AccountsService, Connection, Mount, VendorGlue } from '../../types';
 import { ui } from '../../ui';
 import { hashedAccountId, normalizeHost } from '../accountIds';
+import { storeRootTree } from '../../tree/storeRoot';
 
 export const VIKA_SCHEME = 'vika';
 
@@ -100,15 +101,7 @@ export const vikaGlue: VendorGlue = {
   },
 
   tree: {
-    async accountChildren(account, ctx) {
-      return ctx.folder(account, '');
-    },
-    async children() {
-      return [];
-    },
-    treeItem(node) {
-      return new vscode.TreeItem(node.id);
-    },
+    ...storeRootTree,
     decorateEntry(item, node) {
       if (node.entry.type !== 'file') return;
       const isView = node.entry.name !== baseName(node.entry.path);
