@@ -248,6 +248,15 @@ describe('Shimo client against the sandbox', function () {
       assert.strictEqual(sb.control.sheetValues(SALES, SHIMO_SEED.sheets[SALES][0])[1][1], '12345');
     });
 
+    it('a new <sheet>.csv in a spreadsheet adds the sheet and writes its rows: add, check, append', async () => {
+      const p = `${fs.pathOf(SALES)}/新表 #2.csv`;
+      const mark = sb.control.requestCount;
+      await fs.writer.write(p, Buffer.from('名称,数量\n苹果,3\n'), { create: true, overwrite: false });
+      assert.deepStrictEqual(sb.control.requestsSince(mark).map((r) => `${r.method} ${r.status}`), ['POST 204', 'GET 200', 'PUT 204']);
+      assert.deepStrictEqual(sb.control.sheetValues(SALES, '新表 #2'), [['名称', '数量'], ['苹果', '3']]);
+      assert.ok(manifest.files.find((f) => f.id === SALES)!.sheets!.includes('新表 #2'));
+    });
+
     it('a sheet changed by someone else since it was read is a conflict; nothing is written', async () => {
       const sheet = SHIMO_SEED.sheets[SALES][0];
       const sheetPath = `${fs.pathOf(SALES)}/${sheet}.csv`;
@@ -266,6 +275,8 @@ describe('Shimo client against the sandbox', function () {
       assert.deepStrictEqual(caps.convert!.targets(weekly.name), ['pdf', 'docx', 'md', 'jpg']);
       const [out] = await caps.convert!.convert({ kind: 'store', path: weekly.path }, 'pdf');
       assert.strictEqual(Buffer.from(out.data).subarray(0, 4).toString(), '%PDF');
+      assert.ok(caps.convert!.canExtract!(weekly.name));
+      assert.match(await caps.convert!.extractText!({ kind: 'store', path: weekly.path }), /本周工作/);
     });
   });
 });

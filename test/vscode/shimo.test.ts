@@ -11,7 +11,7 @@ import type { ShimoSandbox } from '../../src/sandbox/types';
 import type { DocWorkspacesApi } from '../../src/vscode/api';
 import type { TreeNode } from '../../src/vscode/types';
 import { children, entryOf, revertAllAndClose, setup } from './support';
-import { run } from './user';
+import { run, runExpectingError } from './user';
 
 const ACC = 'sandbox-shimo';
 let api: DocWorkspacesApi;
@@ -99,6 +99,21 @@ describe('Shimo SDK v2', function () {
     await run(api, [/^Add the files/, { uris: [file] }], 'docWorkspaces.shimo.fileList', ACC);
     const names = (await vscode.workspace.fs.readDirectory(shimoUri('documents'))).map(([name]) => name);
     assert.ok(names.includes('另一个标题 #2.md'), names.join(' | '));
+  });
+
+  it('Add Account… → Shimo asks for host, AppId, AppSecret and user token (secrets typed as passwords), checks them, refuses a wrong secret', async () => {
+    const { user } = await run(api, ['Shimo', sb.host, sb.appId, sb.appSecret, sb.userToken], 'docWorkspaces.addAccount');
+    assert.deepStrictEqual(user.prompts.slice(1).map((p) => !!p.password), [false, false, true, true]);
+    const added = api.accounts.list().find((a) => a.vendor === 'shimo' && !a.sandbox);
+    assert.ok(added, 'the account is stored');
+    try {
+      const before = api.accounts.list().length;
+      const { error } = await runExpectingError(api, ['Shimo', sb.host, sb.appId, 'wrong-secret', sb.userToken], 'docWorkspaces.addAccount');
+      assert.match(error, /refused|signature/i);
+      assert.strictEqual(api.accounts.list().length, before, 'nothing stored');
+    } finally {
+      await api.accounts.remove(added.id);
+    }
   });
 
   it('activates and deactivates seats, confirming with the users and the account named', async () => {

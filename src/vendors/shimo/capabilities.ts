@@ -20,6 +20,12 @@ export function shimoCapabilities(fs: ShimoRemoteFs): Capabilities {
       return [...formats].sort((a, b) => (a === 'pdf' ? -1 : b === 'pdf' ? 1 : 0));
     },
     takesPages: () => false,
+    /** The plain-text API: any document, traditional document, presentation or spreadsheet of the list. */
+    canExtract: (name) => fs.named().some((n) => n.name === name && n.file.type !== 'table'),
+    async extractText(source, o) {
+      if (source.kind !== 'store') throw new UnsupportedError('Shimo extracts the text of its own files only');
+      return fs.client.plainText(fs.resolve(source.path).file.id, o);
+    },
     async convert(source: ConvertSource, target, o): Promise<ConvertedFile[]> {
       if (source.kind !== 'store') throw new UnsupportedError('Shimo exports only its own files');
       const { file } = fs.resolve(source.path);

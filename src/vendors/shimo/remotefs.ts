@@ -160,8 +160,9 @@ export class ShimoRemoteFs implements RemoteFs {
   }
 
   /**
-   * Saves a sheet document: the sheet as the server has it now must be what the editor read (else a conflict, unless
-   * `overwrite`), then the smallest range writes (core griddiff) in order. Returns the requests sent.
+   * Saves a sheet document: the sheet as the server has it now must be the `expectedVersion` the editor read (else a
+   * conflict; none given: an unconditional write, as WritableFs.write says), then the smallest range writes (core
+   * griddiff) in order. Returns the requests sent.
    */
   async saveSheet(path: string, content: Uint8Array, o: CallOptions & { expectedVersion?: string; overwrite?: boolean }): Promise<{ entry: Entry; writes: number }> {
     const r = this.resolve(path);
@@ -174,7 +175,7 @@ export class ShimoRemoteFs implements RemoteFs {
     }
     const now = texts(await this.client.readSheet(r.file.id, a1Range(r.sheet), o));
     const nowVersion = hash(csvOf(now));
-    if (!o.overwrite && (!o.expectedVersion || nowVersion !== o.expectedVersion)) {
+    if (!o.overwrite && o.expectedVersion !== undefined && nowVersion !== o.expectedVersion) {
       // stat says the server's version from now on: a save naming it (the editor's Overwrite) goes through
       const before = this.sheets.get(path);
       this.sheets.set(path, { version: nowVersion, grid: now, at: before?.at ?? Date.now() });
@@ -197,6 +198,22 @@ export class ShimoRemoteFs implements RemoteFs {
     return { entry: this.fileEntry(path, r.file, false), writes };
   }
 
+  /**
+   * A new `<sheet>.csv` in a spreadsheet's folder: the sheet is added to the spreadsheet (and to the list). False when
+   * the path is no new sheet of a listed spreadsheet.
+   */
+  async addSheetAt(path: string, o?: CallOptions): Promise<boolean> {
+    const segs = path.split('/');
+    if (segs.length !== 3 || segs[0] !== 'spreadsheets' || !/\.csv$/i.test(segs[2])) return false;
+    const book = this.named().find((n) => n.file.type === 'spreadsheet' && n.name === segs[1]);
+    const name = segs[2].replace(/\.csv$/i, '').replace(/\u2215/g, '/');
+    if (!book || (book.file.sheets ?? []).includes(name)) return false;
+    await this.client.addSheet(book.file.id, name, o);
+    await this.manifest.update(book.file.id, { sheets: [...(book.file.sheets ?? []), name] });
+    this.sheets.set(path, { version: hash(''), grid: [], at: Date.now() });
+    return true;
+  }
+
   /** A new blank file of `type` (a new file id) in the manifest; returns its path. */
   async create(type: ShimoFileType, title: string, o?: CallOptions): Promise<string> {
     const id = newShimoFileId();
@@ -216,6 +233,7 @@ class ShimoWriter implements WritableFs {
       sheet = this.fs.resolve(path).sheet !== undefined;
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e;
+      if (o.create && await this.fs.addSheetAt(path, o)) sheet = true;
     }
     if (!sheet) {
       throw new UnsupportedError(`${baseName(path)}: Shimo documents cannot be written in place; import the file as a new Shimo document instead ("Import into Shimo…")`);

@@ -239,10 +239,13 @@ export const shimoGlue: VendorGlue = {
         return path;
       }),
 
-      s.command('docWorkspaces.shimo.import', async (arg?: unknown, local?: vscode.Uri) => {
-        const { conn, id: accountId, label } = await accountOf(s, arg instanceof vscode.Uri && arg.scheme === 'file' ? undefined : arg);
-        const file = local ?? (arg instanceof vscode.Uri && arg.scheme === 'file' ? arg : (await ui().openDialog({ canSelectMany: false, title: vscode.l10n.t('Import into {0}', label), openLabel: vscode.l10n.t('Import'),
-          filters: { [vscode.l10n.t('Documents Shimo imports')]: ['docx', 'doc', 'md', 'txt', 'wps', 'xlsx', 'xls', 'csv', 'xlsm', 'pptx', 'ppt'] } }))[0]);
+      s.command('docWorkspaces.shimo.import', async (arg?: unknown, local?: unknown) => {
+        // (account or folder, local file) from the API and tests; a local file from the Explorer; else a file dialog
+        const isLocal = (x: unknown): x is vscode.Uri => x instanceof vscode.Uri && x.scheme === 'file';
+        const { conn, id: accountId, label } = await accountOf(s, isLocal(arg) ? undefined : arg);
+        const given = [local, arg].find(isLocal);
+        const file = given ?? (await ui().openDialog({ canSelectMany: false, title: vscode.l10n.t('Import into {0}', label), openLabel: vscode.l10n.t('Import'),
+          filters: { [vscode.l10n.t('Documents Shimo imports')]: ['docx', 'doc', 'md', 'txt', 'wps', 'xlsx', 'xls', 'csv', 'xlsm', 'pptx', 'ppt'] } }))[0];
         const name = baseName(file.path);
         const type = typeOfName(name);
         if (!type) throw new InvalidInputError(vscode.l10n.t("Shimo cannot import '{0}': it takes docx, doc, md, txt, wps, xlsx, xls, csv, xlsm, pptx and ppt files.", name));
