@@ -59,6 +59,14 @@ class MementoManifest implements ShimoManifest {
   }
 }
 
+/** The lists of sandbox accounts: in memory, gone with the window like the sandbox's own state. */
+const sandboxLists = new Map<string, unknown>();
+const sandboxState: vscode.Memento = {
+  keys: () => [...sandboxLists.keys()],
+  get: <T>(key: string, fallback?: T) => (sandboxLists.has(key) ? sandboxLists.get(key) as T : fallback) as T,
+  update: async (key: string, value: unknown) => { sandboxLists.set(key, value); },
+};
+
 function parseSecret(value: string): ShimoSecret {
   try {
     const s = JSON.parse(value) as ShimoSecret;
@@ -71,7 +79,8 @@ function parseSecret(value: string): ShimoSecret {
 
 export function connectShimo(a: ShimoAccountInfo, secret: ShimoSecret, log: Logger, state: vscode.Memento): ShimoConnection {
   const api = new ShimoClient({ host: a.host, appId: a.appId, appSecret: secret.appSecret, userToken: secret.userToken, family: a.family }, { logger: log });
-  const fs = new ShimoRemoteFs(api, new MementoManifest(state, `docWorkspaces.shimo.files.${a.id}`, a.seedFiles));
+  // The sandbox's files live as long as the sandbox (a new one starts empty but for its seed): its list too.
+  const fs = new ShimoRemoteFs(api, new MementoManifest(a.sandbox ? sandboxState : state, `docWorkspaces.shimo.files.${a.id}@${a.host}`, a.seedFiles));
   const mount: Mount = { root: '', fs, caps: shimoCapabilities(fs) };
   return { vendor: 'shimo', api, fs, mounts: [mount], resolve: (path) => ({ ...mount, path }) };
 }
