@@ -22,7 +22,8 @@ function trimRow(r: readonly string[]): string[] {
   return r.slice(0, n);
 }
 
-function trimGrid(g: readonly (readonly string[])[]): string[][] {
+/** The grid without trailing empty cells and rows (servers pad a used range with empty cells). */
+export function trimGrid(g: readonly (readonly string[])[]): string[][] {
   const rows = g.map(trimRow);
   let n = rows.length;
   while (n > 0 && rows[n - 1].length === 0) n--;

@@ -100,6 +100,8 @@ export function renderCell(field: TableField, v: CellValue): string {
   if (v === null || v === undefined) return '';
   switch (field.kind) {
     case 'text':
+      // editors normalise line ends: \r\n in a cell reads back as \n and is the same text
+      return typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : otherText(v);
     case 'select':
       return typeof v === 'string' ? v : otherText(v);
     case 'number':

@@ -63,13 +63,16 @@ export function planChanges(base: TableBase, doc: DocTable, tableName: string): 
     seenCols.add(h);
   }
   const plan: TablePlan = { creates: [], updates: [], deletes: [], alreadyCreated: [] };
+  // Without its ids every row would be new and every record deleted: refused (it is not what anyone means).
+  if (idCol < 0 && base.rows.size > 0) problems.push(`the ${ID_COLUMN} column is missing: keep it (empty on new rows), or every record would be deleted and made again`);
   if (problems.length) throw invalid(tableName, problems);
 
   const seen = new Set<string>();
   const unclaimed = [...base.created];
   doc.rows.forEach((cells, r) => {
     const row = r + 1;
-    const id = idCol >= 0 ? (cells[idCol] ?? '').trim() : '';
+    const raw = idCol >= 0 ? cells[idCol] : undefined;
+    const id = raw === undefined || raw === MISSING ? '' : raw.trim();
     if (id && seen.has(id)) {
       problems.push(`row ${row}: the record ${id} appears twice`);
       return;
@@ -112,7 +115,8 @@ export function planChanges(base: TableBase, doc: DocTable, tableName: string): 
       if (changed.length) plan.updates.push({ row, id: rec.id, values, cells: next, changed });
       return;
     }
-    const same = unclaimed.findIndex((u) => u.cells.every((c, i) => c === next[i]));
+    // computed cells (auto numbers, created time...) are the server's: the row is the record when the rest agrees
+    const same = unclaimed.findIndex((u) => u.cells.every((c, i) => base.fields[i].readOnly || c === next[i]));
     if (same >= 0) {
       plan.alreadyCreated.push({ row, id: unclaimed[same].id });
       seen.add(unclaimed[same].id);

@@ -85,7 +85,10 @@ export class TableFiles implements TableDocuments {
     const shown = this.reloads.get(path);
     if (shown !== undefined) {
       // The editor reloads after a save that created records: what the server has is what the save left (the base).
+      // From now on the editor shows their ids: they are no longer rows to recognise by their cells.
       this.reloads.delete(path);
+      const b = this.latest(path);
+      if (b) b.created = [];
       const data = enc.encode(shown);
       const stat = this.stats.get(path) as TableStat;
       return { data, stat };
@@ -163,10 +166,12 @@ export class TableFiles implements TableDocuments {
       const fresh = this.latest(path);
       if (fresh?.version === o.expectedVersion) base = fresh;
     }
+    let unknownBase = false;
     if (!base) {
       if (!overwrite) throw this.conflict(path, undefined, 'the table changed on the server since this document was read');
       await this.read(path, format, o);
       base = this.latest(path) as Kept;
+      unknownBase = true;
     }
     const text = Buffer.from(content).toString('utf8');
     let doc;
@@ -176,6 +181,9 @@ export class TableFiles implements TableDocuments {
       throw new DocError('InvalidInput', `Nothing was saved to ${JSON.stringify(base.table.name)}: ${(e as Error).message}.`);
     }
     const plan = planChanges(base, doc, base.table.name);
+    // Overwriting without knowing what the editor read: records missing from the document may be others' new ones,
+    // so nothing is deleted (the document's rows are created or updated).
+    if (unknownBase) plan.deletes = [];
     try {
       await this.checkServer(base, plan, overwrite, o);
     } catch (e) {
@@ -202,8 +210,6 @@ export class TableFiles implements TableDocuments {
     if (text === undefined) return false;
     const s = this.stats.get(path);
     if (s) this.stats.set(path, { ...s, mtime: s.mtime + 1 });
-    const b = this.latest(path);
-    if (b) b.created = [];
     return true;
   }
 
@@ -222,7 +228,7 @@ export class TableFiles implements TableDocuments {
 
   /** Forgets what was read at `path` (Refresh: the next read goes to the server). */
   forget(path: string): void {
-    this.bases.delete(path);
+    // The bases stay: a dirty editor of this document still saves against what it read.
     this.reloads.delete(path);
     this.approvals.delete(path);
     const s = this.stats.get(path);

@@ -257,6 +257,25 @@ describe('Shimo client against the sandbox', function () {
       assert.ok(manifest.files.find((f) => f.id === SALES)!.sheets!.includes('新表 #2'));
     });
 
+    it('saving twice without reading again is no conflict (a read pads short rows; a save does not)', async () => {
+      const sheet = SHIMO_SEED.sheets[SALES][1];
+      sb.control.setSheetValues(SALES, sheet, [['a', 'b', 'c'], ['d', '', ''], ['e']]);
+      const p = `${fs.pathOf(SALES)}/${sheet}.csv`;
+      const { entry } = await fs.read(p);
+      const first = await fs.writer.write(p, Buffer.from('a,b,c\nd,x\ne\n'), { create: false, overwrite: true, expectedVersion: entry.version });
+      await fs.writer.write(p, Buffer.from('a,b,c\nd,y\ne\n'), { create: false, overwrite: true, expectedVersion: first.version });
+      assert.deepStrictEqual(sb.control.sheetValues(SALES, sheet).slice(0, 2), [['a', 'b', 'c'], ['d', 'y', '']]);
+    });
+
+    it('cells an update rewrites without a change keep their numbers; changed numbers go as numbers', async () => {
+      const sheet = SHIMO_SEED.sheets[SALES][1];
+      sb.control.setSheetValues(SALES, sheet, [['x', '29', '5'], ['y', '18', '6']]);
+      const p = `${fs.pathOf(SALES)}/${sheet}.csv`;
+      const { entry } = await fs.read(p);
+      await fs.writer.write(p, Buffer.from('X,29,5\ny,18,7\n'), { create: false, overwrite: true, expectedVersion: entry.version });
+      assert.deepStrictEqual(await client.readSheet(SALES, `${sheet}!A1:C2`), [['X', 29, 5], ['y', 18, 7]]);
+    });
+
     it('a sheet changed by someone else since it was read is a conflict; nothing is written', async () => {
       const sheet = SHIMO_SEED.sheets[SALES][0];
       const sheetPath = `${fs.pathOf(SALES)}/${sheet}.csv`;

@@ -191,6 +191,17 @@ describe('Vika client against the sandbox', function () {
       assert.ok(after.some((r) => r.fields.Name === 'added 😀' && r.fields.Count === 7));
     });
 
+    it('a save whose datasheet is gone makes no new one; a new empty <name>.csv makes a datasheet; rows with it are refused', async () => {
+      const before = sb.control.requestCount;
+      await assert.rejects(fs.writer.write(`${space.name}/不存在 #9.csv`, Buffer.from('_recordId,Name\n,x\n'), { create: true, overwrite: true, expectedVersion: 'c123' }), NotFoundError);
+      await assert.rejects(fs.writer.write(`${space.name}/不存在 #9.csv`, Buffer.from('_recordId,Name\n,x\n'), { create: true, overwrite: false }), InvalidInputError);
+      assert.ok(!sb.control.requestsSince(before).some((r) => r.method === 'POST'), 'nothing created');
+      assert.strictEqual(sb.control.datasheetId('不存在 #9'), undefined);
+      const e = await fs.writer.write(`${space.name}/新建 #9.csv`, new Uint8Array(), { create: true, overwrite: false });
+      assert.strictEqual(e.name, '新建 #9.csv');
+      assert.ok(sb.control.datasheetId('新建 #9'));
+    });
+
     it('a read-only field edited: a message naming row and field, and nothing is sent', async () => {
       sheet('只读 test', 3);
       const path = `${space.name}/只读 test.csv`;

@@ -44,3 +44,13 @@ describe('sheet grids: the smallest range writes', () => {
     assert.deepStrictEqual(planGrid(a, a.map((r) => [...r, ''])), []);
   });
 });
+
+describe('xlsx sheet names', () => {
+  it('reads the sheet names of a workbook (Chinese, spaces, quotes, &) and refuses other bytes', async () => {
+    const { xlsxSheetNames } = await import('../../src/core/xlsx');
+    const { xlsxPackage } = await import('../../src/sandbox/common/ooxml');
+    const book = xlsxPackage([{ name: '工作表1', rows: [['a']] }, { name: "Q1 & '预算'", rows: [] }]);
+    assert.deepStrictEqual(xlsxSheetNames(book), ['工作表1', "Q1 & '预算'"]);
+    assert.strictEqual(xlsxSheetNames(Buffer.from('not a zip at all')), undefined);
+  });
+});

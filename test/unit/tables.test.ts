@@ -86,6 +86,29 @@ function doc(b: TableBase, edit: (rows: string[][]) => void): string {
 }
 
 describe('tables as documents: the plan of a save', () => {
+  it('a document without the _recordId column is refused (it would delete and recreate every record)', () => {
+    const b = base(2);
+    const doc = parseCsv(toCsv(FIELDS, [...b.rows.values()].map((r) => ({ id: r.id, cells: r.cells }))));
+    doc.header.shift();
+    doc.rows.forEach((r) => r.shift());
+    assert.throws(() => planChanges(b, doc, 'T'), /the _recordId column is missing/);
+  });
+
+  it('a JSON record without a _recordId key is a new row', () => {
+    const b = base(1);
+    const doc = parseJson(JSON.stringify([{ _recordId: 'rec1', 标题: 'row 1', Count: 1, Auto: 1 }, { 标题: 'added', Count: 5 }]), FIELDS);
+    const plan = planChanges(b, doc, 'T');
+    assert.deepStrictEqual(plan.creates.map((c) => c.values), [{ f1: 'added', f2: 5 }]);
+    assert.deepStrictEqual(plan.deletes, []);
+  });
+
+  it('line ends inside a text cell: \\r\\n from the server and \\n from the editor are the same text', () => {
+    const b = base(1);
+    b.rows.get('rec1')!.cells[0] = renderCell(FIELDS[0], 'a\r\nb');
+    const plan = planChanges(b, parseCsv(doc(b, (rows) => { rows[0][1] = 'a\nb'; })), 'T');
+    assert.deepStrictEqual(plan.updates, []);
+  });
+
   it('three edited cells, a row added and a row deleted: exactly those changes, only the changed fields', () => {
     const b = base(5);
     const text = doc(b, (rows) => {
@@ -279,6 +302,21 @@ describe('tables as documents: saving (TableFiles)', () => {
     mem.calls.length = 0;
     await files.write('t.csv', 'csv', shown.data, { expectedVersion: shown.stat.version });
     assert.deepStrictEqual(mem.calls, []);
+  });
+
+  it('rows created before a failure are recognised though the server filled their computed cells', async () => {
+    const mem = new MemoryRecords(1);
+    const origCreate = mem.create.bind(mem);
+    mem.create = async (t, f, rows) => (await origCreate(t, f, rows)).map((r) => ({ ...r, values: { ...r.values, f7: 99 } }));
+    const files = new TableFiles(mem);
+    const { data, stat } = await files.read('t.csv', 'csv');
+    const next = edit(text(data), (rows) => { for (let i = 0; i < 15; i++) rows.push(['', `n${i}`, '', '', '', '', '', '']); });
+    mem.failAfter = 1;
+    await assert.rejects(files.write('t.csv', 'csv', next, { expectedVersion: stat.version }));
+    mem.failAfter = Infinity;
+    mem.calls.length = 0;
+    await files.write('t.csv', 'csv', next, { expectedVersion: stat.version });
+    assert.deepStrictEqual(mem.calls, [{ op: 'create', n: 5 }]);
   });
 
   it('a failure after some creates: saving the same text again does not create those rows again', async () => {

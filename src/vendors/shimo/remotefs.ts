@@ -10,7 +10,7 @@
  */
 import { createHash } from 'crypto';
 import { ConflictError, InvalidInputError, NotFoundError, UnsupportedError } from '../../core/errors';
-import { applyGrid, planGrid } from '../../core/griddiff';
+import { applyGrid, planGrid, trimGrid } from '../../core/griddiff';
 import type { CallOptions, Entry, Page } from '../../core/model';
 import { baseName, parentPath, rootEntry } from '../../core/paths';
 import type { RemoteFs, WritableFs } from '../../core/remote';
@@ -61,6 +61,14 @@ function csvOf(grid: string[][]): string {
   return stringifyCsv(grid, { eof: true, record_delimiter: 'unix' });
 }
 
+/** A sheet's version: over its cells without the empty padding (a read pads short rows, a save's result does not). */
+const versionOfGrid = (grid: string[][]) => hash(csvOf(trimGrid(grid)));
+
+/** What to send for a cell: a number when the text is one as the sheet would show it, else the text. */
+function cellValue(text: string): ShimoCell {
+  return text !== '' && /^-?\d+(\.\d+)?$/.test(text) && String(Number(text)) === text ? Number(text) : text;
+}
+
 export class ShimoRemoteFs implements RemoteFs {
   readonly writer: WritableFs;
   /** What each sheet document was read from (by version), so a save writes only what changed since. */
@@ -89,7 +97,7 @@ export class ShimoRemoteFs implements RemoteFs {
     const hit = this.named().find((n) => folderOf(n.file.type) === folder && n.name === segs[1]);
     if (!hit || segs.length > 3 || (segs.length === 3 && hit.file.type !== 'spreadsheet')) throw new NotFoundError(`${path}: not in this account's list of Shimo files`);
     if (segs.length === 3) {
-      const sheet = segs[2].replace(/\.csv$/i, '');
+      const sheet = segs[2].replace(/\.csv$/i, '').replace(/\u2215/g, '/');
       if (!segs[2].toLowerCase().endsWith('.csv') || !(hit.file.sheets ?? []).includes(sheet)) throw new NotFoundError(`${path}: no such sheet`);
       return { file: hit.file, name: hit.name, sheet };
     }
@@ -137,7 +145,7 @@ export class ShimoRemoteFs implements RemoteFs {
     if (r.sheet !== undefined) {
       const grid = texts(await this.client.readSheet(r.file.id, a1Range(r.sheet), o));
       text = csvOf(grid);
-      const version = hash(text);
+      const version = versionOfGrid(grid);
       const before = this.sheets.get(path);
       this.sheets.set(path, { version, grid, at: before?.version === version ? before.at : Date.now() });
     } else if (r.file.type === 'spreadsheet') {
@@ -173,8 +181,9 @@ export class ShimoRemoteFs implements RemoteFs {
     } catch (e) {
       throw new InvalidInputError(`Nothing was saved to ${r.sheet}: ${(e as Error).message}`);
     }
-    const now = texts(await this.client.readSheet(r.file.id, a1Range(r.sheet), o));
-    const nowVersion = hash(csvOf(now));
+    const nowRaw = await this.client.readSheet(r.file.id, a1Range(r.sheet), o);
+    const now = texts(nowRaw);
+    const nowVersion = versionOfGrid(now);
     if (!o.overwrite && o.expectedVersion !== undefined && nowVersion !== o.expectedVersion) {
       // stat says the server's version from now on: a save naming it (the editor's Overwrite) goes through
       const before = this.sheets.get(path);
@@ -183,17 +192,26 @@ export class ShimoRemoteFs implements RemoteFs {
     }
     const ops = planGrid(now, doc);
     let writes = 0;
+    // Cells an update rewrites without a change keep their value as the server gave it (a number stays a number);
+    // changed cells go as numbers when they read as one.
+    const raw = nowRaw.map((row) => [...(row ?? [])]);
+    const txt = now.map((row) => [...row]);
     for (const op of ops) {
-      if (op.kind === 'deleteRows') await this.client.deleteRows(r.file.id, r.sheet, op.index, op.count, o);
-      else if (op.kind === 'append') await this.client.appendSheet(r.file.id, a1Range(r.sheet), op.values, o);
-      else {
+      if (op.kind === 'deleteRows') {
+        await this.client.deleteRows(r.file.id, r.sheet, op.index, op.count, o);
+        raw.splice(op.index, op.count);
+        txt.splice(op.index, op.count);
+      } else if (op.kind === 'append') {
+        await this.client.appendSheet(r.file.id, a1Range(r.sheet), op.values.map((row) => row.map(cellValue)), o);
+      } else {
+        const values = op.values.map((row, k) => row.map((t, c) => (txt[op.row + k]?.[op.col + c] ?? '') === t ? (raw[op.row + k]?.[op.col + c] ?? t) : cellValue(t)));
         const end = `${columnName(op.col + op.values[0].length - 1)}${op.row + op.values.length}`;
-        await this.client.updateSheet(r.file.id, a1Range(r.sheet, `${columnName(op.col)}${op.row + 1}:${end}`), op.values, o);
+        await this.client.updateSheet(r.file.id, a1Range(r.sheet, `${columnName(op.col)}${op.row + 1}:${end}`), values, o);
       }
       writes++;
     }
     const grid = applyGrid(now, ops);
-    const version = hash(csvOf(grid));
+    const version = versionOfGrid(grid);
     this.sheets.set(path, { version, grid, at: Date.now() });
     return { entry: this.fileEntry(path, r.file, false), writes };
   }
@@ -210,14 +228,15 @@ export class ShimoRemoteFs implements RemoteFs {
     if (!book || (book.file.sheets ?? []).includes(name)) return false;
     await this.client.addSheet(book.file.id, name, o);
     await this.manifest.update(book.file.id, { sheets: [...(book.file.sheets ?? []), name] });
-    this.sheets.set(path, { version: hash(''), grid: [], at: Date.now() });
+    this.sheets.set(path, { version: versionOfGrid([]), grid: [], at: Date.now() });
     return true;
   }
 
   /** A new blank file of `type` (a new file id) in the manifest; returns its path. */
   async create(type: ShimoFileType, title: string, o?: CallOptions): Promise<string> {
     const id = newShimoFileId();
-    await this.client.createFile(type, id, o);
+    // lang zh-CN: the first sheet is then 工作表1 (its name is not listed by the API, so it is set here)
+    await this.client.createFile(type, id, { ...o, lang: 'zh-CN' });
     await this.manifest.add({ id, type, title, origin: 'created', created: Date.now(), sheets: type === 'spreadsheet' ? ['工作表1'] : undefined });
     return this.pathOf(id) as string;
   }

@@ -122,8 +122,9 @@ export class VikaRemoteFs implements RemoteFs, VikaTableResolver {
     const dir = parentPath(path);
     const place = await this.place(dir, o);
     const stem = stemOf(name);
+    // the datasheet of that name, else the one whose name is the longest prefix before ' · ' (a view of it)
     const pick = (list: Shown[]) => list.find((s) => s.node.type === 'Datasheet' && s.name === stem)
-      ?? list.find((s) => s.node.type === 'Datasheet' && stem.startsWith(s.name + VIEW_SEP));
+      ?? list.filter((s) => s.node.type === 'Datasheet' && stem.startsWith(s.name + VIEW_SEP)).sort((a, b) => b.name.length - a.name.length)[0];
     let hit = pick(this.children.get(dir) ?? await this.listFolder(dir, place, o));
     if (!hit) hit = pick(await this.listFolder(dir, place, o));
     if (!hit) throw new NotFoundError(`${path}: not found`);
@@ -226,7 +227,12 @@ class VikaWriter implements WritableFs {
       exists = false;
     }
     if (!exists) {
-      // New File "<name>.csv" in a folder: a new datasheet (its default fields), then the file's rows if any.
+      // A save of a document whose datasheet is gone (renamed, moved or deleted on the server) must not make a new,
+      // empty one: nothing is saved, the editor keeps its text.
+      if (o.expectedVersion !== undefined) throw new NotFoundError(`${baseName(path)}: the datasheet was renamed, moved or deleted on the server; nothing was saved`);
+      // New File "<name>.csv" in a folder: a new datasheet with its default fields. Rows cannot come with it (their
+      // columns would not be its fields): refused before anything is made.
+      if (data.byteLength > 0) throw new InvalidInputError(`${baseName(path)}: a new datasheet starts empty; create it, then paste the rows into it and save`);
       const made = await this.fs.createTable(parentPath(path), stemOf(baseName(path)), o);
       return this.fs.stat(made, o);
     }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { InvalidInputError, UnsupportedError } from '../../../core/errors';
 import type { Logger } from '../../../core/log';
 import { registerSecret } from '../../../core/redact';
+import { xlsxSheetNames } from '../../../core/xlsx';
 import {
   newShimoFileId, SHIMO_FILE_TYPES, SHIMO_IMPORT_FORMATS, shimoCapabilities, ShimoClient, ShimoRemoteFs, type ShimoFileRecord,
   type ShimoFileType, type ShimoManifest, type ShimoPathFamily,
@@ -265,7 +266,9 @@ export const shimoGlue: VendorGlue = {
           return conn.api.importAndWait({ fileId: id, type, file: { name, data } }, { signal, onProgress: (p) => { report(`${p}%`, p - last); last = p; } });
         });
         const title = name.replace(/\.[^.]+$/, '');
-        await conn.fs.manifest.add({ id, type, title, origin: 'imported', created: Date.now(), sheets: type === 'spreadsheet' ? ['工作表1'] : undefined });
+        // the API cannot list sheets: a workbook says its own; a CSV becomes one sheet, 工作表1
+        const sheets = type !== 'spreadsheet' ? undefined : xlsxSheetNames(data) ?? ['工作表1'];
+        await conn.fs.manifest.add({ id, type, title, origin: 'imported', created: Date.now(), sheets });
         const p = await open(conn, accountId, id);
         void ui().notify('info', vscode.l10n.t("'{0}' imported into Shimo as a new file.", name));
         return p;
