@@ -159,7 +159,8 @@ describe('Kingsoft Docs office APIs against the sandbox', function () {
       const token = await personal.tokenOf(SHEET);
       const { taskId } = await office.scriptRun(token, { script: 'console.log("foo")\nconsole.log("bar")', script_name: 'test' });
       const texts: string[] = [];
-      for (let i = 0; i < 400; i++) {
+      // polled until it ends, bounded by time (a loaded machine starts the sandbox's worker late)
+      for (const until = Date.now() + 30_000; Date.now() < until;) {
         const s = await office.scriptStatus(taskId);
         texts.push(...s.logs.filter((l) => l.filename !== '<system>').map((l) => String(l.args[0])));
         if (s.state !== 'running') {

@@ -318,7 +318,8 @@ describe('kdocs sandbox: AirScript (access_token)', function () {
     const id: string = started.task_id;
     assert.ok(id.includes(':') && id.includes('+') && id.includes('/'), `task ids need encodeURIComponent: ${id}`);
     const polls: Json[] = [];
-    for (let i = 0; i < 2000; i++) {
+    // Polled until it finishes (bounded by time, not by a count of polls: a loaded machine starts the worker late).
+    for (const until = Date.now() + 30_000; Date.now() < until;) {
       const st = data(await status(id), 'status');
       polls.push(st);
       if (st.status === 'finish') break;
