@@ -19,6 +19,18 @@ export interface RemoteFs {
   download(path: string, localPath: string, opts?: CallOptions & { onProgress?: ProgressFn }): Promise<void>;
 }
 
+/**
+ * What the caller has just seen on the server, so that a store whose own check would cost a request can skip it (a
+ * request to these clouds costs 50-200 ms). Only set from an answer of this very action (VS Code's pre-save stat, its
+ * stat of a target that found nothing), never from a cache.
+ */
+export interface Checked {
+  /** write: the server's entry of this file, read just before (its version is compared with expectedVersion). */
+  current?: Entry;
+  /** mkdir / rename / copy: nothing was at the target just before. */
+  targetAbsent?: boolean;
+}
+
 /** Writing and organizing the files of a store (same paths as its RemoteFs). */
 export interface WritableFs {
   /**
@@ -32,7 +44,7 @@ export interface WritableFs {
   write(
     path: string,
     data: Uint8Array,
-    opts: CallOptions & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
+    opts: CallOptions & Checked & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
   ): Promise<Entry>;
   /** Upload from a local file path, streaming (memory stays flat). */
   upload(
@@ -40,10 +52,10 @@ export interface WritableFs {
     path: string,
     opts: CallOptions & { overwrite: boolean; onProgress?: ProgressFn },
   ): Promise<Entry>;
-  mkdir(path: string, opts?: CallOptions): Promise<Entry>;
+  mkdir(path: string, opts?: CallOptions & Checked): Promise<Entry>;
   /** `permanent: false` moves to the recycle bin where the vendor has one. */
   delete(path: string, opts: CallOptions & { permanent: boolean }): Promise<void>;
-  rename(from: string, to: string, opts: CallOptions & { overwrite: boolean }): Promise<void>;
+  rename(from: string, to: string, opts: CallOptions & Checked & { overwrite: boolean }): Promise<void>;
   /** Copies, waiting for asynchronous copy queues to finish. */
   copy(from: string, to: string, opts: CallOptions & { overwrite: boolean }): Promise<void>;
 }

@@ -85,6 +85,10 @@ export class RemoteFiles implements FilesService, vscode.Disposable {
     for (const [scheme, fsp] of this.providers) fsp.notify(changes.filter((c) => c.uri.scheme === scheme));
   }
 
+  forgetListings(): void {
+    for (const fsp of this.providers.values()) fsp.forgetListings();
+  }
+
   /** One polling round over every scheme (see RemoteFileSystemProvider.checkOpenDocuments). */
   async checkOpenDocuments(docs: readonly vscode.TextDocument[]): Promise<void> {
     for (const fsp of this.providers.values()) await fsp.checkOpenDocuments(docs.filter((d) => d.uri.scheme === fsp.scheme));

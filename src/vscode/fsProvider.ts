@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { EntryCache } from '../core/entrycache';
 import { ConflictError, isDocError, UnsupportedError } from '../core/errors';
 import type { Logger } from '../core/log';
 import type { Entry } from '../core/model';
@@ -118,14 +119,21 @@ export class BaselineStore implements vscode.Disposable {
  * path). Thin by design: path mapping, the baseline that makes saves conditional (no silent overwrite, see
  * conflict.ts for the one-prompt design), change events for our own operations, and error mapping in errors.ts.
  *
- * stat() is never cached: VS Code compares the mtime it read with a fresh stat before saving ("file is newer"), and
- * that check only helps if the mtime is current.
+ * Requests per action (a request costs 50-200 ms): an EntryCache per account answers the stats VS Code makes around
+ * an action when the answer is known — an entry in a fresh listing of its folder (opening a file from the Explorer,
+ * the folder a new folder goes into), kept current by our own operations — and the Explorer's second readDirectory. The stat of a file an editor has open always asks the server: VS Code compares it with what the
+ * editor loaded before saving ("file is newer"), and the save then checks against exactly that answer (no second
+ * request). A read that finds a newer version than the listing said tells VS Code the file changed.
  */
 export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
   /** Auto-saves refused over a conflict: the server version the user was told about (once per change). */
   private readonly autoSaveNotified = new Map<string, string | undefined>();
+  /** Per account: listings and our own operations' outcomes (see the class comment). */
+  private readonly caches = new Map<string, EntryCache>();
+  /** Stats answered from a listing, by key: readFile compares them with what it reads. */
+  private readonly servedFromListing = new Map<string, Entry>();
 
   constructor(
     readonly scheme: string,
@@ -148,8 +156,24 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
 
   /** Fires change events for URIs changed by commands that bypass the provider (upload, restore...). */
   notify(changes: Array<{ uri: vscode.Uri; type: vscode.FileChangeType }>): void {
-    for (const c of changes) if (c.type === vscode.FileChangeType.Deleted) this.baselines.move(refKey(fromUri(c.uri)));
+    for (const c of changes) {
+      const ref = fromUri(c.uri);
+      this.cacheOf(ref).forget(ref.path);
+      if (c.type === vscode.FileChangeType.Deleted) this.baselines.move(refKey(ref));
+    }
     if (changes.length) this.emitter.fire(changes);
+  }
+
+  /** Forgets every listing (Refresh): the next stat and readDirectory ask the server. */
+  forgetListings(): void {
+    for (const c of this.caches.values()) c.clear();
+  }
+
+  private cacheOf(ref: RemoteRef): EntryCache {
+    const key = ref.accountId;
+    let c = this.caches.get(key);
+    if (!c) this.caches.set(key, (c = new EntryCache()));
+    return c;
   }
 
   watch(): vscode.Disposable {
@@ -159,20 +183,45 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
 
   stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     return this.run(uri, 'stat', async (m, ref) => {
+      const key = refKey(ref);
+      // A folder, or a file no editor has open, as a fresh listing shows it. Never "nothing there" (a colleague's new
+      // file must open), never an open file (VS Code compares this answer with what the editor loaded before saving).
+      // The stat VS Code makes right after our write of this file: what we wrote (once).
+      const written = this.cacheOf(ref).takeOwn(ref.path);
+      if (written?.type === 'file') return toFileStat(written, !m.caps.write);
+      const known = this.cacheOf(ref).lookup(ref.path)?.entry;
+      if (known && (known.type === 'folder' || !this.isOpen(ref))) {
+        if (known.type === 'file') this.servedFromListing.set(key, known);
+        return toFileStat(known, !m.caps.write);
+      }
       const entry = await m.fs.stat(m.path);
-      if (entry.type === 'file') this.saves.sawStat(refKey(ref), entry);
+      this.cacheOf(ref).saw(ref.path, entry);
+      if (entry.type === 'file') this.saves.sawStat(key, entry);
       // A store without the write capability is read-only: VS Code opens its files read-only.
       return toFileStat(entry, !m.caps.write);
     });
   }
 
   readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
-    return this.run(uri, 'readDirectory', readDirectory);
+    return this.run(uri, 'readDirectory', async (m, ref) => {
+      const cache = this.cacheOf(ref);
+      let entries = cache.listing(ref.path);
+      if (!entries) cache.setListing(ref.path, (entries = await m.fs.listAll(m.path)));
+      return entries.map((e): [string, vscode.FileType] => [e.name, toFileStat(e).type]);
+    });
   }
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
     return this.run(uri, 'readFile', async (m, ref) => {
       const { data, entry } = await m.fs.read(m.path);
+      this.cacheOf(ref).saw(ref.path, entry);
+      const served = this.servedFromListing.get(refKey(ref));
+      this.servedFromListing.delete(refKey(ref));
+      if (served?.version && entry.version && served.version !== entry.version) {
+        // The listing was older than the file: VS Code holds the listing's mtime for this content. Telling it the file
+        // changed makes it stat again (asking the server now that the editor is open) before any save compares them.
+        setImmediate(() => this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]));
+      }
       // A dirty editor's next save must be checked against the version that editor was loaded from. Anyone else
       // reading the file meanwhile (workspace search, another extension, a diff) must not move that baseline, or the
       // save would silently overwrite the colleague's change it just read.
@@ -199,7 +248,8 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
       let entry: Entry;
       try {
         if (expected === UNKNOWN) throw new ConflictError(`the version ${name} started from is unknown`);
-        entry = await writer.write(path, content, { ...options, expectedVersion: expected });
+        // VS Code's pre-save stat of this save asked the server moments ago: the store checks against that answer.
+        entry = await writer.write(path, content, { ...options, expectedVersion: expected, current: save?.stat });
       } catch (e) {
         if (!isDocError(e, 'Conflict')) throw e;
         const current = await this.current(fs, path);
@@ -223,6 +273,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
         else entry = await writer.write(path, content, { ...options, overwrite: true, expectedVersion: current.version });
       }
       this.remember(ref, entry);
+      this.cacheOf(ref).learn(ref.path, entry);
       this.autoSaveNotified.delete(key);
       this.conflicts.resolved(uri);
       this.emitter.fire([{ type: expected === undefined && options.create ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed, uri }]);
@@ -275,8 +326,12 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
   }
 
   createDirectory(uri: vscode.Uri): Promise<void> {
-    return this.run(uri, 'createDirectory', async (m) => {
-      await writerOf(m, baseName(m.path)).mkdir(m.path);
+    return this.run(uri, 'createDirectory', async (m, ref) => {
+      // VS Code calls this only after its stat of the path found nothing.
+      const entry = await writerOf(m, baseName(m.path)).mkdir(m.path, { targetAbsent: true });
+      const cache = this.cacheOf(ref);
+      cache.learn(ref.path, { ...entry, name: baseName(ref.path), type: 'folder' });
+      cache.setListing(ref.path, []);
       this.emitter.fire([{ type: vscode.FileChangeType.Created, uri }]);
     });
   }
@@ -288,9 +343,11 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
    */
   delete(uri: vscode.Uri): Promise<void> {
     const permanent = config.deletePermanently(this.vendor);
-    return this.run(uri, 'delete', async (m) => {
+    return this.run(uri, 'delete', async (m, ref) => {
       await writerOf(m, baseName(m.path)).delete(m.path, { permanent });
-      this.notify([{ type: vscode.FileChangeType.Deleted, uri }]);
+      this.baselines.move(refKey(ref));
+      this.cacheOf(ref).learn(ref.path, undefined);
+      this.emitter.fire([{ type: vscode.FileChangeType.Deleted, uri }]);
     });
   }
 
@@ -298,8 +355,14 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
     return this.run(oldUri, 'rename', async (_m, ref) => {
       const to = fromUri(newUri);
       const pair = await resolvePair(this.resolve, ref, to);
-      await writerOf(pair.from, baseName(ref.path)).rename(pair.from.path, pair.to.path, options);
+      // Without overwrite, VS Code calls this only after its stat of the target found nothing.
+      await writerOf(pair.from, baseName(ref.path)).rename(pair.from.path, pair.to.path, { ...options, targetAbsent: !options.overwrite });
       this.baselines.move(refKey(ref), refKey(to));
+      const cache = this.cacheOf(ref);
+      const moved = cache.lookup(ref.path)?.entry;
+      cache.learn(ref.path, undefined);
+      if (moved) cache.learn(to.path, { ...moved, name: baseName(to.path), path: pair.to.path });
+      else cache.forget(to.path);
       this.emitter.fire([{ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri }]);
     });
   }
@@ -308,6 +371,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
     return this.run(source, 'copy', async (_m, ref) => {
       const pair = await resolvePair(this.resolve, ref, fromUri(destination));
       await writerOf(pair.from, baseName(ref.path)).copy(pair.from.path, pair.to.path, options);
+      this.cacheOf(ref).forget(fromUri(destination).path);
       this.emitter.fire([{ type: vscode.FileChangeType.Created, uri: destination }]);
     });
   }

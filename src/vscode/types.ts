@@ -156,6 +156,8 @@ export interface FilesService {
   resolvePair(from: RemoteRef, to: RemoteRef): Promise<{ from: Mounted; to: Mounted }>;
   /** Change events for URIs changed by commands that bypass the file systems. */
   notify(changes: Array<{ uri: vscode.Uri; type: vscode.FileChangeType }>): void;
+  /** Refresh: the listings and stats known without asking the server are forgotten. */
+  forgetListings(): void;
   refOf(uri: vscode.Uri): RemoteRef | undefined;
   knownVersion(uri: vscode.Uri): string | undefined;
   readonly conflicts: ConflictsService;

@@ -62,6 +62,7 @@ export function registerAccountCommands(s: Services): vscode.Disposable[] {
       // A sandbox account comes only as an argument (its own "Sign in again" node): its vendor decides.
       if (!signIn) throw new InvalidInputError(vscode.l10n.t('{0} has no credentials to update.', label));
       await signIn.call(s.vendors.get(info.vendor), s, info);
+      s.files.forgetListings();
       s.tree.refresh();
     }),
 

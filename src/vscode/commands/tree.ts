@@ -6,8 +6,14 @@ import { isTreeNode, type TreeNode } from '../tree/nodes';
 export function registerTreeCommands(s: Services): vscode.Disposable[] {
 
   return [
-    s.command('docWorkspaces.refresh', () => s.tree.refresh()),
-    s.command('docWorkspaces.refreshNode', (node?: TreeNode) => s.tree.refresh(isTreeNode(node) ? node : undefined)),
+    s.command('docWorkspaces.refresh', () => {
+      s.files.forgetListings();
+      s.tree.refresh();
+    }),
+    s.command('docWorkspaces.refreshNode', (node?: TreeNode) => {
+      s.files.forgetListings();
+      s.tree.refresh(isTreeNode(node) ? node : undefined);
+    }),
     // The "Load more" row's own command (hidden from the palette); anything else has no more to load.
     s.command('docWorkspaces.loadMore', async (node?: unknown) => (isTreeNode(node) ? s.tree.loadMore(node) : undefined)),
 

@@ -74,6 +74,7 @@ export function registerTableCommands(s: Services): vscode.Disposable[] {
         validateInput: (v) => (!v.trim() ? vscode.l10n.t('Enter a name.') : v.length > 100 ? vscode.l10n.t('At most 100 characters.') : undefined),
       });
       const made = await m.caps.records.createTable(m.path, name.trim());
+      s.files.forgetListings();
       s.tree.refresh();
       const uri = uriIn(folder, m, made);
       await vscode.commands.executeCommand('vscode.open', uri);
@@ -148,6 +149,7 @@ export function registerTableCommands(s: Services): vscode.Disposable[] {
       } else {
         reload(m, uri);
       }
+      s.files.forgetListings();
       s.tree.refresh();
     }),
   ];

@@ -233,6 +233,7 @@ export const shimoGlue: VendorGlue = {
   registerCommands(s) {
     const open = async (conn: ShimoConnection, accountId: string, id: string) => {
       const p = conn.fs.pathOf(id);
+      s.files.forgetListings();
       s.tree.refresh();
       if (p && !p.startsWith('spreadsheets/')) await vscode.commands.executeCommand('vscode.open', toUri({ scheme: SHIMO_SCHEME, accountId, path: p }));
       return p;
@@ -244,6 +245,7 @@ export const shimoGlue: VendorGlue = {
         const { type } = await ui().pick(SHIMO_FILE_TYPES.map((t) => ({ label: labels[t], description: t, type: t })), { title: vscode.l10n.t('New Shimo file in {0}', label), placeHolder: vscode.l10n.t('Type of the new file') });
         const title = (await ui().input({ title: vscode.l10n.t('New {0} in {1}', labels[type], label), prompt: vscode.l10n.t('Title'), validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a title.')) })).trim();
         const path = await conn.fs.create(type, title);
+        s.files.forgetListings();
         s.tree.refresh();
         void ui().notify('info', vscode.l10n.t("'{0}' created in Shimo.", title));
         return path;
@@ -284,6 +286,7 @@ export const shimoGlue: VendorGlue = {
         const title = (await ui().input({ title: vscode.l10n.t("Title of '{0}'", id), value: id, validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a title.')) })).trim();
         const sheets = type === 'spreadsheet' ? (await ui().input({ title: vscode.l10n.t("Sheets of '{0}'", title), prompt: vscode.l10n.t('Sheet names, separated by commas (the API cannot list them)'), value: '工作表1' })).split(',').map((x) => x.trim()).filter(Boolean) : undefined;
         await conn.fs.manifest.add({ id, type, title, origin: 'added', created: Date.now(), sheets });
+        s.files.forgetListings();
         s.tree.refresh();
       }),
 
@@ -320,6 +323,7 @@ export const shimoGlue: VendorGlue = {
           throw new InvalidInputError(vscode.l10n.t("'{0}' is not a Shimo file list (JSON with a \"files\" array).", baseName(uri.path)));
         }
         for (const f of files) await conn.fs.manifest.add({ ...f, origin: f.origin ?? 'added', created: f.created ?? Date.now() });
+        s.files.forgetListings();
         s.tree.refresh();
         void ui().notify('info', vscode.l10n.t('{0} files added to {1}.', files.length, label));
         return uri;
