@@ -646,6 +646,45 @@ describe('Gokuai client against the sandbox', function () {
   // ------------------------------------------------------------------ RemoteFs
 
   describe('GokuaiRemoteFs', () => {
+    it('a small save is two requests (basic info, one web upload); one upload key serves many saves; bigger files go in parts', async () => {
+      const c = makeClient();
+      const store = new GokuaiRemoteFs(c);
+      await store.write('small/a 文件 #%.txt', Buffer.from('one'), { create: true, overwrite: false });
+      const mark = sb.control.requestCount;
+      const saved = await store.write('small/a 文件 #%.txt', Buffer.from('two 😀'), { create: false, overwrite: true, expectedVersion: sha1(Buffer.from('one')) });
+      assert.deepStrictEqual(sb.control.requestsSince(mark).map((q) => q.path.split('/').pop()), ['info', 'web_upload']);
+      assert.strictEqual(saved.version, sha1(Buffer.from('two 😀')), 'the version is what was sent');
+      assert.strictEqual(sb.control.readFile('small/a 文件 #%.txt')?.toString(), 'two 😀');
+      for (const n of [1, 2, 3]) await store.write(`small/b${n}.txt`, Buffer.from(`b${n}`), { create: true, overwrite: false });
+      assert.strictEqual(callsSince(mark, '/upload_servers').length, 0, 'the key of the first upload is reused');
+      const big = randomBytes(4 * 1024 * 1024 + 1);
+      await store.write('small/big.bin', big, { create: true, overwrite: false });
+      assert.strictEqual(callsSince(mark, '/upload_part').length, 2, 'over 4 MiB: the chunked upload');
+      assert.deepStrictEqual(sb.control.readFile('small/big.bin'), big);
+    });
+
+    it('an upload key the server refuses is replaced once; a second refusal is the error', async () => {
+      const store = new GokuaiRemoteFs(makeClient());
+      await store.write('keys/a.txt', Buffer.from('a'), { create: true, overwrite: false });
+      const mark = sb.control.requestCount;
+      sb.control.failNext(1, { status: 404, pathIncludes: '/web_upload' });
+      await store.write('keys/a.txt', Buffer.from('b'), { create: false, overwrite: true });
+      assert.deepStrictEqual(sb.control.requestsSince(mark).map((q) => `${q.path.split('/').pop()} ${q.status}`), ['info 200', 'web_upload 404', 'upload_servers 200', 'web_upload 200']);
+      sb.control.failNext(2, { status: 404, pathIncludes: '/web_upload' });
+      await assert.rejects(store.write('keys/a.txt', Buffer.from('c'), { create: false, overwrite: true }), NotFoundError);
+      assert.strictEqual(sb.control.readFile('keys/a.txt')?.toString(), 'b', 'nothing else changed');
+    });
+
+    it('read is two requests (info with its download link, the GET); the version is the sha1 of what was read', async () => {
+      await fs.write('reads/r 读.txt', Buffer.from('read me'), { create: true, overwrite: false });
+      const mark = sb.control.requestCount;
+      const { data, entry } = await fs.read('reads/r 读.txt');
+      assert.strictEqual(sb.control.requestsSince(mark).length, 2, sb.control.requestsSince(mark).map((q) => q.path).join(', '));
+      assert.strictEqual(Buffer.from(data).toString(), 'read me');
+      assert.strictEqual(entry.version, sha1(Buffer.from('read me')));
+      assert.strictEqual(entry.version, (await fs.stat('reads/r 读.txt')).version, 'the same version stat reports');
+    });
+
     it("stat('') is the root folder", async () => {
       const root = await fs.stat('');
       assert.strictEqual(root.type, 'folder');
@@ -711,13 +750,13 @@ describe('Gokuai client against the sandbox', function () {
       // The colleague's save lands between our upload_finish and whatever the client asks next.
       const racing = new GokuaiRemoteFs(viaTransport(async (url, init) => {
         const res = await send(url, init);
-        if (!raced && url.endsWith('/upload_finish') && res.status === 200) {
+        if (!raced && /\/(upload_finish|web_upload)$/.test(url) && res.status === 200) {
           raced = true;
           sb.control.writeFile('cf/race.txt', theirs);
         }
         return res;
       }));
-      const mine = Buffer.from(`my edit ${randomBytes(8).toString('hex')}`); // new content: a chunked upload
+      const mine = Buffer.from(`my edit ${randomBytes(8).toString('hex')}`); // new content: a real upload
       const saved = await racing.write('cf/race.txt', mine, { create: false, overwrite: true, expectedVersion: sha1(Buffer.from('v1')) });
       assert.ok(raced);
       assert.strictEqual(saved.version, sha1(mine));

@@ -73,9 +73,20 @@ export interface GokuaiApi {
     p: { fullpath: string; source: { path: string } | { data: Uint8Array }; overwrite: boolean } & GkOp,
     o?: CallOptions & { onProgress?: ProgressFn },
   ): Promise<{ hash: string; fullpath: string; filehash: string; filesize: number; instant: boolean }>;
-  /** GET a download URL (refreshing it once when it has expired) and return the bytes, or stream to a local file. */
-  downloadBytes(ref: GkRef & { filehash?: string }, o?: CallOptions): Promise<Uint8Array>;
-  downloadToFile(ref: GkRef & { filehash?: string }, localPath: string, o?: CallOptions & { onProgress?: ProgressFn }): Promise<void>;
+  /**
+   * A file of at most WEB_UPLOAD_MAX bytes in one request: /2/web_upload with an upload-server key that is reused
+   * until shortly before it expires (upload_servers is asked only for the first upload, and again when a key is
+   * refused). Returns the sha1 of what was sent as `filehash`.
+   */
+  uploadSmall(
+    p: { fullpath: string; data: Uint8Array; overwrite: boolean } & GkOp, o?: CallOptions,
+  ): Promise<{ hash: string; fullpath: string; filehash: string; filesize: number }>;
+  /**
+   * GET a download URL (refreshing it once when it has expired) and return the bytes, or stream to a local file.
+   * `url`: a download link already at hand (info's `uri`), tried first.
+   */
+  downloadBytes(ref: GkRef & { filehash?: string; url?: string }, o?: CallOptions): Promise<Uint8Array>;
+  downloadToFile(ref: GkRef & { filehash?: string; url?: string }, localPath: string, o?: CallOptions & { onProgress?: ProgressFn }): Promise<void>;
   /** Poll queue_status until 2 (done) or 3 (error -> throws). */
   waitQueue(queueId: string, o?: CallOptions): Promise<GkQueueStatus>;
 }

@@ -2,7 +2,8 @@
  * Gokuai library file API client: one method per endpoint of endpoints.tsv (35), the chunked-upload server
  * protocol of vendor-facts.md, and composites (uploadFile, downloads, waitQueue). Plain Node, no vscode.
  */
-import { BadResponseError, ServerError } from '../../core/errors';
+import { BadResponseError, DocError, ServerError } from '../../core/errors';
+import { sha1Hex } from '../../core/hash';
 import { readAllBody, saveBodyToFile } from '../../core/download';
 import { multipart } from '../../core/multipart';
 import type { HttpResponse } from '../../core/http';
@@ -87,8 +88,14 @@ export interface GokuaiClientOptions extends VendorClientOptions {
 
 /** upload_abort is clean-up after a failure: one short attempt, so it never delays the error the user waits for. */
 const UPLOAD_ABORT_TIMEOUT_MS = 5_000;
+/** Files up to this size are saved with one /2/web_upload request (larger ones: the chunked upload). */
+export const WEB_UPLOAD_MAX = 4 * 1024 * 1024;
+/** How long the web-upload keys we ask for live (upload_servers `timeout`). */
+const WEB_KEY_SECONDS = 1800;
 
 export class GokuaiClient extends VendorClient implements GokuaiApi {
+  private webKeyCache?: { server: string; key: string; until: number };
+
   constructor(private readonly creds: GokuaiCredentials, private readonly opts: GokuaiClientOptions = {}) {
     super('gokuai', creds.host, opts, parseGkError);
     registerSecret(creds.orgClientSecret);
@@ -391,23 +398,65 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
     });
   }
 
-  async downloadBytes(ref: GkRef & { filehash?: string }, o?: CallOptions): Promise<Uint8Array> {
+  async uploadSmall(
+    p: { fullpath: string; data: Uint8Array; overwrite: boolean } & GkOp, o?: CallOptions,
+  ): Promise<{ hash: string; fullpath: string; filehash: string; filesize: number }> {
+    if (p.data.byteLength > WEB_UPLOAD_MAX) throw new RangeError(`uploadSmall takes at most ${WEB_UPLOAD_MAX} bytes`);
+    const { fullpath, data, overwrite, ...op } = p;
+    const slash = fullpath.lastIndexOf('/');
+    const form = { path: slash < 0 ? '' : fullpath.slice(0, slash), name: fullpath.slice(slash + 1), overwrite: overwrite ? 1 as const : 0 as const, data, ...op };
+    const filehash = sha1Hex(data);
+    for (let round = 1; ; round++) {
+      const key = await this.webKey(fullpath, round > 1, o);
+      try {
+        const r = await this.webUpload(key.server, { ...form, key: key.key }, o);
+        return { hash: r.hash, fullpath: r.fullpath, filehash, filesize: Number(r.filesize ?? data.byteLength) };
+      } catch (e) {
+        // The reference is silent on whether a key serves other paths and other uploads: ours reuses it, and a key
+        // the server refuses (unknown, expired, not for this path) is replaced once.
+        const status = (e as { status?: number }).status;
+        if (round > 1 || !(e instanceof DocError) || !(status === 401 || status === 403 || status === 404 || status === 410)) throw e;
+        this.webKeyCache = undefined;
+        this.log.debug(`web_upload: the upload key was refused (HTTP ${status}), asking for a new one`);
+      }
+    }
+  }
+
+  /** The reusable web-upload key and server (valid WEB_KEY_SECONDS, dropped a minute before). */
+  private async webKey(fullpath: string, renew: boolean, o?: CallOptions): Promise<{ server: string; key: string }> {
+    const now = Date.now();
+    if (!renew && this.webKeyCache && this.webKeyCache.until > now) return this.webKeyCache;
+    const r = await this.uploadServers({ fullpath, timeout: WEB_KEY_SECONDS }, o);
+    this.webKeyCache = { server: r['m-upload'][0], key: r.key, until: now + (WEB_KEY_SECONDS - 60) * 1000 };
+    return this.webKeyCache;
+  }
+
+  async downloadBytes(ref: GkRef & { filehash?: string; url?: string }, o?: CallOptions): Promise<Uint8Array> {
     // Streamed rather than buffered by the HTTP layer: the stall watchdog then bounds the time between bytes, not
     // the whole transfer (a large file on a slow link must not hit the per-request timeout).
     return readAllBody(await this.getDownload(ref, o), downloadWhat(ref), o);
   }
 
   async downloadToFile(
-    ref: GkRef & { filehash?: string }, localPath: string, o?: CallOptions & { onProgress?: ProgressFn },
+    ref: GkRef & { filehash?: string; url?: string }, localPath: string, o?: CallOptions & { onProgress?: ProgressFn },
   ): Promise<void> {
     await saveBodyToFile(await this.getDownload(ref, o), localPath, downloadWhat(ref), o);
   }
 
   /** GET on a temporary download URL (10 minutes), refreshed once when expired. */
-  private getDownload(ref: GkRef & { filehash?: string }, o: CallOptions | undefined): Promise<HttpResponse> {
+  private getDownload(ref: GkRef & { filehash?: string; url?: string }, o: CallOptions | undefined): Promise<HttpResponse> {
     const what = downloadWhat(ref);
+    const { url, ...rest } = ref;
+    let first = url;
     return this.openDownload(
-      what, async () => (await this.downloadUrl(ref, o)).urls[0], (res) => gokuaiError(res.status, res.body, what, res.headers), o,
+      what, async () => {
+        if (first) {
+          const u = first;
+          first = undefined;
+          return u;
+        }
+        return (await this.downloadUrl(rest, o)).urls[0];
+      }, (res) => gokuaiError(res.status, res.body, what, res.headers), o,
     );
   }
 

@@ -6,9 +6,10 @@ import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError, un
 import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
 import { collectPages, offsetPager, parseCursor } from '../../core/paging';
 import { baseName, normalizePath, rootEntry } from '../../core/paths';
-import type { FileStore } from '../../core/remote';
+import { sha1Hex } from '../../core/hash';
+import type { Checked, FileStore } from '../../core/remote';
 import type { GokuaiApi } from './api';
-import type { UploadResult } from './upload';
+import { WEB_UPLOAD_MAX } from './client';
 import type { GkFile, GkInfo } from './wire';
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -51,6 +52,15 @@ export class GokuaiRemoteFs implements FileStore {
     return entry;
   }
 
+  /**
+   * What a save checks against, in one request: the basic info answer (attribute=10) has the content hash, the type
+   * and the size, not the dates. Undefined when nothing is at `path`.
+   */
+  private async tryVersion(fullpath: string, opts?: CallOptions): Promise<Entry | undefined> {
+    const basic = await unlessNotFound(this.api.info({ fullpath, attribute: 10 }, opts));
+    return basic ? toEntry(basic) : undefined;
+  }
+
   /** Undefined when nothing is at `path`. */
   private tryStat(path: string, opts?: CallOptions): Promise<Entry | undefined> {
     return unlessNotFound(this.stat(path, opts));
@@ -70,24 +80,31 @@ export class GokuaiRemoteFs implements FileStore {
     return collectPages((cursor) => this.list(path, cursor, opts), opts);
   }
 
+  /**
+   * Two requests: `info` (metadata and the download link `uri`) and the GET of that link. The default answer has no
+   * `filehash`; the version is then the sha1 of the bytes read (Gokuai's filehash is the content's sha1), so data and
+   * version always agree.
+   */
   async read(path: string, opts?: CallOptions): Promise<{ data: Uint8Array; entry: Entry }> {
-    const entry = await this.stat(path, opts);
+    const fullpath = normalizePath(path);
+    if (fullpath === '') throw new InvalidInputError('the library root is a folder');
+    const info = await this.api.info({ fullpath }, opts);
+    const entry = toEntry(info);
     if (entry.type !== 'file') throw new InvalidInputError(`"${path}" is a folder`);
-    // Ask for exactly the content version that stat saw, so data and entry.version always agree.
-    const data = await this.api.downloadBytes(
-      { fullpath: entry.path, filehash: entry.version || undefined }, opts,
-    );
-    return { data, entry: { ...entry, size: data.byteLength } };
+    const data = await this.api.downloadBytes({ fullpath: entry.path, filehash: entry.version || undefined, url: info.uri || undefined }, opts);
+    const version = entry.version || sha1Hex(data);
+    return { data, entry: { ...entry, version, size: data.byteLength } };
   }
 
   async write(
     path: string,
     data: Uint8Array,
-    opts: CallOptions & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
+    opts: CallOptions & Checked & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
   ): Promise<Entry> {
     const fullpath = normalizePath(path);
     if (fullpath === '') throw new InvalidInputError('cannot write the library root');
-    const current = await this.tryStat(fullpath, opts);
+    // The caller's answer of moments ago (VS Code's pre-save stat), else the one-request basic info.
+    const current = opts.current && opts.current.path === fullpath ? opts.current : await this.tryVersion(fullpath, opts);
     this.checkTarget(fullpath, current, opts);
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== '' && current?.version !== opts.expectedVersion) {
       throw new ConflictError(
@@ -96,8 +113,10 @@ export class GokuaiRemoteFs implements FileStore {
       );
     }
     // overwrite=1 on the wire: the checks above decided; overwrite=0 would make Gokuai store "name (1)" instead.
-    const r = await this.api.uploadFile({ fullpath, source: { data }, overwrite: true }, opts);
-    return this.savedEntry(r, opts);
+    const r = data.byteLength <= WEB_UPLOAD_MAX
+      ? await this.api.uploadSmall({ fullpath, data, overwrite: true }, opts)
+      : await this.api.uploadFile({ fullpath, source: { data }, overwrite: true }, opts);
+    return this.savedEntry(r, current);
   }
 
   async upload(localPath: string, path: string, opts: CallOptions & { overwrite: boolean; onProgress?: ProgressFn }): Promise<Entry> {
@@ -105,24 +124,21 @@ export class GokuaiRemoteFs implements FileStore {
     const current = await this.tryStat(fullpath, opts);
     this.checkTarget(fullpath, current, { create: true, overwrite: opts.overwrite });
     const r = await this.api.uploadFile({ fullpath, source: { path: localPath }, overwrite: true }, opts);
-    return this.savedEntry(r, opts);
+    return this.savedEntry(r, current);
   }
 
   /**
-   * The entry of what an upload stored. Its version is the content we sent (r.filehash), never whatever a later stat
-   * finds: when a colleague saves in between, recording their version as ours would let our next save overwrite
-   * their change without a conflict. The fresh stat only adds metadata (mtime, id, who) when it shows our content;
-   * when it cannot be had (changed, gone, failed) the entry is built from the upload result alone, since the upload
-   * itself succeeded.
+   * The entry of what an upload stored, from the upload itself (no request): its version is the content we sent,
+   * never whatever a later stat finds — when a colleague saves in between, recording their version as ours would let
+   * our next save overwrite their change without a conflict. The time is this computer's (the server's own is read
+   * with the next listing).
    */
-  private async savedEntry(r: UploadResult, opts?: CallOptions): Promise<Entry> {
-    const fresh = await this.stat(r.fullpath, opts).catch(() => undefined);
-    if (fresh && fresh.type === 'file' && fresh.version === r.filehash) return fresh;
+  private savedEntry(r: { hash: string; fullpath: string; filehash: string; filesize: number }, before: Entry | undefined): Entry {
     const path = normalizePath(r.fullpath);
     const now = Date.now();
     return {
-      name: baseName(path), path, type: 'file', size: r.filesize, mtime: now, ctime: now, id: r.hash,
-      version: r.filehash,
+      name: baseName(path), path, type: 'file', size: r.filesize, mtime: now, ctime: before?.ctime || now,
+      id: r.hash || before?.id || '', version: r.filehash,
     };
   }
 
@@ -139,16 +155,20 @@ export class GokuaiRemoteFs implements FileStore {
   }
 
   async download(path: string, localPath: string, opts?: CallOptions & { onProgress?: ProgressFn }): Promise<void> {
-    const entry = await this.stat(path, opts);
-    if (entry.type !== 'file') throw new InvalidInputError(`"${path}" is a folder`);
-    await this.api.downloadToFile({ fullpath: entry.path }, localPath, opts);
+    const fullpath = normalizePath(path);
+    const info = fullpath === '' ? undefined : await this.api.info({ fullpath }, opts);
+    if (!info || Number(info.dir) === 1) throw new InvalidInputError(`"${path}" is a folder`);
+    await this.api.downloadToFile({ fullpath: normalizePath(info.fullpath), url: info.uri || undefined }, localPath, opts);
   }
 
-  async mkdir(path: string, opts?: CallOptions): Promise<Entry> {
+  async mkdir(path: string, opts?: CallOptions & Checked): Promise<Entry> {
     const fullpath = normalizePath(path);
-    if (await this.tryStat(fullpath, opts)) throw new AlreadyExistsError(`"${fullpath}" already exists`);
+    // create_folder answers with the folder that is there (mkdir -p): only a check tells "already exists".
+    if (!opts?.targetAbsent && await this.tryStat(fullpath, opts)) throw new AlreadyExistsError(`"${fullpath}" already exists`);
     const r = await this.api.createFolder({ fullpath }, opts);
-    return this.stat(r.fullpath || fullpath, opts);
+    const at = normalizePath(r.fullpath || fullpath);
+    const now = Date.now();
+    return { name: baseName(at), path: at, type: 'folder', size: 0, mtime: now, ctime: now, id: r.hash, version: '' };
   }
 
   async delete(path: string, opts: CallOptions & { permanent: boolean }): Promise<void> {
@@ -157,10 +177,10 @@ export class GokuaiRemoteFs implements FileStore {
     await this.api.del({ fullpath, destroy: opts.permanent ? 1 : 0 }, opts);
   }
 
-  async rename(from: string, to: string, opts: CallOptions & { overwrite: boolean }): Promise<void> {
+  async rename(from: string, to: string, opts: CallOptions & Checked & { overwrite: boolean }): Promise<void> {
     const src = normalizePath(from);
     const dest = normalizePath(to);
-    await this.clearDestination(dest, opts);
+    if (!opts.targetAbsent) await this.clearDestination(dest, opts);
     await this.api.move({ fullpath: src, dest_fullpath: dest }, opts);
   }
 
