@@ -23,7 +23,7 @@ import {
 import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
 import { collectPages, iteratePages, type PageFetcher, parseCursor } from '../../core/paging';
 import { baseName, joinPath, normalizePath, numberedName, parentPath, rootEntry, splitExt } from '../../core/paths';
-import type { FileStore } from '../../core/remote';
+import type { Checked, FileStore } from '../../core/remote';
 import type { KdSource } from './api';
 import type { KdocsClient } from './client';
 import { type ParsedPath, parsePath, TOKEN_SEGMENT, tokenPath } from './tokenpath';
@@ -128,6 +128,8 @@ async function unlessItemLevel<T>(p: Promise<T>): Promise<T | undefined> {
 }
 
 const LIST_PAGE = 100;
+/** How long a path's token, as an answer showed it, is used for a change without asking again. */
+const TRUST_MS = 30_000;
 /** Items per listing the personal space's `locate` looks through. */
 const LOCATE_PAGE = 100;
 
@@ -149,6 +151,8 @@ export class KdocsRemoteFs implements FileStore {
   private readonly tokens = new Map<string, string>();
   /** token -> parent folder token (undefined = root), when an answer said so; places new files next to token paths. */
   private readonly parents = new Map<string, string | undefined>();
+  /** path -> when an answer last showed its token, and the item's type (see `recent`). */
+  private readonly seenAt = new Map<string, { at: number; type: 'file' | 'folder' }>();
 
   constructor(private readonly client: KdocsClient, readonly space: KdSpace) {}
 
@@ -165,6 +169,8 @@ export class KdocsRemoteFs implements FileStore {
   async folderTokenOf(path: string, o?: CallOptions): Promise<string | undefined> {
     const p = normalizePath(path);
     if (p === '') return undefined;
+    const seen = this.recent(p);
+    if (seen?.type === 'folder') return seen.token;
     const r = await this.resolve(p, o);
     if (r.entry.type !== 'folder') throw new InvalidInputError(`"${p}" is not a folder`);
     return r.token;
@@ -253,7 +259,7 @@ export class KdocsRemoteFs implements FileStore {
 
   write(
     path: string, data: Uint8Array,
-    o: CallOptions & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
+    o: CallOptions & Checked & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
   ): Promise<Entry> {
     return this.put(normalizePath(path), { data }, o);
   }
@@ -264,10 +270,12 @@ export class KdocsRemoteFs implements FileStore {
 
   private async put(
     p: string, source: KdSource,
-    o: CallOptions & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
+    o: CallOptions & Checked & { create: boolean; overwrite: boolean; expectedVersion?: string; onProgress?: ProgressFn },
   ): Promise<Entry> {
     if (p === '') throw new InvalidInputError('Cannot write to the root folder');
-    const existing = await this.tryResolve(p, o);
+    // VS Code's pre-save stat asked the server moments ago: that answer is the check (one request less).
+    const token = o.current?.path === p ? this.recent(p)?.token : undefined;
+    const existing = token && o.current?.id === token ? { token, entry: o.current } : await this.tryResolve(p, o);
     if (existing) {
       if (existing.entry.type === 'folder') throw new AlreadyExistsError(`"${p}" is a folder`);
       if (!o.overwrite) throw new AlreadyExistsError(`"${p}" already exists`);
@@ -369,33 +377,44 @@ export class KdocsRemoteFs implements FileStore {
     }
   }
 
-  async mkdir(path: string, o?: CallOptions): Promise<Entry> {
+  async mkdir(path: string, o?: CallOptions & Checked): Promise<Entry> {
     const p = normalizePath(path);
     if (p === '') throw new AlreadyExistsError('The root folder exists');
-    if (await this.tryResolve(p, o)) throw new AlreadyExistsError(`"${p}" already exists`);
+    if (!o?.targetAbsent && await this.tryResolve(p, o)) throw new AlreadyExistsError(`"${p}" already exists`);
     const token = await this.space.mkdir(await this.folderTokenOf(parentPath(p), o), baseName(p), o);
     this.tokens.set(p, token);
-    return (await this.resolve(p, o)).entry;
+    this.seenAt.set(p, { at: Date.now(), type: 'folder' });
+    const now = Date.now();
+    return { name: baseName(p), path: p, type: 'folder', size: 0, mtime: now, ctime: now, id: token, version: '' };
   }
 
   async delete(path: string, o: CallOptions & { permanent: boolean }): Promise<void> {
     const p = normalizePath(path);
     if (p === '') throw new InvalidInputError('Cannot delete the root folder');
-    const { token } = await this.resolve(p, o);
+    const token = this.recent(p)?.token ?? (await this.resolve(p, o)).token;
     await (o.permanent ? this.space.destroy(token, o) : this.space.trash(token, o));
     this.forget(p);
   }
 
-  async rename(from: string, to: string, o: CallOptions & { overwrite: boolean }): Promise<void> {
+  async rename(from: string, to: string, o: CallOptions & Checked & { overwrite: boolean }): Promise<void> {
     const src = normalizePath(from);
     const dst = normalizePath(to);
     if (src === '' || dst === '') throw new InvalidInputError('Cannot rename the root folder');
     if (src === dst) return;
-    const { token } = await this.resolve(src, o);
     const moving = parentPath(src) !== parentPath(dst);
+    const seen = this.recent(src);
+    if (seen && !moving && o.targetAbsent) {
+      // A new name in the same folder, nothing at the target moments ago: one request.
+      await this.space.rename(seen.token, baseName(dst), o);
+      this.forget(src);
+      this.tokens.set(dst, seen.token);
+      this.seenAt.set(dst, { at: Date.now(), type: seen.type });
+      return;
+    }
+    const { token } = await this.resolve(src, o);
     // The target folder is checked before anything at the target is cleared away.
     const folder = moving ? await this.folderTokenOf(parentPath(dst), o) : undefined;
-    await this.clearTarget(dst, o);
+    if (!o.targetAbsent) await this.clearTarget(dst, o);
     if (moving) await this.space.move(token, folder, o);
     // Renaming by token after the move also fixes a "name (1)" the server may have picked in the new folder.
     const moved = await this.space.info(token, o);
@@ -468,7 +487,15 @@ export class KdocsRemoteFs implements FileStore {
       if (found.name !== parsed.name) throw new NotFoundError(`"${at}" does not exist (the item is now called "${found.name}")`);
       this.remember(found, at);
     }
-    for (const name of names) {
+    let walk = names;
+    const parent = parsed.kind === 'plain' && names.length > 1 ? this.recent(parentPath(p)) : undefined;
+    if (parent?.type === 'folder') {
+      // Its folder was seen moments ago: look only there (one listing, not a walk from the root).
+      at = parentPath(p);
+      found = { token: parent.token, type: 'folder', name: baseName(at) } as KdFile;
+      walk = names.slice(-1);
+    }
+    for (const name of walk) {
       if (found && found.type !== 'folder') throw new NotFoundError(`"${p}" does not exist ("${at}" is a file)`);
       at = joinPath(at, name);
       found = await this.findChild(found?.token, at, name, o);
@@ -496,6 +523,7 @@ export class KdocsRemoteFs implements FileStore {
       let hit: KdFile | undefined;
       for (const f of page.items) {
         this.tokens.set(joinPath(dir, f.name), f.token);
+        this.seenAt.set(joinPath(dir, f.name), { at: Date.now(), type: f.type === 'folder' ? 'folder' : 'file' });
         this.noteParent(f);
         if (f.name === name && !hit) hit = f;
       }
@@ -504,8 +532,19 @@ export class KdocsRemoteFs implements FileStore {
     return undefined;
   }
 
+  /**
+   * The token of `p` when an answer showed it within TRUST_MS: mutations by token (new folder inside, rename, delete)
+   * use it without asking again (a request costs 50-200 ms). Reads and stats always ask: they must be current.
+   */
+  private recent(p: string): { token: string; type: 'file' | 'folder' } | undefined {
+    const token = this.tokens.get(p);
+    const seen = this.seenAt.get(p);
+    return token && seen && Date.now() - seen.at <= TRUST_MS ? { token, type: seen.type } : undefined;
+  }
+
   private remember(f: KdFile, p: string): Entry {
     this.tokens.set(p, f.token);
+    this.seenAt.set(p, { at: Date.now(), type: f.type === 'folder' ? 'folder' : 'file' });
     this.noteParent(f);
     const e = toEntry(f, p, this.space.versionOf);
     // Without an in-place update, saving over a file is not possible: the UI offers saveAsNew / replace instead.
@@ -519,7 +558,12 @@ export class KdocsRemoteFs implements FileStore {
 
   /** Drops a path and everything below it from the cache. */
   private forget(p: string): void {
-    for (const k of [...this.tokens.keys()]) if (k === p || k.startsWith(p + '/')) this.tokens.delete(k);
+    for (const k of [...this.tokens.keys()]) {
+      if (k === p || k.startsWith(p + '/')) {
+        this.tokens.delete(k);
+        this.seenAt.delete(k);
+      }
+    }
   }
 }
 
