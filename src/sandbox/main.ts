@@ -2,7 +2,8 @@
  * Standalone sandbox (bundled to dist/sandbox.js): `node dist/sandbox.js [--port N] [--control-routes]`. Gokuai
  * listens on N (0 = any free port); kdocs on N+1, vika on N+2 and shimo on N+3 when N is given, else on any free
  * port. `--control-routes` turns on the unauthenticated /__sandbox/ HTTP routes (read/write files, state) for
- * out-of-process tests; off by default.
+ * out-of-process tests; off by default. `--latency-ms N` delays every API answer of every vendor by N ms (the bench's
+ * latency view: a request to a real cloud costs 50-200 ms).
  * Prints one JSON line with the endpoints and the (public, sandbox-only) credentials, then serves until SIGINT/SIGTERM.
  */
 import { startGokuaiSandbox } from './gokuai';
@@ -30,6 +31,9 @@ async function main(): Promise<void> {
   const kdocs = await startKdocsSandbox({ port: port === 0 ? 0 : port + 1, controlRoutes });
   const vika = await startVikaSandbox({ port: port === 0 ? 0 : port + 2, controlRoutes });
   const shimo = await startShimoSandbox({ port: port === 0 ? 0 : port + 3, controlRoutes });
+  const li = argv.indexOf('--latency-ms');
+  const latency = li >= 0 ? Number(argv[li + 1]) : 0;
+  if (latency > 0) for (const c of [gokuai.control, kdocs.control, vika.control, shimo.control]) c.setLatency(latency);
   process.stdout.write(JSON.stringify({
     gokuai: { host: gokuai.host, uploadServer: gokuai.uploadServer, ...gokuai.credentials },
     kdocs: { host: kdocs.host, ...kdocs.credentials, appFolderPath: kdocs.appFolderPath },
