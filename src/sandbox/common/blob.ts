@@ -1,4 +1,7 @@
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 /**
  * Content of a file version. Blobs are immutable and content-addressed by sha1 (`filehash`), so identical content is
@@ -25,6 +28,70 @@ export function bufferBlob(data: Buffer): Blob {
     inMemory: true,
     read: (start, end) => data.subarray(start, end),
   };
+}
+
+/**
+ * Content written to a temporary file as it arrives (an upload's parts), so the emulator's memory stays flat and
+ * holding a big upload costs it no garbage collection: what a real upload server does. Where the platform allows,
+ * the file is unlinked right after it is opened (it goes with the process); otherwise on discard.
+ */
+export class SpoolFile {
+  private static dir?: string;
+  private readonly fd: number;
+  private readonly file: string;
+  private unlinked = false;
+
+  constructor() {
+    SpoolFile.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'dw-sandbox-spool-'));
+    this.file = path.join(SpoolFile.dir, crypto.randomBytes(8).toString('hex'));
+    this.fd = fs.openSync(this.file, 'w+');
+    if (process.platform !== 'win32') {
+      fs.unlinkSync(this.file);
+      this.unlinked = true;
+    }
+  }
+
+  /** Writes `chunk` at `position` (a part sent again overwrites what a failed attempt left). */
+  write(chunk: Uint8Array, position: number): void {
+    for (let done = 0; done < chunk.length;) done += fs.writeSync(this.fd, chunk, done, chunk.length - done, position + done);
+  }
+
+  /** The first `size` bytes as a blob (read from the file on demand). */
+  blob(size: number, sha1: string): Blob {
+    const read = (start: number, end: number): Buffer => {
+      start = Math.max(0, start);
+      end = Math.min(size, end);
+      const out = Buffer.allocUnsafe(Math.max(0, end - start));
+      for (let done = 0; done < out.length;) {
+        const n = fs.readSync(this.fd, out, done, out.length - done, start + done);
+        if (n === 0) throw new Error('spool file shorter than its blob');
+        done += n;
+      }
+      return out;
+    };
+    // Small content is kept in memory like any other (searchable, previewable); the file then goes.
+    if (size <= 1024 * 1024) {
+      const blob = { size, sha1, inMemory: true, read: bufferRead(read(0, size)) };
+      this.discard();
+      return blob;
+    }
+    return { size, sha1, inMemory: false, read };
+  }
+
+  /** Closes and removes the file (an aborted or failed upload). */
+  discard(): void {
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    if (!this.unlinked) fs.rmSync(this.file, { force: true });
+    this.unlinked = true;
+  }
+}
+
+function bufferRead(data: Buffer): (start: number, end: number) => Buffer {
+  return (start, end) => data.subarray(start, end);
 }
 
 const BLOCK = 64 * 1024;

@@ -7,7 +7,7 @@ import * as zlib from 'node:zlib';
 const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 let table: Uint32Array | undefined;
-function tableCrc32(data: Uint8Array): number {
+function tableCrc32(data: Uint8Array, value = 0): number {
   if (!table) {
     table = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -16,13 +16,14 @@ function tableCrc32(data: Uint8Array): number {
       table[n] = c >>> 0;
     }
   }
-  let crc = 0xffffffff;
+  let crc = (value ^ 0xffffffff) >>> 0;
   for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-export function crc32(data: Uint8Array): number {
-  return nativeCrc32 ? nativeCrc32(data) >>> 0 : tableCrc32(data);
+/** `value`: the CRC of the bytes before `data` (a body checked chunk by chunk as it arrives). */
+export function crc32(data: Uint8Array, value = 0): number {
+  return nativeCrc32 ? nativeCrc32(data, value) >>> 0 : tableCrc32(data, value);
 }
 
 /** Exposed so a test can prove both implementations agree. */

@@ -63,6 +63,14 @@ async function streamBlob(res: http.ServerResponse, blob: Blob, start: number, e
 }
 
 export function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return readChunks(req).then((chunks) => (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+}
+
+/**
+ * The body as the chunks it arrived in, not copied into one buffer (upload parts are hashed, checked and stored
+ * chunk by chunk: the receiving path must not be what limits an upload).
+ */
+export function readChunks(req: http.IncomingMessage): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -75,7 +83,7 @@ export function readBody(req: http.IncomingMessage): Promise<Buffer> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(chunks));
     req.on('error', reject);
   });
 }

@@ -7,7 +7,7 @@ import type { Faults } from '../common/misbehaviour';
 import { verifyGokuaiSign } from './sign';
 import { nameOf, OTHER_MEMBER, type Library } from './store';
 import type { Uploads } from './upload';
-import { blobDownload, createPipeline, escapeHtml, htmlPage, readBody, receivePrefixThenDrop, type Reply } from '../common/http';
+import { blobDownload, createPipeline, escapeHtml, htmlPage, readBody, readChunks, receivePrefixThenDrop, type Reply } from '../common/http';
 
 /**
  * HTTP routing of the Gokuai sandbox (one server, bound to 127.0.0.1):
@@ -53,6 +53,10 @@ export interface ServerDeps {
   summary(): unknown;
 }
 
+/** The bodies of upload_part requests, as their chunks (see createHandler's receive). */
+const partBodies = new WeakMap<http.IncomingMessage, Buffer[]>();
+const EMPTY = Buffer.alloc(0);
+
 export function createHandler(d: ServerDeps): http.RequestListener {
   const uploadPart = `${UPLOAD_PREFIX}upload_part`;
   return createPipeline({
@@ -68,9 +72,12 @@ export function createHandler(d: ServerDeps): http.RequestListener {
         d.addUploadedBytes(d.uploads.keepDroppedPrefix(req.method ?? '', req.headers, prefix));
         return undefined;
       }
-      const body = await readBody(req);
-      d.addUploadedBytes(body.length);
-      return body;
+      // Chunks as they arrived (not copied into one buffer): the part is checked, hashed and stored chunk by chunk.
+      const chunks = await readChunks(req);
+      const size = chunks.reduce((n, c) => n + c.length, 0);
+      d.addUploadedBytes(size);
+      partBodies.set(req, chunks);
+      return EMPTY;
     },
     malformedJson: '{"count": 1, "list": [{"hash": "',
     errors: {
@@ -100,7 +107,7 @@ function route(d: ServerDeps, req: http.IncomingMessage, method: string, path: s
     return { status: 200, json: handler(params) };
   }
   if (path.startsWith(UPLOAD_PREFIX)) {
-    const r = d.uploads.handle(path.slice(UPLOAD_PREFIX.length), method, req.headers, query, body);
+    const r = d.uploads.handle(path.slice(UPLOAD_PREFIX.length), method, req.headers, query, partBodies.get(req) ?? body);
     return { status: r.status, json: r.json };
   }
   const [, kind, token] = path.split('/');

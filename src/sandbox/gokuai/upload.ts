@@ -1,5 +1,6 @@
 import { newSecret } from '../common/secrets';
-import { bufferBlob, sha1Hex } from '../common/blob';
+import { createHash, type Hash } from 'node:crypto';
+import { type Blob, bufferBlob, SpoolFile } from '../common/blob';
 import { crc32 } from '../common/crc32';
 import { err } from './errors';
 import { decodeFormComponent, multipartBoundary, parseMultipart, type Params } from '../common/form';
@@ -29,7 +30,14 @@ export interface PendingUpload {
 
 interface Session {
   pending: PendingUpload;
-  parts: Buffer[];
+  /** Where the parts go as they arrive. */
+  spool: SpoolFile;
+  /** sha1 of the parts so far, updated as they arrive (finish does not hash the whole file again). */
+  hash: Hash;
+  /** Chunks answered for but not hashed yet: hashed right after the answer went out (see hashSoon). */
+  unhashed: Buffer[];
+  /** The digest, once taken (a Hash gives it once). */
+  digest?: string;
   received: number;
   /** Set once finished, so a retried upload_finish (lost response) answers the same. */
   result?: UploadResult;
@@ -70,6 +78,7 @@ export class Uploads {
    * expired one. Announcements stay: upload_init with the same pathhash starts a new session.
    */
   expireSessions(): void {
+    for (const s of this.sessions.values()) if (!s.result) s.spool.discard();
     this.sessions.clear();
   }
 
@@ -81,8 +90,8 @@ export class Uploads {
   }
 
   /** Stores the content under the announced path (auto-renaming again if the name was taken meanwhile). */
-  private commit(p: PendingUpload, data: Buffer | undefined): UploadResult {
-    const blob = data ? bufferBlob(data) : this.lib.blobs.get(p.filehash);
+  private commit(p: PendingUpload, content: Blob | undefined): UploadResult {
+    const blob = content ?? this.lib.blobs.get(p.filehash);
     if (!blob) throw err.content('content not available');
     const node = this.lib.putContent(p.fullpath, blob, p.member, { overwrite: p.overwrite, hash: p.hash });
     this.pending.delete(p.hash);
@@ -95,14 +104,16 @@ export class Uploads {
   }
 
   /** Dispatches `${uploadServer}/<name>`. */
-  handle(name: string, method: string, headers: Record<string, string | string[] | undefined>, query: Params, body: Buffer): UploadReply {
+  handle(name: string, method: string, headers: Record<string, string | string[] | undefined>, query: Params, received: Buffer | Buffer[]): UploadReply {
+    const parts = Array.isArray(received) ? received : [received];
+    const body = () => (Array.isArray(received) ? Buffer.concat(received) : received);
     const header = headerOf(headers);
     const expected = METHODS[name];
     if (expected === undefined) throw err.notFound('no such upload api');
     if (method !== expected) throw err.method();
     switch (name) {
       case 'upload_init': return this.init(query, header);
-      case 'upload_part': return this.part(this.session(header('x-gk-upload-session') || query.session), header, body);
+      case 'upload_part': return this.part(this.session(header('x-gk-upload-session') || query.session), header, parts);
       case 'upload_req': {
         const s = this.session(header('x-gk-upload-session') || query.session);
         return { status: 200, json: { received: s.received } };
@@ -110,10 +121,13 @@ export class Uploads {
       case 'upload_finish': return this.finish(this.session(header('x-gk-upload-session') || query.session));
       case 'upload_abort': {
         const id = header('x-gk-upload-session') || query.session;
-        if (!this.sessions.delete(id)) throw err.session();
+        const s = this.sessions.get(id);
+        if (!s) throw err.session();
+        if (!s.result) s.spool.discard();
+        this.sessions.delete(id);
         return { status: 200, json: {} };
       }
-      case '2/web_upload': return this.webUpload(header('content-type'), body);
+      case '2/web_upload': return this.webUpload(header('content-type'), body());
       default: throw err.notFound('no such upload api');
     }
   }
@@ -141,11 +155,12 @@ export class Uploads {
     }
     if (this.lib.blobs.has(pending.filehash)) return { status: 202, json: this.commit(pending, undefined) };
     const id = newSecret(16);
-    this.sessions.set(id, { pending, parts: [], received: 0 });
+    this.sessions.set(id, { pending, spool: new SpoolFile(), hash: createHash('sha1'), unhashed: [], received: 0 });
     return { status: 200, json: { session: id } };
   }
 
-  private part(s: Session, header: (k: string) => string, body: Buffer): UploadReply {
+  private part(s: Session, header: (k: string) => string, chunks: Buffer[]): UploadReply {
+    const length = chunks.reduce((n, c) => n + c.length, 0);
     if (s.result) return { status: 202, json: { received: s.received } };
     const m = /^(\d+)-(\d+)$/.exec(header('x-gk-upload-range').trim());
     if (!m) throw err.param('x-gk-upload-range must be start-end');
@@ -157,12 +172,17 @@ export class Uploads {
     if (size > MAX_PART_SIZE || (size < MIN_PART_SIZE && end !== s.pending.filesize - 1)) {
       throw err.param(`a part must be 4-10 MiB (only the last part may be smaller), got ${size} bytes`);
     }
-    if (body.length !== size) throw err.param('body length does not match the range');
+    if (length !== size) throw err.param('body length does not match the range');
     const crcHeader = header('x-gk-upload-crc');
     if (!/^\d+$/.test(crcHeader)) throw err.param('x-gk-upload-crc must be an unsigned decimal CRC32');
-    if (Number(crcHeader) !== crc32(body)) throw err.crc();
-    s.parts.push(Buffer.from(body));
-    s.received += body.length;
+    if (Number(crcHeader) !== chunks.reduce((v, c) => crc32(c, v), 0)) throw err.crc();
+    let at = s.received;
+    for (const c of chunks) {
+      s.spool.write(c, at); // streamed to storage as it arrived, never gathered into one buffer
+      at += c.length;
+    }
+    this.hashSoon(s, chunks);
+    s.received += length;
     return { status: s.received === s.pending.filesize ? 202 : 200, json: { received: s.received } };
   }
 
@@ -183,7 +203,8 @@ export class Uploads {
     const end = Number(m?.[2]);
     if (!s || s.result || !m || start !== s.received || end < start || end >= s.pending.filesize || prefix.length === 0) return 0;
     const kept = prefix.subarray(0, end - start + 1);
-    s.parts.push(Buffer.from(kept));
+    s.spool.write(kept, s.received);
+    this.hashSoon(s, [Buffer.from(kept)]);
     s.received += kept.length;
     return kept.length;
   }
@@ -195,18 +216,32 @@ export class Uploads {
         this.finishPending--;
         return { status: 202, json: { received: s.received } };
       }
-      const data = Buffer.concat(s.parts);
-      if (sha1Hex(data) !== s.pending.filehash) {
+      this.drainHash(s);
+      s.digest ??= s.hash.digest('hex');
+      if (s.digest !== s.pending.filehash) {
         this.dropSession(s);
         throw err.content('uploaded content does not match filehash');
       }
-      s.result = this.commit(s.pending, data);
-      s.parts = [];
+      s.result = this.commit(s.pending, s.spool.blob(s.received, s.digest));
     }
     return { status: 200, json: s.result };
   }
 
+  /**
+   * The sha1 of a part's chunks is taken after its answer went out, while the client sends the next part (a real
+   * upload server hashes in the background too); finish drains what is left before comparing.
+   */
+  private hashSoon(s: Session, chunks: Buffer[]): void {
+    s.unhashed.push(...chunks);
+    setImmediate(() => this.drainHash(s));
+  }
+
+  private drainHash(s: Session): void {
+    for (const c of s.unhashed.splice(0)) s.hash.update(c);
+  }
+
   private dropSession(s: Session): void {
+    s.spool.discard();
     for (const [id, v] of this.sessions) if (v === s) this.sessions.delete(id);
   }
 
