@@ -387,6 +387,25 @@ describe('Gokuai client against the sandbox', function () {
       assert.strictEqual(callsSince(mark, '/upload_part').length, 13, '12 parts of 4 MiB and one of 2 MiB');
     });
 
+    it('a file of 64 MiB or more goes in 10 MiB parts (fewer round trips); the server keeps it byte for byte', async function () {
+      this.timeout(120_000);
+      const file = path.join(tmp, 'sixty-four.bin');
+      const chunk = randomBytes(1024 * 1024);
+      const h = await fsp.open(file, 'w');
+      for (let i = 0; i < 64; i++) {
+        chunk[1] = i;
+        await h.write(chunk);
+      }
+      await h.close();
+      const mark = sb.control.requestCount;
+      const r = await makeClient().uploadFile({ fullpath: 'up/sixty-four 大.bin', source: { path: file }, overwrite: false });
+      assert.strictEqual(callsSince(mark, '/upload_part').length, 7, 'six parts of 10 MiB and one of 4 MiB');
+      assert.deepStrictEqual(sb.control.readFile('up/sixty-four 大.bin'), await fsp.readFile(file));
+      const down = path.join(tmp, 'sixty-four.down');
+      await makeClient().downloadToFile({ fullpath: 'up/sixty-four 大.bin' }, down);
+      assert.strictEqual(sha1(await fsp.readFile(down)), r.filehash, 'downloaded from the stored parts');
+    });
+
     it('the part size is held to the vendor\'s 4-10 MiB', async function () {
       this.timeout(60_000);
       const data = randomBytes(21 * 1024 * 1024);

