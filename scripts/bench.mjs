@@ -97,18 +97,6 @@ async function sha1(file) {
   return h.digest('hex');
 }
 
-const only = process.env.BENCH_ONLY;
-const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'dw-bench-'));
-const sandbox = await startSandboxProcess();
-try {
-  if (!only || only === 'transfer') await transferBench();
-  if (!only || only === 'latency') await latencyBench();
-  if (!only || only === 'tables') await tablesBench();
-} finally {
-  await sandbox.stop();
-  await fsp.rm(dir, { recursive: true, force: true });
-}
-if (JSON_OUT) console.log(JSON.stringify(results, null, 2));
 
 /** Prints rows as a table: `header` names, rows of cells (first and last left-aligned). */
 function printTable(header, table) {
@@ -169,32 +157,48 @@ const hasCurl = spawnSync('curl', ['--version'], { stdio: 'ignore' }).status ===
 
 async function transferBench() {
   const src = await randomFile('src.bin', SIZE_MB);
-  const srcSha1 = await sha1(src);
   const raw = await startRawServer();
   const { host, orgClientId, orgClientSecret } = sandbox.info;
   const gk = new GokuaiClient({ host, orgClientId, orgClientSecret });
   const kd = kdocsFs(sandbox.info.kdocs);
   const fullpath = `bench-${Date.now()}.bin`;
   const rows = [];
-  const run = async (kind, name, fn, check) => {
-    const r = await measure(fn);
-    rows.push({ kind, name, ...r, ok: check ? await check() : '' });
-  };
-  const same = (file) => async () => ((await sha1(file)) === srcSha1 ? 'content ok' : 'CONTENT MISMATCH');
+  // Every operation ROUNDS times, interleaved (raw, curl, ours, raw, ...: the machine's state drifts alike for all), the
+  // fastest counted and the highest memory peak kept; content checked after the last round.
+  const ROUNDS = 3;
+  const ops = [];
+  const op = (kind, name, fn, check) => ops.push({ kind, name, fn, check });
+  const same = (file) => async () => ((await sha1(file)) === (await sha1(src)) ? 'content ok' : 'CONTENT MISMATCH');
+  const down = path.join(dir, 'down.bin');
+  let round = 0;
+  op('up', 'baseline: raw HTTP PUT (Node)', () => rawUpload(raw.base, src));
+  if (hasCurl) op('up', 'baseline: curl -T', () => curl(['-T', src, `${raw.base}/up`]));
+  // A different first byte each time: the same content again would be an instant upload (nothing sent).
+  op('up', 'Gokuai chunked upload (from disk)', async () => {
+    const fh = await fsp.open(src, 'r+');
+    await fh.write(Buffer.from([++round]), 0, 1, 0);
+    await fh.close();
+    await gk.uploadFile({ fullpath, source: { path: src }, overwrite: true });
+  });
+  op('down', 'baseline: raw HTTP GET (Node)', () => rawDownload(raw.base, src, down), same(down));
+  if (hasCurl) op('down', 'baseline: curl -o', () => curl(['-o', down, `${raw.base}/down?file=${encodeURIComponent(src)}`]), same(down));
+  op('down', 'Gokuai download to disk', () => gk.downloadToFile({ fullpath }, down), same(down));
+  op('down', 'Kingsoft Docs download to disk', () => kd.download(fullpath, down), same(down));
   try {
-    await run('up', 'baseline: raw HTTP PUT (Node)', () => rawUpload(raw.base, src));
-    if (hasCurl) await run('up', 'baseline: curl -T', () => curl(['-T', src, `${raw.base}/up`]));
-    await run('up', 'Gokuai chunked upload (from disk)', () => gk.uploadFile({ fullpath, source: { path: src }, overwrite: true }));
-    const down = path.join(dir, 'down.bin');
-    await run('down', 'baseline: raw HTTP GET (Node)', () => rawDownload(raw.base, src, down), same(down));
-    if (hasCurl) await run('down', 'baseline: curl -o', () => curl(['-o', down, `${raw.base}/down?file=${encodeURIComponent(src)}`]), same(down));
-    await run('down', 'Gokuai download to disk', () => gk.downloadToFile({ fullpath }, down), same(down));
-    // Kingsoft Docs: the same bytes put into its app space as a colleague (control route), downloaded by the client.
-    await fetch(`${sandbox.info.kdocs.host}/__sandbox/file?space=appspace&path=${encodeURIComponent(fullpath)}`, { method: 'PUT', body: await fsp.readFile(src) });
-    await run('down', 'Kingsoft Docs download to disk', () => kd.download(fullpath, down), same(down));
+    for (let r = 1; r <= ROUNDS; r++) {
+      for (const o of ops) {
+        // Kingsoft Docs: the bytes Gokuai holds now, put into its app space as a colleague (control route).
+        if (o.name.startsWith('Kingsoft')) await fetch(`${sandbox.info.kdocs.host}/__sandbox/file?space=appspace&path=${encodeURIComponent(fullpath)}`, { method: 'PUT', body: await fsp.readFile(src) });
+        const m = await measure(o.fn);
+        o.ms = Math.min(o.ms ?? Infinity, m.ms);
+        o.rssMb = Math.max(o.rssMb ?? 0, m.rssMb);
+        if (r === ROUNDS) o.ok = o.check ? await o.check() : '';
+      }
+    }
   } finally {
     await raw.stop();
   }
+  rows.push(...ops);
   const baseOf = (kind) => rows.find((r) => r.kind === kind);
   results.transfer = { mb: SIZE_MB, rows: rows.map((r) => ({ name: r.name, ms: Math.round(r.ms), mbPerS: +(SIZE_MB / (r.ms / 1000)).toFixed(1), xRaw: +(baseOf(r.kind).ms / r.ms).toFixed(2), rssMb: +r.rssMb.toFixed(1), check: r.ok })) };
   log(`\nTransfer: ${SIZE_MB} MB, Node ${process.version}, servers in separate processes (not counted); x raw = raw time / time (goal >= 0.80)\n`);
@@ -229,8 +233,8 @@ function kdocsFs(info) {
 
 /**
  * Latency view: every answer of a second sandbox comes 50 ms late (a near cloud); each action as the client does it
- * when VS Code asks (open = read, the stat being known from the listing; save = the stat VS Code makes, then the
- * write checked against it; expand = one listing), in round trips.
+ * when VS Code asks (open = read, the stat being known from the listing; save = the write checked against the
+ * version the editor read; expand = one listing), in round trips.
  */
 async function latencyBench() {
   const slow = await startSandboxProcess(['--latency-ms', String(LATENCY_MS)]);
@@ -253,9 +257,10 @@ async function latencyBench() {
       await rtt(`${vendor}: expand a folder`, () => fs.listAll(folder));
       let entry;
       await rtt(`${vendor}: open (read)`, async () => { ({ entry } = await fs.read(file)); });
-      await rtt(`${vendor}: save (stat + checked write)`, async () => {
-        const current = await fs.stat(file);
-        await fs.write(file, Buffer.from('edited\n'), { create: false, overwrite: true, expectedVersion: entry.version, current });
+      // VS Code's save is one writeFile (its stat afterwards is answered by what was written): the write checks the
+      // server's version itself.
+      await rtt(`${vendor}: save (checked write)`, async () => {
+        await fs.write(file, Buffer.from('edited\n'), { create: false, overwrite: true, expectedVersion: entry.version });
       });
     }
     const saved = await vikaSave(slow.info.vika, 1000);
@@ -315,3 +320,16 @@ async function tablesBench() {
     [`save ${ROWS} changed rows`, r.ms.toFixed(0), (r.ms / r.floorMs).toFixed(2), String(r.requests), String(r.limited), `${r.summary.updated} updated (goal: <= 1.10x, 0 429s)`],
   ]);
 }
+
+const only = process.env.BENCH_ONLY;
+const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'dw-bench-'));
+const sandbox = await startSandboxProcess();
+try {
+  if (!only || only === 'transfer') await transferBench();
+  if (!only || only === 'latency') await latencyBench();
+  if (!only || only === 'tables') await tablesBench();
+} finally {
+  await sandbox.stop();
+  await fsp.rm(dir, { recursive: true, force: true });
+}
+if (JSON_OUT) console.log(JSON.stringify(results, null, 2));
