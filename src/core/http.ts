@@ -5,8 +5,6 @@
  * Non-2xx answers that are not retried here (all 4xx but 429) are returned to the caller, which knows the vendor's
  * error envelope. 5xx and 429 that survive the retries become ServerError / RateLimitedError.
  */
-import * as http from 'http';
-import * as https from 'https';
 import nodeFetch from 'node-fetch';
 import { PassThrough, Readable } from 'stream';
 import { sleep } from './async';
@@ -108,15 +106,6 @@ export interface HttpClientOptions {
   userAgent?: string;
 }
 
-/**
- * Connections are kept open between requests (node-fetch's default opens one per request): a new connection costs
- * a round trip (two or three with TLS) before the first byte, and starts slow. Idle sockets are closed after 4 s,
- * before the common 5 s server keep-alive timeouts, so a reused socket is not one the server is closing.
- */
-const httpAgent = new http.Agent({ keepAlive: true, timeout: 4_000, scheduling: 'lifo' });
-const httpsAgent = new https.Agent({ keepAlive: true, timeout: 4_000, scheduling: 'lifo' });
-const keepAliveAgent = (url: URL): http.Agent => (url.protocol === 'http:' ? httpAgent : httpsAgent);
-
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 /** Failures that happen before a single byte of the request left this machine. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -151,7 +140,7 @@ export class HttpClient {
 
   constructor(private readonly opts: HttpClientOptions = {}) {
     this.log = opts.logger ?? nullLogger;
-    this.fetchImpl = opts.fetch ?? ((url, init) => (nodeFetch as unknown as (u: string, i: object) => ReturnType<FetchLike>)(url, { ...init, agent: keepAliveAgent }));
+    this.fetchImpl = opts.fetch ?? (nodeFetch as unknown as FetchLike);
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.limiter = opts.limiter ?? new RateLimiter();
     this.random = opts.random ?? Math.random;
