@@ -16,6 +16,8 @@ import { baseName, parentPath } from './paths';
 export class EntryCache {
   private readonly listings = new Map<string, { at: number; byName: Map<string, Entry> }>();
   private readonly own = new Map<string, { at: number; entry: Entry | undefined }>();
+  /** Bumped by every change we learn of inside a folder: a listing fetched across one is not stored. */
+  private readonly generations = new Map<string, number>();
 
   constructor(
     private readonly opts: { listingMs: number; ownMs: number } = { listingMs: 30_000, ownMs: 5_000 },
@@ -28,8 +30,22 @@ export class EntryCache {
     return l ? [...l.byName.values()] : undefined;
   }
 
-  setListing(dir: string, entries: readonly Entry[]): void {
+  /** Where the changes inside `dir` stand: pass it to setListing with the listing fetched from now on. */
+  generation(dir: string): number {
+    return this.generations.get(dir) ?? 0;
+  }
+
+  /**
+   * A listing of `dir`. With `generation` (taken before the fetch started), it is not stored when a change we made or
+   * were told of happened inside `dir` meanwhile: it may not show it.
+   */
+  setListing(dir: string, entries: readonly Entry[], generation?: number): void {
+    if (generation !== undefined && generation !== this.generation(dir)) return;
     this.listings.set(dir, { at: this.now(), byName: new Map(entries.map((e) => [e.name, e])) });
+  }
+
+  private changed(dir: string): void {
+    this.generations.set(dir, this.generation(dir) + 1);
   }
 
   /**
@@ -69,22 +85,26 @@ export class EntryCache {
     this.own.set(path, { at: this.now(), entry });
     if (!entry || entry.type === 'folder') this.dropBelow(path);
     if (path === '') return;
+    this.changed(parentPath(path));
     const l = this.listings.get(parentPath(path));
     if (!l) return;
     if (entry) l.byName.set(baseName(path), { ...entry, name: baseName(path) });
     else l.byName.delete(baseName(path));
   }
 
-  /** Something changed at `path` that we did not do ourselves: forget what we knew of it and of its folder. */
+  /** Something changed at `path` that we did not do ourselves: forget what we knew of it, below it and of its folder. */
   forget(path: string): void {
     this.own.delete(path);
-    this.listings.delete(path);
-    if (path !== '') this.listings.delete(parentPath(path));
+    this.dropBelow(path);
+    if (path === '') return;
+    this.listings.delete(parentPath(path));
+    this.changed(parentPath(path));
   }
 
   clear(): void {
     this.listings.clear();
     this.own.clear();
+    for (const dir of this.generations.keys()) this.changed(dir);
   }
 
   private dropBelow(path: string): void {

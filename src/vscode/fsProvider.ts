@@ -191,7 +191,10 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
       if (written?.type === 'file') return toFileStat(written, !m.caps.write);
       const known = this.cacheOf(ref).lookup(ref.path)?.entry;
       if (known && (known.type === 'folder' || !this.isOpen(ref))) {
-        if (known.type === 'file') this.servedFromListing.set(key, known);
+        if (known.type === 'file') {
+          if (this.servedFromListing.size >= 1000) this.servedFromListing.clear(); // stats never followed by a read
+          this.servedFromListing.set(key, known);
+        }
         return toFileStat(known, !m.caps.write);
       }
       const entry = await m.fs.stat(m.path);
@@ -206,7 +209,10 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
     return this.run(uri, 'readDirectory', async (m, ref) => {
       const cache = this.cacheOf(ref);
       let entries = cache.listing(ref.path);
-      if (!entries) cache.setListing(ref.path, (entries = await m.fs.listAll(m.path)));
+      if (!entries) {
+        const generation = cache.generation(ref.path);
+        cache.setListing(ref.path, (entries = await m.fs.listAll(m.path)), generation);
+      }
       return entries.map((e): [string, vscode.FileType] => [e.name, toFileStat(e).type]);
     });
   }

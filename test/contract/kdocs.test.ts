@@ -474,6 +474,18 @@ describe('Kingsoft Docs client against the sandbox', function () {
       await assert.rejects(fs.stat('no/such/file.txt'), NotFoundError);
     });
 
+    it('a token a listing gave is checked before a delete or rename: a colleague\'s renamed file is not touched', async () => {
+      const dir = `tokens ${Date.now()}`;
+      await fs.mkdir(dir);
+      await fs.write(`${dir}/a.txt`, Buffer.from('a'), { create: true, overwrite: false });
+      await fs.listAll(dir); // this window saw a.txt moments ago
+      const colleague = new KdocsRemoteFs(client, appSpace(client));
+      await colleague.rename(`${dir}/a.txt`, `${dir}/b.txt`, { overwrite: false });
+      await assert.rejects(fs.delete(`${dir}/a.txt`, { permanent: false }), NotFoundError);
+      await assert.rejects(fs.rename(`${dir}/a.txt`, `${dir}/c.txt`, { overwrite: false, targetAbsent: true }), NotFoundError);
+      assert.strictEqual(Buffer.from((await colleague.read(`${dir}/b.txt`)).data).toString(), 'a', 'the renamed file is untouched');
+    });
+
     it('read returns data and the version; write with the same version succeeds, a stale one -> ConflictError', async () => {
       const p = `rfs ${Date.now()}/文档 #%.txt`;
       await fs.mkdir(p.split('/')[0]);

@@ -56,4 +56,25 @@ describe('EntryCache', () => {
     c.clear();
     assert.strictEqual(c.lookup('a/x'), undefined);
   });
+
+  it('a listing fetched while we changed something in its folder is not stored (it may not show the change)', () => {
+    const c = cache();
+    const g = c.generation('a');
+    c.learn('a/new', file('a/new')); // our save landed while the listing was on its way
+    c.setListing('a', [file('a/x')], g);
+    assert.strictEqual(c.listing('a'), undefined);
+    c.setListing('a', [file('a/x'), file('a/new')], c.generation('a'));
+    assert.strictEqual(c.listing('a')?.length, 2);
+  });
+
+  it('forget drops what was known below the path too (a folder moved or deleted elsewhere)', () => {
+    const c = cache();
+    c.setListing('', [folder('a')]);
+    c.setListing('a', [folder('a/sub')]);
+    c.setListing('a/sub', [file('a/sub/x')]);
+    c.forget('a');
+    assert.strictEqual(c.listing('a'), undefined);
+    assert.strictEqual(c.listing('a/sub'), undefined);
+    assert.strictEqual(c.lookup('a/sub/x'), undefined);
+  });
 });

@@ -40,6 +40,9 @@ export class SpoolFile {
   private readonly fd: number;
   private readonly file: string;
   private unlinked = false;
+  private closed = false;
+  /** A stored blob reads from the file: it stays open. */
+  private handedOff = false;
 
   constructor() {
     SpoolFile.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'dw-sandbox-spool-'));
@@ -75,16 +78,15 @@ export class SpoolFile {
       this.discard();
       return blob;
     }
+    this.handedOff = true;
     return { size, sha1, inMemory: false, read };
   }
 
-  /** Closes and removes the file (an aborted or failed upload). */
+  /** Closes and removes the file (an aborted or failed upload); never one a stored blob reads from, never twice. */
   discard(): void {
-    try {
-      fs.closeSync(this.fd);
-    } catch {
-      // already closed
-    }
+    if (this.closed || this.handedOff) return;
+    this.closed = true;
+    fs.closeSync(this.fd);
     if (!this.unlinked) fs.rmSync(this.file, { force: true });
     this.unlinked = true;
   }

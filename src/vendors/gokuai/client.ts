@@ -410,6 +410,11 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
       const key = await this.webKey(fullpath, round > 1, o);
       try {
         const r = await this.webUpload(key.server, { ...form, key: key.key }, o);
+        if (r.fullpath.replace(/^\/+|\/+$/g, '') !== fullpath.replace(/^\/+|\/+$/g, '')) {
+          // Not where it was asked to go (the key named another path, or the server picked "name (1)"): not a save.
+          this.webKeyCache = undefined;
+          throw new ServerError(`web_upload "${fullpath}": Gokuai stored the file as "${r.fullpath}" instead`);
+        }
         return { hash: r.hash, fullpath: r.fullpath, filehash, filesize: Number(r.filesize ?? data.byteLength) };
       } catch (e) {
         // The reference is silent on whether a key serves other paths and other uploads: ours reuses it, and a key

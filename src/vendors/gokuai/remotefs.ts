@@ -81,9 +81,8 @@ export class GokuaiRemoteFs implements FileStore {
   }
 
   /**
-   * Two requests: `info` (metadata and the download link `uri`) and the GET of that link. The default answer has no
-   * `filehash`; the version is then the sha1 of the bytes read (Gokuai's filehash is the content's sha1), so data and
-   * version always agree.
+   * Two requests: `info` (metadata and the download link `uri`) and the GET of that link. The version is the sha1 of
+   * the bytes read (Gokuai's filehash is the content's sha1), so data and version always agree.
    */
   async read(path: string, opts?: CallOptions): Promise<{ data: Uint8Array; entry: Entry }> {
     const fullpath = normalizePath(path);
@@ -92,8 +91,9 @@ export class GokuaiRemoteFs implements FileStore {
     const entry = toEntry(info);
     if (entry.type !== 'file') throw new InvalidInputError(`"${path}" is a folder`);
     const data = await this.api.downloadBytes({ fullpath: entry.path, filehash: entry.version || undefined, url: info.uri || undefined }, opts);
-    const version = entry.version || sha1Hex(data);
-    return { data, entry: { ...entry, version, size: data.byteLength } };
+    // The version is what was read, whatever the answer said: a link that served another version than `info` named
+    // must not make the next save's check pass over a change.
+    return { data, entry: { ...entry, version: sha1Hex(data), size: data.byteLength } };
   }
 
   async write(

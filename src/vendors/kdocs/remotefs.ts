@@ -391,7 +391,9 @@ export class KdocsRemoteFs implements FileStore {
   async delete(path: string, o: CallOptions & { permanent: boolean }): Promise<void> {
     const p = normalizePath(path);
     if (p === '') throw new InvalidInputError('Cannot delete the root folder');
-    const token = this.recent(p)?.token ?? (await this.resolve(p, o)).token;
+    // The token is checked first (resolve asks for its info): a colleague may have renamed or moved the item since the
+    // listing, and a token acts on whatever item it names now.
+    const { token } = await this.resolve(p, o);
     await (o.permanent ? this.space.destroy(token, o) : this.space.trash(token, o));
     this.forget(p);
   }
@@ -402,16 +404,16 @@ export class KdocsRemoteFs implements FileStore {
     if (src === '' || dst === '') throw new InvalidInputError('Cannot rename the root folder');
     if (src === dst) return;
     const moving = parentPath(src) !== parentPath(dst);
-    const seen = this.recent(src);
-    if (seen && !moving && o.targetAbsent) {
-      // A new name in the same folder, nothing at the target moments ago: one request.
-      await this.space.rename(seen.token, baseName(dst), o);
+    // Checked first (see delete): the token must still name the item at `src`.
+    const { token, entry } = await this.resolve(src, o);
+    if (!moving && o.targetAbsent) {
+      // A new name in the same folder, nothing at the target moments ago: the rename is the only other request.
+      await this.space.rename(token, baseName(dst), o);
       this.forget(src);
-      this.tokens.set(dst, seen.token);
-      this.seenAt.set(dst, { at: Date.now(), type: seen.type });
+      this.tokens.set(dst, token);
+      this.seenAt.set(dst, { at: Date.now(), type: entry.type });
       return;
     }
-    const { token } = await this.resolve(src, o);
     // The target folder is checked before anything at the target is cleared away.
     const folder = moving ? await this.folderTokenOf(parentPath(dst), o) : undefined;
     if (!o.targetAbsent) await this.clearTarget(dst, o);
@@ -533,8 +535,9 @@ export class KdocsRemoteFs implements FileStore {
   }
 
   /**
-   * The token of `p` when an answer showed it within TRUST_MS: mutations by token (new folder inside, rename, delete)
-   * use it without asking again (a request costs 50-200 ms). Reads and stats always ask: they must be current.
+   * The token of `p` when an answer showed it within TRUST_MS: a folder's token for what goes inside it (a new
+   * folder, a listing, a lookup) is used without asking again (a request costs 50-200 ms). Changing or deleting an
+   * item always checks its token first (resolve), and reads and stats always ask.
    */
   private recent(p: string): { token: string; type: 'file' | 'folder' } | undefined {
     const token = this.tokens.get(p);
