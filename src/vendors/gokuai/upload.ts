@@ -78,8 +78,10 @@ function checkPartSize(partSize: number): void {
 interface Source {
   size: number;
   sha1(signal?: AbortSignal): Promise<string>;
-  /** Bytes [start, end] (inclusive). */
-  read(start: number, end: number): Promise<Uint8Array>;
+  /** Bytes [start, end] (inclusive); a file source reads them into `into` when given (a reused part buffer). */
+  read(start: number, end: number, into?: Buffer): Promise<Uint8Array>;
+  /** Reads from disk: worth reusing part buffers. */
+  fromDisk: boolean;
 }
 
 async function openSource(source: { path: string } | { data: Uint8Array }): Promise<Source> {
@@ -89,17 +91,18 @@ async function openSource(source: { path: string } | { data: Uint8Array }): Prom
       size: data.byteLength,
       sha1: async () => sha1Hex(data),
       read: async (start, end) => data.subarray(start, end + 1),
+      fromDisk: false,
     };
   }
   const path = source.path;
   const st = await fsp.stat(path);
   if (!st.isFile()) throw new InvalidInputError(`not a file: ${path}`);
-  return { size: st.size, sha1: (signal) => sha1File(path, signal), read: (start, end) => readRange(path, start, end) };
+  return { size: st.size, sha1: (signal) => sha1File(path, signal), read: (start, end, into) => readRange(path, start, end, into), fromDisk: true };
 }
 
-/** Reads [start, end] of a file into one buffer of exactly that size. */
-async function readRange(path: string, start: number, end: number): Promise<Buffer> {
-  const out = Buffer.allocUnsafe(end - start + 1);
+/** Reads [start, end] of a file into one buffer of exactly that size (the start of `into` when given). */
+async function readRange(path: string, start: number, end: number, into?: Buffer): Promise<Buffer> {
+  const out = into ? into.subarray(0, end - start + 1) : Buffer.allocUnsafe(end - start + 1);
   const fh = await fsp.open(path, 'r');
   try {
     let at = 0;
@@ -215,17 +218,26 @@ async function sendParts(
   let failures = 0;
   // The next part is read from disk while this one is on the wire.
   const partSize = opts.partSize ?? defaultPartSize(size);
-  // The next part is read from disk and its CRC computed while this one is on the wire.
+  // The next part is read from disk and its CRC computed while this one is on the wire. From disk, two part buffers
+  // are used in turn (the one being sent, the one being read): memory stays at two parts whatever the file's size.
+  const pool = src.fromDisk ? [Buffer.allocUnsafe(partSize), Buffer.allocUnsafe(partSize)] : undefined;
+  let turn = 0;
   let next: { offset: number; end: number; part: Promise<{ data: Uint8Array; crc: number }> } | undefined;
   const readAt = (at: number) => {
     const { end } = partAt(at, size, partSize);
-    const part = src.read(at, end).then((data) => ({ data, crc: crc32(data) }));
+    turn ^= 1;
+    const part = src.read(at, end, pool?.[turn]).then((data) => ({ data, crc: crc32(data) }));
     part.catch(() => undefined); // awaited (or dropped when the server asks for another offset) below
     return { offset: at, end, part };
   };
   while (offset < size) {
     throwIfCancelled(signal);
-    const current = next?.offset === offset ? next : readAt(offset);
+    if (next && next.offset !== offset) {
+      // The server wants another offset: the read ahead is dropped, once it no longer writes into its buffer.
+      await next.part.catch(() => undefined);
+      next = undefined;
+    }
+    const current = next ?? readAt(offset);
     const { end } = current;
     const { data, crc } = await current.part;
     next = end + 1 < size ? readAt(end + 1) : undefined;
