@@ -104,6 +104,29 @@ describe('Requests per action', function () {
     noneMissed();
   });
 
+  it('a listing answers for 30 s without asking; Refresh asks again and shows a colleague\'s new file; a file an editor has open is always asked about', async () => {
+    const { control } = await setup();
+    const dir = `refresh-${Date.now().toString(36)}`;
+    control.writeFile(`${dir}/a.txt`, 'a\n');
+    const folder = uriOf(dir);
+    const names = async () => (await vscode.workspace.fs.readDirectory(folder)).map(([n]) => n).sort();
+    assert.deepStrictEqual(await names(), ['a.txt']);
+    control.writeFile(`${dir}/b 新.txt`, 'b\n', 'Colleague');
+    let listed: string[] = [];
+    budget(await counted(control, async () => { listed = await names(); }), 0, 'listing again within 30 s');
+    assert.deepStrictEqual(listed, ['a.txt'], 'the listing of moments ago');
+    await vscode.commands.executeCommand('docWorkspaces.refresh');
+    budget(await counted(control, async () => { listed = await names(); }), 1, 'listing after Refresh');
+    assert.deepStrictEqual(listed, ['a.txt', 'b 新.txt']);
+    // The colleague's file was never listed as absent: it opens even where a listing did not show it.
+    const doc = await open(child(folder, 'b 新.txt'));
+    assert.strictEqual(doc.getText(), 'b\n');
+    // With the editor open, a stat asks the server (VS Code compares it with what the editor loaded).
+    const asked = await counted(control, () => vscode.workspace.fs.stat(child(folder, 'b 新.txt')));
+    assert.ok(asked.length > 0 && asked.every((r) => r.includes('/file/info ')), `asked the server: ${asked.join(', ')}`);
+    noneMissed();
+  });
+
   it('Kingsoft Docs app space: open 3, save 2, list ⌈N/page⌉ then 0, new folder 2, rename 3, delete 2 (floors)', async () => {
     const { control } = await kdSetup();
     // Open: the floor is 3. The download answer is a bare link, without the file's version, so the file's info is
