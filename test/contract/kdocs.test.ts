@@ -474,6 +474,23 @@ describe('Kingsoft Docs client against the sandbox', function () {
       await assert.rejects(fs.stat('no/such/file.txt'), NotFoundError);
     });
 
+    it('a file listed moments ago reads in two requests; changed since the listing, it reads with its new version', async () => {
+      const dir = `reads ${Date.now()}`;
+      await fs.mkdir(dir);
+      await fs.write(`${dir}/r 读 #%.txt`, Buffer.from('one'), { create: true, overwrite: false });
+      const [listed] = await fs.listAll(dir);
+      const mark = sb.control.requestCount;
+      const first = await fs.read(`${dir}/r 读 #%.txt`);
+      assert.strictEqual(sb.control.requestsSince(mark).length, 2, sb.control.requestsSince(mark).map((r) => r.path).join(', '));
+      assert.strictEqual(first.entry.version, listed.version);
+      assert.strictEqual(first.entry.version, (await fs.stat(`${dir}/r 读 #%.txt`)).version, 'the version the server reports');
+      sb.control.writeFile('appspace', `${dir}/r 读 #%.txt`, 'two, by a colleague');
+      const second = await fs.read(`${dir}/r 读 #%.txt`);
+      assert.strictEqual(Buffer.from(second.data).toString(), 'two, by a colleague');
+      assert.notStrictEqual(second.entry.version, listed.version, 'not the listing\'s version for the new bytes');
+      assert.strictEqual(second.entry.version, (await fs.stat(`${dir}/r 读 #%.txt`)).version);
+    });
+
     it('a token a listing gave is checked before a delete or rename: a colleague\'s renamed file is not touched', async () => {
       const dir = `tokens ${Date.now()}`;
       await fs.mkdir(dir);

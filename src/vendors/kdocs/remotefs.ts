@@ -20,6 +20,7 @@ import {
   AlreadyExistsError, ConflictError, InvalidInputError, isDocError, NotFoundError, rewrapError, unlessNotFound,
   UnsupportedError,
 } from '../../core/errors';
+import { sha1Hex } from '../../core/hash';
 import type { CallOptions, Entry, Page, ProgressFn } from '../../core/model';
 import { collectPages, iteratePages, type PageFetcher, parseCursor } from '../../core/paging';
 import { baseName, joinPath, normalizePath, numberedName, parentPath, rootEntry, splitExt } from '../../core/paths';
@@ -153,6 +154,8 @@ export class KdocsRemoteFs implements FileStore {
   private readonly parents = new Map<string, string | undefined>();
   /** path -> when an answer last showed its token, and the item's type (see `recent`). */
   private readonly seenAt = new Map<string, { at: number; type: 'file' | 'folder' }>();
+  /** path -> the item as an answer last showed it (read checks the bytes it gets against its sha1). */
+  private readonly seenFiles = new Map<string, KdFile>();
 
   constructor(private readonly client: KdocsClient, readonly space: KdSpace) {}
 
@@ -244,8 +247,20 @@ export class KdocsRemoteFs implements FileStore {
     return collectPages((cursor) => this.list(path, cursor, o), o);
   }
 
+  /**
+   * A file a listing showed moments ago (with its content's sha1): two requests, the download link and its GET, and
+   * the listing's entry stands for the bytes only when their sha1 is the one it named. Otherwise (not seen, changed
+   * since, no sha1): the item's info first, so that data and version always agree (three requests).
+   */
   async read(path: string, o?: CallOptions): Promise<{ data: Uint8Array; entry: Entry }> {
-    const { entry } = await this.resolveFile(normalizePath(path), o);
+    const p = normalizePath(path);
+    const seen = this.recent(p);
+    const listed = this.seenFiles.get(p);
+    if (seen?.type === 'file' && listed?.sha1 && listed.token === seen.token) {
+      const data = await this.client.downloadBytes(this.space.name, seen.token, o);
+      if (sha1Hex(data) === listed.sha1.toLowerCase()) return { data, entry: this.remember(listed, p) };
+    }
+    const { entry } = await this.resolveFile(p, o);
     const data = await this.client.downloadBytes(this.space.name, entry.id, o);
     return { data, entry };
   }
@@ -525,6 +540,7 @@ export class KdocsRemoteFs implements FileStore {
       let hit: KdFile | undefined;
       for (const f of page.items) {
         this.tokens.set(joinPath(dir, f.name), f.token);
+        this.seenFiles.set(joinPath(dir, f.name), f);
         this.seenAt.set(joinPath(dir, f.name), { at: Date.now(), type: f.type === 'folder' ? 'folder' : 'file' });
         this.noteParent(f);
         if (f.name === name && !hit) hit = f;
@@ -547,6 +563,7 @@ export class KdocsRemoteFs implements FileStore {
 
   private remember(f: KdFile, p: string): Entry {
     this.tokens.set(p, f.token);
+    this.seenFiles.set(p, f);
     this.seenAt.set(p, { at: Date.now(), type: f.type === 'folder' ? 'folder' : 'file' });
     this.noteParent(f);
     const e = toEntry(f, p, this.space.versionOf);
@@ -565,6 +582,7 @@ export class KdocsRemoteFs implements FileStore {
       if (k === p || k.startsWith(p + '/')) {
         this.tokens.delete(k);
         this.seenAt.delete(k);
+        this.seenFiles.delete(k);
       }
     }
   }
