@@ -30,8 +30,8 @@ export function toFileStat(e: Entry, readonly = false): vscode.FileStat {
 }
 
 /** A folder's entries as FileSystemProvider.readDirectory returns them (writable and read-only providers). */
-export async function readDirectory(m: Mounted): Promise<Array<[string, vscode.FileType]>> {
-  return (await m.fs.listAll(m.path)).map((e): [string, vscode.FileType] => [e.name, toFileStat(e).type]);
+export function directoryEntries(entries: readonly Entry[]): Array<[string, vscode.FileType]> {
+  return entries.map((e): [string, vscode.FileType] => [e.name, toFileStat(e).type]);
 }
 
 /** Both ends of a copy or move: they must live in the same RemoteFs (same account, same space). */
@@ -121,9 +121,10 @@ export class BaselineStore implements vscode.Disposable {
  *
  * Requests per action (a request costs 50-200 ms): an EntryCache per account answers the stats VS Code makes around
  * an action when the answer is known — an entry in a fresh listing of its folder (opening a file from the Explorer,
- * the folder a new folder goes into), kept current by our own operations — and the Explorer's second readDirectory. The stat of a file an editor has open always asks the server: VS Code compares it with what the
- * editor loaded before saving ("file is newer"), and the save then checks against exactly that answer (no second
- * request). A read that finds a newer version than the listing said tells VS Code the file changed.
+ * the folder a new folder goes into), kept current by our own operations — and the Explorer's second readDirectory.
+ * The stat of a file an editor has open always asks the server: VS Code compares it with what the editor loaded
+ * before saving ("file is newer"), and a save checks against that answer when it has one (no second request). A read
+ * that finds a newer version than the listing said tells VS Code the file changed.
  */
 export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
@@ -184,12 +185,13 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
   stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     return this.run(uri, 'stat', async (m, ref) => {
       const key = refKey(ref);
+      const cache = this.cacheOf(ref);
+      // The stat VS Code makes right after our write of this file: what we wrote (once).
+      const written = cache.takeOwn(ref.path);
+      if (written?.type === 'file') return toFileStat(written, !m.caps.write);
       // A folder, or a file no editor has open, as a fresh listing shows it. Never "nothing there" (a colleague's new
       // file must open), never an open file (VS Code compares this answer with what the editor loaded before saving).
-      // The stat VS Code makes right after our write of this file: what we wrote (once).
-      const written = this.cacheOf(ref).takeOwn(ref.path);
-      if (written?.type === 'file') return toFileStat(written, !m.caps.write);
-      const known = this.cacheOf(ref).lookup(ref.path)?.entry;
+      const known = cache.lookup(ref.path)?.entry;
       if (known && (known.type === 'folder' || !this.isOpen(ref))) {
         if (known.type === 'file') {
           if (this.servedFromListing.size >= 1000) this.servedFromListing.clear(); // stats never followed by a read
@@ -198,7 +200,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
         return toFileStat(known, !m.caps.write);
       }
       const entry = await m.fs.stat(m.path);
-      this.cacheOf(ref).saw(ref.path, entry);
+      cache.saw(ref.path, entry);
       if (entry.type === 'file') this.saves.sawStat(key, entry);
       // A store without the write capability is read-only: VS Code opens its files read-only.
       return toFileStat(entry, !m.caps.write);
@@ -213,7 +215,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
         const generation = cache.generation(ref.path);
         cache.setListing(ref.path, (entries = await m.fs.listAll(m.path)), generation);
       }
-      return entries.map((e): [string, vscode.FileType] => [e.name, toFileStat(e).type]);
+      return directoryEntries(entries);
     });
   }
 
@@ -222,7 +224,7 @@ export class RemoteFileSystemProvider implements vscode.FileSystemProvider, vsco
       const { data, entry } = await m.fs.read(m.path);
       this.cacheOf(ref).saw(ref.path, entry);
       const served = this.servedFromListing.get(refKey(ref));
-      this.servedFromListing.delete(refKey(ref));
+      this.servedFromListing.delete(refKey(ref)); // one read per stat answered from a listing
       if (served?.version && entry.version && served.version !== entry.version) {
         // The listing was older than the file: VS Code holds the listing's mtime for this content. Telling it the file
         // changed makes it stat again (asking the server now that the editor is open) before any save compares them.

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { UnsupportedError } from '../core/errors';
 import { toFileSystemError } from './errors';
-import { readDirectory, type Resolver, toFileStat } from './fsProvider';
+import { directoryEntries, type Resolver, toFileStat } from './fsProvider';
 import { fromUri, versionOf } from './uri';
 import type { Mounted } from './types';
 
@@ -35,7 +35,10 @@ export class ReadonlyProvider implements vscode.FileSystemProvider, vscode.Dispo
   }
 
   readDirectory(uri: vscode.Uri): Promise<Array<[string, vscode.FileType]>> {
-    return this.run(uri, async () => readDirectory(await this.mounted(uri)));
+    return this.run(uri, async () => {
+      const m = await this.mounted(uri);
+      return directoryEntries(await m.fs.listAll(m.path));
+    });
   }
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {

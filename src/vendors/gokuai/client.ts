@@ -8,7 +8,7 @@ import { readAllBody, saveBodyToFile } from '../../core/download';
 import { multipart } from '../../core/multipart';
 import type { HttpResponse } from '../../core/http';
 import type { CallOptions, ProgressFn } from '../../core/model';
-import { joinPath } from '../../core/paths';
+import { joinPath, normalizePath } from '../../core/paths';
 import { registerSecret } from '../../core/redact';
 import { rfc3986 } from '../../core/urlencode';
 import { VendorClient, type VendorClientOptions } from '../../core/vendorClient';
@@ -410,7 +410,7 @@ export class GokuaiClient extends VendorClient implements GokuaiApi {
       const key = await this.webKey(fullpath, round > 1, o);
       try {
         const r = await this.webUpload(key.server, { ...form, key: key.key }, o);
-        if (r.fullpath.replace(/^\/+|\/+$/g, '') !== fullpath.replace(/^\/+|\/+$/g, '')) {
+        if (normalizePath(r.fullpath) !== normalizePath(fullpath)) {
           // Not where it was asked to go (the key named another path, or the server picked "name (1)"): not a save.
           this.webKeyCache = undefined;
           throw new ServerError(`web_upload "${fullpath}": Gokuai stored the file as "${r.fullpath}" instead`);
